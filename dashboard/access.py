@@ -1,0 +1,40 @@
+"""Staff roles: which Django group grants which capability."""
+
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.models import Group, Permission
+
+VIEW = "dashboard.view_dashboard"
+PLACE_ORDERS = "dashboard.place_orders"
+MANAGE_PROVIDERS = "dashboard.manage_providers"
+
+# Each role includes viewing, so one group is enough to make a working account.
+ROLES = {
+    "View only": [VIEW],
+    "Place orders": [VIEW, PLACE_ORDERS],
+    "Manage providers": [VIEW, MANAGE_PROVIDERS],
+}
+
+
+def require(permission):
+    """Decorate a view so that it answers 403 (not a login loop) without `permission`."""
+    return permission_required(permission, raise_exception=True)
+
+
+view_required = require(VIEW)
+
+
+def ensure_roles(**kwargs):
+    """Create the role groups and grant them their permissions.
+
+    Only adds: permissions an administrator gave a group by hand are kept.
+    """
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        codenames = [perm.split(".", 1)[1] for perm in perms]
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="dashboard", codename__in=codenames)
+        )
+
+
+def role_names(user):
+    return [group.name for group in user.groups.all() if group.name in ROLES]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class DashboardConfig(AppConfig):
+    name = "dashboard"
+    verbose_name = "Dashboard"
+
+    def ready(self):
+        from dashboard.access import ensure_roles
+
+        # After every migrate, so a fresh database has its roles at once.
+        post_migrate.connect(ensure_roles, sender=self)

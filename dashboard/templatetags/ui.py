@@ -1,0 +1,28 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+# Outline icons, 24x24, drawn with the current text colour.
+ICON_PATHS = {
+    "home": "M3 10.5 12 3l9 7.5V20a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z",
+    "providers": "M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01",
+    "compare": "M4 20V11M10 20V4M16 20v-6M21 20H3",
+    "orders": "M6 3h12v18l-3-2-3 2-3-2-3 2zM9 8h6M9 12h6M9 16h3",
+    "admin": "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z",
+    "logout": "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10",
+    "pulse": "M3 12h4l3-8 4 16 3-8h4",
+    "lock": "M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4",
+    "search": "M10.5 18a7.5 7.5 0 1 1 0-15 7.5 7.5 0 0 1 0 15zM16 16l5 5",
+}
+
+
+@register.simple_tag
+def icon(name, size=20):
+    return format_html(
+        '<svg class="icon" width="{size}" height="{size}" viewBox="0 0 24 24" fill="none" '
+        'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" '
+        'aria-hidden="true" focusable="false"><path d="{path}"/></svg>',
+        size=size,
+        path=ICON_PATHS[name],
+    )

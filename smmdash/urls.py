@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+admin.site.site_header = "smmdash administration"
+admin.site.site_title = "smmdash admin"
+admin.site.index_title = "Everything smmdash stores"
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("providers/", include("providers.urls")),
+    path("orders/", include("orders.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,98 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server.
+
+Chromium comes from the system (`apt-get install chromium`), since Playwright's
+own browser download is not possible everywhere. Without it these tests are
+skipped, except under CI (CI=true), where a skip would hide a missing browser
+and so fails instead. Every test leaves a screenshot in var/screenshots/.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls
+# made from the test body are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR", Path(settings.BASE_DIR) / "var" / "screenshots")
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        reason = f"Chromium not found at {CHROMIUM}: install it with 'apt-get install chromium'"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (browser tests may not be skipped in CI)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 860})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = []
+
+    def on_console(message):
+        # Failed loads are reported below with their URL; a page the test meant
+        # to be a 403 or 404 is not a problem.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    context.close()
+    # A Content-Security-Policy violation or a script error is a failure.
+    assert not problems, f"browser console errors: {problems}"
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """Put a logged-in session for `user` into the browser (the form has its own test)."""
+
+    def log_in(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return log_in

@@ -1,0 +1,51 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from dashboard.access import ROLES
+
+
+def make_user(django_user_model, username, *roles, **fields):
+    user = django_user_model.objects.create_user(username=username, password="pw", **fields)
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    return make_user(django_user_model, "viewer", "View only")
+
+
+@pytest.fixture
+def buyer(django_user_model):
+    return make_user(django_user_model, "buyer", "Place orders")
+
+
+@pytest.fixture
+def manager(django_user_model):
+    return make_user(django_user_model, "manager", "Manage providers")
+
+
+@pytest.fixture
+def staff_admin(django_user_model):
+    return make_user(django_user_model, "boss", *ROLES, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def nobody(django_user_model):
+    """Logged in, but in no role."""
+    return make_user(django_user_model, "nobody")
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def processes(tmp_path):
+    from tests.processes import Processes
+
+    running = Processes(tmp_path)
+    yield running
+    running.stop_all()

@@ -1,0 +1,63 @@
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_manage(*args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(ENV_FILE=os.devnull, DJANGO_SETTINGS_MODULE="smmdash.settings", **env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_runs_without_a_secret_key():
+    result = run_manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_production_configuration_passes_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="smm.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_come_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.BASE_CURRENCY, s.TIME_ZONE, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])",
+        DEBUG="true",
+        BASE_CURRENCY="eur",
+        TIME_ZONE="Europe/Moscow",
+        ALLOWED_HOSTS="a.example,b.example",
+        DATABASE_URL="postgres://u:p@db.example:5432/smm",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "EUR Europe/Moscow ['a.example', 'b.example'] django.db.backends.postgresql"
+        in result.stdout
+    )

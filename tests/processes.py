@@ -1,0 +1,88 @@
+"""Run parts of smmdash as real processes against the test database."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def test_database_url():
+    """A DATABASE_URL for the database this test run is using."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "", safe="")
+    password = quote(db["PASSWORD"] or "", safe="")
+    auth = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}{host}{port}/{db['NAME']}"
+
+
+def smmdash_env(**overrides):
+    """The environment a production-like smmdash process gets in tests."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}
+    }
+    env.update(
+        ENV_FILE=os.devnull,
+        DJANGO_SETTINGS_MODULE="smmdash.settings",
+        SECRET_KEY="tests-only-" + "y" * 50,
+        DATABASE_URL=test_database_url(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+    )
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+class Processes:
+    """Starts processes and makes sure every one is stopped at the end."""
+
+    def __init__(self, log_dir):
+        self.log_dir = Path(log_dir)
+        self.running = []
+
+    def start(self, name, args, env):
+        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop_all)
+        process = subprocess.Popen(
+            args, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.running.append((name, process, log))
+        return process
+
+    def celery(self, name, *args, env):
+        return self.start(name, [sys.executable, "-m", "celery", "-A", "smmdash", *args], env)
+
+    def log(self, name):
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")
+
+    def stop_all(self):
+        for _, process, _ in self.running:
+            process.terminate()
+        for _, process, log in self.running:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+        self.running.clear()
+
+
+def wait_for(condition, timeout, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    return condition()

@@ -1,0 +1,31 @@
+"""Settings for the test suite: the real settings, with test-only tweaks.
+
+DATABASE_URL and CELERY_BROKER_URL still choose the database and broker, so
+the same suite runs on SQLite and on PostgreSQL with Redis.
+"""
+
+import os
+
+# Tests never read the developer's .env, and need a key of their own.
+os.environ["ENV_FILE"] = os.devnull
+os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
+
+from smmdash.settings import *  # noqa: F403
+from smmdash.settings import DATABASES, VAR_DIR
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so a Celery worker in another process shares it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the source folders, as in development: the browser
+# tests need them and nothing runs collectstatic first.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
