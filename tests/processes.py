@@ -26,22 +26,26 @@ def test_database_url():
     return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
+# What the test process sets for itself and a smmdash process must not inherit.
+TEST_ONLY_VARIABLES = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def clean_env(**overrides):
+    """This environment as a freshly started smmdash process would see it."""
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
+    env.update(ENV_FILE=os.devnull, DJANGO_SETTINGS_MODULE="smmdash.settings")
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
 def smmdash_env(**overrides):
-    """The environment a production-like smmdash process gets in tests."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}
-    }
-    env.update(
-        ENV_FILE=os.devnull,
-        DJANGO_SETTINGS_MODULE="smmdash.settings",
+    """The environment of a production-like smmdash process on the test database."""
+    return clean_env(
         SECRET_KEY="tests-only-" + "y" * 50,
         DATABASE_URL=test_database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        **overrides,
     )
-    env.update({key: str(value) for key, value in overrides.items()})
-    return env
 
 
 class Processes:

@@ -1,18 +1,17 @@
-import os
 import secrets
 import subprocess
 import sys
 
 from django.conf import settings
 
+from tests.processes import clean_env
+
 
 def run_manage(*args, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.update(ENV_FILE=os.devnull, DJANGO_SETTINGS_MODULE="smmdash.settings", **env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env=env,
+        env=clean_env(**env_overrides),
         capture_output=True,
         text=True,
         timeout=60,
