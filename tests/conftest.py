@@ -1,7 +1,14 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from dashboard.access import ROLES
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("@")[-1]
+    return f"smmdash: database {database['ENGINE'].rsplit('.', 1)[-1]}, broker {broker}"
 
 
 def make_user(django_user_model, username, *roles, **fields):
