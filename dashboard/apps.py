@@ -7,6 +7,7 @@ class DashboardConfig(AppConfig):
     verbose_name = "Dashboard"
 
     def ready(self):
+        from dashboard import signals  # noqa: F401 (connects the receivers)
         from dashboard.access import ensure_roles
 
         # After every migrate, so a fresh database has its roles at once.

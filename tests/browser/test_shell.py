@@ -25,6 +25,7 @@ def test_log_in_through_the_form_and_out_again(page, viewer):
 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
+    expect(page.get_by_role("status")).to_have_text("You have been logged out.")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
 

@@ -114,7 +114,9 @@ def test_login_and_logout(client, viewer):
     assert response["Location"] == "/orders/"
     assert client.get("/orders/").status_code == 200
 
-    assert client.post("/logout/").status_code == 302
+    logged_out = client.post("/logout/", follow=True)
+    assert logged_out.redirect_chain == [("/login/", 302)]
+    assert "You have been logged out." in logged_out.text
     assert client.get("/orders/").status_code == 302
 
 
