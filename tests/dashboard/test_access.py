@@ -161,3 +161,14 @@ def test_htmx_sends_the_csrf_token_from_body(viewer_client):
     body = viewer_client.get("/").text
     assert re.search(r'<body hx-headers=\'\{"X-CSRFToken": "[A-Za-z0-9]+"\}\'>', body)
     assert "/static/vendor/htmx-2.0.11.min.js" in body
+
+
+@pytest.mark.parametrize("url", ["/", "/login/"])
+def test_scripts_and_styles_are_served_from_this_site(client, viewer, url):
+    """No CDN: staff may run smmdash on an intranet."""
+    if url == "/":
+        client.force_login(viewer)
+    body = client.get(url).text
+    assets = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', body)
+    assert len(assets) >= 3
+    assert all(asset.startswith("/static/") for asset in assets), assets
