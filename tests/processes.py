@@ -13,7 +13,7 @@ from django.db import connection
 BASE_DIR = Path(settings.BASE_DIR)
 
 
-def test_database_url():
+def database_url_of_this_run():
     """A DATABASE_URL for the database this test run is using."""
     db = connection.settings_dict
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -42,7 +42,7 @@ def smmdash_env(**overrides):
     """The environment of a production-like smmdash process on the test database."""
     return clean_env(
         SECRET_KEY="tests-only-" + "y" * 50,
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=database_url_of_this_run(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         **overrides,
     )
