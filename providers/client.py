@@ -1,0 +1,439 @@
+"""A client for SMM panels: every dialect of the one API, with nothing to configure but URL and key.
+
+    client = PanelClient("https://panel.example/api/v2", key)
+    client.balance()                    # Balance(amount=Decimal('100.84292'), currency='USD')
+    order_id = client.add_order("1", "https://instagram.com/p/x", 1000)
+    client.statuses([order_id, ...])    # {"23501": OrderStatus(...), "10": ProviderError(...)}
+
+Plain Python on purpose (no Django): ``providers.accounts`` wraps it for the rest of smmdash.
+What it tolerates, and why, is written next to the code that does it.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from providers.panel import values
+from providers.panel.errors import (
+    ActionNotSupported,
+    OrderOutcomeUnknown,
+    PanelClientError,
+    ProviderError,
+    ProviderUnreachable,
+    RateLimited,
+    error_from_message,
+)
+from providers.panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, normalize
+from providers.panel.transport import (
+    MAX_RESPONSE_BYTES,
+    Timeouts,
+    Transport,
+    error_message,
+    mask_key,
+)
+
+__all__ = [
+    "MULTI_STATUS_BATCH",
+    "OPEN_STATUSES",
+    "ORDER_EXTRAS",
+    "STATUSES",
+    "UNKNOWN_STATUS_DEFAULT",
+    "ActionNotSupported",
+    "Balance",
+    "Capabilities",
+    "OrderOutcomeUnknown",
+    "OrderStatus",
+    "PanelClient",
+    "PanelClientError",
+    "ProviderError",
+    "ProviderUnreachable",
+    "RateLimited",
+    "Service",
+    "Timeouts",
+    "mask_key",
+]
+
+log = logging.getLogger("smmdash.panel")
+
+MULTI_STATUS_BATCH = 100
+DEFAULT_TIMEOUTS = Timeouts(connect=5.0, read=30.0)
+ORDER_EXTRAS = frozenset(
+    {
+        "runs",
+        "interval",
+        "comments",
+        "usernames",
+        "hashtags",
+        "username",
+        "answer_number",
+        "min",
+        "max",
+        "posts",
+        "delay",
+        "expiry",
+    }
+)
+# Fields that carry one entry per line; a list given for them is joined with newlines.
+_LINE_FIELDS = frozenset({"comments", "usernames", "hashtags"})
+
+
+@dataclass(frozen=True)
+class Service:
+    service_id: str
+    name: str
+    category: str
+    type: str
+    rate: Decimal  # per 1000, in the account's currency
+    min: int
+    max: int
+    refill: bool
+    cancel: bool
+    dripfeed: bool
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    status: str  # one of STATUSES
+    raw_status: str  # the panel's own word, verbatim
+    charge: Decimal | None
+    start_count: int | None
+    remains: int | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class Balance:
+    amount: Decimal
+    currency: str | None
+
+
+@dataclass
+class Capabilities:
+    """What this account's panel turned out to support; ``None`` means not found out yet.
+
+    Learned from answers as they come (an "Invalid action" to ``cancel`` means no cancel), never
+    by sending a paid ``add`` twice. Store ``as_dict()`` and pass it back to the next client.
+    """
+
+    multi_status: bool | None = None
+    refill: bool | None = None
+    cancel: bool | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Capabilities":
+        data = data or {}
+        return cls(**{name: data.get(name) for name in ("multi_status", "refill", "cancel")})
+
+
+class PanelClient:
+    """One provider account at one panel."""
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        timeout: float | tuple[float, float] | Timeouts = DEFAULT_TIMEOUTS,
+        retries: int = 2,
+        backoff: float = 0.5,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        capabilities: Capabilities | None = None,
+    ):
+        self._transport = Transport(
+            api_url,
+            api_key,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            max_bytes=max_response_bytes,
+        )
+        self.api_url = api_url
+        self.capabilities = capabilities or Capabilities()
+
+    def __repr__(self) -> str:
+        return f"<PanelClient {self.api_url} key {mask_key(self._transport._key)}>"
+
+    def close(self):
+        self._transport.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # Catalog and account ------------------------------------------------------------------
+
+    def services(self) -> list[Service]:
+        """The panel's catalog. Entries that cannot be read are logged and left out."""
+        data = self._transport.read("services")
+        if isinstance(data, dict):
+            # A few panels key their catalog by service id instead of listing it.
+            data = list(data.values())
+        if not isinstance(data, list):
+            raise ProviderUnreachable(f"{self._transport.host} sent a catalog that is not a list")
+        catalog, skipped = [], 0
+        for entry in data:
+            try:
+                catalog.append(_service(entry))
+            except (KeyError, TypeError, ValueError) as problem:
+                skipped += 1
+                log.warning("%s: skipped a catalog entry: %s", self._transport.host, problem)
+        if data and not catalog:
+            raise ProviderUnreachable(
+                f"{self._transport.host} sent {len(data)} catalog entries and none was readable"
+            )
+        return catalog
+
+    def balance(self) -> Balance:
+        answer = _one_object(self._transport.read("balance"))
+        try:
+            amount = values.money(answer.get("balance"))
+        except ValueError:
+            amount = None
+        if amount is None:
+            raise ProviderUnreachable(f"{self._transport.host} sent no readable balance")
+        return Balance(amount, values.currency(answer.get("currency")))
+
+    # Orders ---------------------------------------------------------------------------------
+
+    def add_order(self, service_id, link: str, quantity: int | None, **extra) -> str:
+        """Place an order and return the panel's order id.
+
+        Sent exactly once. ``ProviderError``: refused, nothing placed. ``ProviderUnreachable``:
+        could not connect, nothing placed. ``OrderOutcomeUnknown``: it went out and the answer
+        did not come back, so the order may exist; check before placing it again.
+        """
+        unexpected = set(extra) - ORDER_EXTRAS
+        if unexpected:
+            raise TypeError(f"add_order() got unexpected fields: {', '.join(sorted(unexpected))}")
+        fields = {name: _form_value(name, value) for name, value in extra.items()}
+        answer = self._transport.write(
+            "add",
+            after_sending=OrderOutcomeUnknown,
+            service=str(service_id),
+            # One dialect reads `url`, the rest `link`; every panel ignores the field it does not
+            # know, so sending both places the order in one request, whichever panel this is.
+            link=link,
+            url=link,
+            quantity=None if quantity is None else str(quantity),
+            **fields,
+        )
+        order_id = values.identifier(_one_object(answer, OrderOutcomeUnknown).get("order"))
+        if order_id is None:
+            raise OrderOutcomeUnknown(
+                f"{self._transport.host} answered the order without an order id"
+            )
+        return order_id
+
+    def status(self, order_id) -> OrderStatus:
+        order_id = str(order_id)
+        answer = _one_object(self._transport.read("status", order=order_id))
+        if "status" not in answer and isinstance(answer.get(order_id), dict):
+            answer = answer[order_id]  # answered in the multi-status shape
+            _raise_if_error(answer, self._transport.scrub)
+        return self._order_status(answer)
+
+    def statuses(self, order_ids: Iterable) -> dict[str, OrderStatus | ProviderError]:
+        """Statuses of many orders, keyed by the ids given (as strings).
+
+        Batches of 100 where the panel has multi-status, one request per order where it does
+        not. An id the panel does not know gets a ``ProviderError`` in its slot; a panel that
+        cannot be reached, or that rate-limits us, raises.
+        """
+        ids = list(dict.fromkeys(str(order_id) for order_id in order_ids))
+        found: dict[str, OrderStatus | ProviderError] = {}
+        for start in range(0, len(ids), MULTI_STATUS_BATCH):
+            batch = ids[start : start + MULTI_STATUS_BATCH]
+            if len(batch) == 1 or self.capabilities.multi_status is False:
+                found.update(self._one_by_one(batch))
+            else:
+                found.update(self._many_at_once(batch))
+        return found
+
+    def refill(self, order_id) -> str | None:
+        """Ask for a refill; returns the refill id, or None where the panel gives none."""
+        order_id = str(order_id)
+        if self.capabilities.refill is False:
+            raise ActionNotSupported(f"{self._transport.host} has no refill")
+        answer = self._write_learning("refill", "refill", order=order_id)
+        item = _item_for(answer, order_id)
+        refill = item.get("refill")
+        if isinstance(refill, dict):
+            _raise_if_error(refill, self._transport.scrub)
+            refill = None
+        return values.identifier(refill)
+
+    def refill_status(self, refill_id) -> str:
+        refill_id = str(refill_id)
+        answer = self._transport.read("refill_status", refill=refill_id)
+        item = _item_for(answer, refill_id, key="refill")
+        status = item.get("status")
+        if isinstance(status, dict):
+            _raise_if_error(status, self._transport.scrub)
+        if not isinstance(status, str) or not status.strip():
+            raise ProviderUnreachable(f"{self._transport.host} sent no refill status")
+        return status.strip()
+
+    def cancel(self, order_id) -> None:
+        """Ask the panel to cancel; raises ``ProviderError`` when it refuses or cannot."""
+        order_id = str(order_id)
+        if self.capabilities.cancel is False:
+            raise ActionNotSupported(f"{self._transport.host} has no cancel")
+        # Panels cancel by `orders` (a list) or by `order`; each ignores the other field.
+        answer = self._write_learning("cancel", "cancel", order=order_id, orders=order_id)
+        result = _item_for(answer, order_id).get("cancel")
+        if isinstance(result, dict):
+            _raise_if_error(result, self._transport.scrub)
+
+    # Internals ------------------------------------------------------------------------------
+
+    def _write_learning(self, action: str, capability: str, **params):
+        try:
+            answer = self._transport.write(action, **params)
+        except ActionNotSupported:
+            setattr(self.capabilities, capability, False)
+            raise
+        setattr(self.capabilities, capability, True)
+        return answer
+
+    def _order_status(self, answer: dict) -> OrderStatus:
+        raw_status = answer.get("status")
+        if not isinstance(raw_status, str) or not raw_status.strip():
+            raise ProviderUnreachable(f"{self._transport.host} sent no order status")
+        return OrderStatus(
+            status=normalize(raw_status),
+            raw_status=raw_status,
+            charge=_lenient(values.money, answer.get("charge")),
+            start_count=_lenient(values.count, answer.get("start_count")),
+            remains=_lenient(values.count, answer.get("remains")),
+            currency=values.currency(answer.get("currency")),
+        )
+
+    def _one_by_one(self, batch):
+        found = {}
+        for order_id in batch:
+            try:
+                found[order_id] = self.status(order_id)
+            except RateLimited:
+                raise
+            except ProviderError as error:
+                found[order_id] = error
+        return found
+
+    def _many_at_once(self, batch):
+        try:
+            answer = self._transport.read("status", orders=",".join(batch))
+        except RateLimited:
+            raise
+        except ProviderError as refusal:
+            if self.capabilities.multi_status:
+                raise
+            return self._probe_single_status(batch, refusal)
+        by_id = _answers_by_id(answer, batch)
+        if by_id is None:
+            if self.capabilities.multi_status:
+                raise ProviderUnreachable(
+                    f"{self._transport.host} sent an unreadable multi-status answer"
+                )
+            self.capabilities.multi_status = False
+            return self._one_by_one(batch)
+        self.capabilities.multi_status = True
+        return {order_id: self._slot(by_id.get(order_id)) for order_id in batch}
+
+    def _probe_single_status(self, batch, refusal: ProviderError):
+        # The panel refused `orders=`. Either it has no multi-status ("The order field is
+        # required") or it refuses everything ("Invalid api key"): one single status tells.
+        try:
+            first = self.status(batch[0])
+        except ProviderError as error:
+            if error.message == refusal.message:
+                raise refusal from None
+            first = error
+        self.capabilities.multi_status = False
+        return {batch[0]: first, **self._one_by_one(batch[1:])}
+
+    def _slot(self, answer) -> OrderStatus | ProviderError:
+        if not isinstance(answer, dict):
+            return ProviderError("The panel's answer did not include this order")
+        message = error_message(answer)
+        if message is not None:
+            return error_from_message(self._transport.scrub(message))
+        try:
+            return self._order_status(answer)
+        except ProviderUnreachable as unreadable:
+            return ProviderError(unreadable.message)
+
+
+def _service(entry: dict) -> Service:
+    service_id = values.identifier(entry.get("service", entry.get("id")))
+    rate = values.money(entry["rate"])
+    minimum, maximum = values.count(entry["min"]), values.count(entry["max"])
+    if service_id is None or rate is None or minimum is None or maximum is None:
+        raise ValueError(f"service {service_id!r} lacks an id, rate, min or max")
+    return Service(
+        service_id=service_id,
+        name=str(entry.get("name") or "").strip(),
+        category=str(entry.get("category") or "").strip(),
+        type=str(entry.get("type") or "Default").strip(),
+        rate=rate,
+        min=minimum,
+        max=maximum,
+        refill=values.flag(entry.get("refill")),
+        cancel=values.flag(entry.get("cancel")),
+        dripfeed=values.flag(entry.get("dripfeed")),
+    )
+
+
+def _one_object(answer, unreadable=ProviderUnreachable) -> dict:
+    """The answer as one object: panels that wrap it in a one-element list are unwrapped."""
+    if isinstance(answer, list) and len(answer) == 1:
+        answer = answer[0]
+    if not isinstance(answer, dict):
+        raise unreadable("The panel's answer is not a JSON object")
+    return answer
+
+
+def _item_for(answer, wanted_id: str, key: str = "order") -> dict:
+    """The entry about ``wanted_id`` in a per-item list answer, or the answer itself."""
+    if isinstance(answer, list) and len(answer) > 1:
+        for item in answer:
+            if isinstance(item, dict) and values.identifier(item.get(key)) == wanted_id:
+                return item
+        raise ProviderUnreachable(f"The panel's answer did not mention {key} {wanted_id}")
+    return _one_object(answer)
+
+
+def _answers_by_id(answer, batch) -> dict | None:
+    """A multi-status answer as {order id: entry}, or None if it is not one."""
+    if isinstance(answer, dict) and any(order_id in answer for order_id in batch):
+        return {str(order_id): entry for order_id, entry in answer.items()}
+    if isinstance(answer, list) and answer and all(isinstance(item, dict) for item in answer):
+        by_id = {values.identifier(item.get("order")): item for item in answer}
+        if any(order_id in by_id for order_id in batch):
+            return by_id
+    return None
+
+
+def _raise_if_error(answer, scrub):
+    message = error_message(answer)
+    if message is not None:
+        raise error_from_message(scrub(message))
+
+
+def _lenient(parse, value):
+    try:
+        return parse(value)
+    except ValueError:
+        log.warning("Ignored an unreadable number in an order status: %r", value)
+        return None
+
+
+def _form_value(name: str, value) -> str:
+    if name in _LINE_FIELDS and isinstance(value, (list, tuple)):
+        return "\n".join(str(line) for line in value)
+    return str(value)

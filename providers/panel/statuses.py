@@ -1,0 +1,57 @@
+"""Order statuses: every panel's words mapped onto the eight smmdash knows.
+
+The table is matched on the lower-cased word with spaces, dashes and underscores folded, so
+``"In progress"``, ``"in_progress"`` and ``"IN-PROGRESS"`` are one word. A word nobody has
+seen before becomes ``UNKNOWN_STATUS_DEFAULT`` (``processing``): the order stays open and keeps
+being polled, which is the safe reading of "the panel is doing something", and the word is
+logged once so the table can learn it. ``raw_status`` always keeps the panel's own word.
+"""
+
+import logging
+import re
+
+PENDING = "pending"
+IN_PROGRESS = "in_progress"
+PROCESSING = "processing"
+PARTIAL = "partial"
+COMPLETED = "completed"
+CANCELED = "canceled"
+REFUNDED = "refunded"
+FAILED = "failed"
+
+STATUSES = (PENDING, IN_PROGRESS, PROCESSING, PARTIAL, COMPLETED, CANCELED, REFUNDED, FAILED)
+OPEN_STATUSES = frozenset({PENDING, IN_PROGRESS, PROCESSING})
+UNKNOWN_STATUS_DEFAULT = PROCESSING
+
+_WORDS = {
+    PENDING: ("pending", "awaiting", "waiting", "queued", "in queue", "new", "order received"),
+    IN_PROGRESS: ("in progress", "inprogress", "progress", "active", "running", "started"),
+    PROCESSING: ("processing", "process", "being processed"),
+    PARTIAL: ("partial", "partially completed", "partially refunded", "partial refund"),
+    COMPLETED: ("completed", "complete", "success", "done", "finished", "delivered"),
+    CANCELED: ("canceled", "cancelled", "order cancelled", "order canceled", "cancel"),
+    REFUNDED: ("refunded", "refund", "order refunded"),
+    FAILED: ("failed", "fail", "error", "rejected", "declined", "fraud"),
+}
+_TABLE = {word: status for status, words in _WORDS.items() for word in words}
+_FOLD = re.compile(r"[\s_\-]+")
+
+log = logging.getLogger("smmdash.panel")
+_logged_unknown: set[str] = set()
+
+
+def fold(word: str) -> str:
+    return _FOLD.sub(" ", word).strip().lower()
+
+
+def normalize(raw_status: str) -> str:
+    folded = fold(raw_status)
+    status = _TABLE.get(folded)
+    if status is None:
+        status = UNKNOWN_STATUS_DEFAULT
+        if folded not in _logged_unknown:
+            _logged_unknown.add(folded)
+            log.warning(
+                "Unknown order status %r from a panel; treating it as %r", raw_status, status
+            )
+    return status

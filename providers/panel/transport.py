@@ -1,0 +1,313 @@
+"""One panel account's HTTP conversation: form POST in, decoded JSON out, failures classified.
+
+The key travels only in the POST body. Redirects are not followed, so it is never re-sent to
+another address. Reads may be retried; writes (``add``, ``refill``, ``cancel``) never are, and
+go out on a fresh connection so that a failure can be placed before or after sending.
+"""
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
+from providers.panel import lenient_json
+from providers.panel.errors import (
+    ProviderError,
+    ProviderUnreachable,
+    RateLimited,
+    error_from_message,
+    wait_seconds_in,
+)
+
+log = logging.getLogger("smmdash.panel")
+
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/142.0.0.0 Safari/537.36"
+)
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_FAILED_STATUS_WORDS = {"error", "fail", "failed", "failure"}
+_ORDER_FIELDS = {"charge", "start_count", "remains"}
+_NOT_JSON = object()
+
+
+def mask_key(key: str) -> str:
+    """``••••1234``: enough to tell keys apart, useless to anyone who reads it."""
+    return "••••" + key[-4:] if len(key) >= 12 else "••••"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+    @classmethod
+    def of(cls, value) -> "Timeouts":
+        if isinstance(value, Timeouts):
+            return value
+        if isinstance(value, (tuple, list)):
+            return cls(float(value[0]), float(value[1]))
+        return cls(float(value), float(value))
+
+
+class _Form(dict):
+    """The POST form. Its repr hides the key, so a debugger or error page cannot show it."""
+
+    def __repr__(self) -> str:
+        return repr({name: "••••" if name == "key" else value for name, value in self.items()})
+
+
+class Transport:
+    def __init__(self, api_url, api_key, *, timeout, retries, backoff, max_bytes):
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("The API URL must be an http:// or https:// address")
+        if not api_key:
+            raise ValueError("The API key is empty")
+        self.api_url = api_url
+        self.host = parts.hostname
+        self._key = api_key
+        self.timeouts = Timeouts.of(timeout)
+        self.retries = retries
+        self.backoff = backoff
+        self.max_bytes = max_bytes
+        self._reads = self._session()
+
+    @staticmethod
+    def _session() -> requests.Session:
+        session = requests.Session()
+        session.trust_env = False  # no proxies or .netrc credentials picked up from the machine
+        session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json, */*"})
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=8, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    def __repr__(self) -> str:
+        return f"<Transport {self.api_url} key {mask_key(self._key)}>"
+
+    def close(self):
+        self._reads.close()
+
+    def scrub(self, text: str) -> str:
+        """Remove the key from any text built from what the panel sent back."""
+        return text.replace(self._key, mask_key(self._key)) if self._key in text else text
+
+    def read(self, action: str, **params):
+        """An action that changes nothing at the panel: retried with backoff."""
+        for attempt in range(self.retries + 1):
+            try:
+                return self._call(action, params, self._reads, ProviderUnreachable)
+            except ProviderUnreachable as unreachable:
+                if attempt == self.retries:
+                    raise
+                pause = self.backoff * 2**attempt
+                log.info("%s %s: %s; retrying in %.1fs", self.host, action, unreachable, pause)
+                time.sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def write(self, action: str, *, after_sending=ProviderUnreachable, **params):
+        """An action that changes something (an order, a refill, a cancel): sent once.
+
+        A failure once the request may have gone out raises ``after_sending``:
+        ``OrderOutcomeUnknown`` for ``add``.
+        """
+        # A pooled connection may have been closed by the panel while idle; sending on it fails
+        # in a way that looks like "sent, no answer". A new connection per write rules that out.
+        with self._session() as session:
+            session.headers["Connection"] = "close"
+            return self._call(action, params, session, after_sending)
+
+    def _call(self, action, params, session, after_sending):
+        form = _Form(key=self._key, action=action)
+        form.update({name: value for name, value in params.items() if value is not None})
+        started = time.monotonic()
+        try:
+            data = self._exchange(form, session, after_sending)
+        except ProviderError as refusal:
+            log.info("%s %s refused: %s", self.host, action, refusal)
+            raise
+        except Exception as failure:
+            log.warning(
+                "%s %s failed after %.0f ms: %s",
+                self.host,
+                action,
+                (time.monotonic() - started) * 1000,
+                failure,
+            )
+            raise
+        log.debug(
+            "%s %s answered in %.0f ms", self.host, action, (time.monotonic() - started) * 1000
+        )
+        return data
+
+    def _exchange(self, form, session, after_sending):
+        # Failures are raised outside the `except` blocks so that no exception from requests
+        # (which holds the request, key included) stays attached to ours as its context.
+        failure = None
+        try:
+            response = session.post(
+                self.api_url,
+                data=form,
+                timeout=(self.timeouts.connect, self.timeouts.read),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.RequestException as sending_failed:
+            failure = self._sending_failure(sending_failed, after_sending)
+        if failure is not None:
+            raise failure
+        with response:
+            body = self._body(response, after_sending)
+        return self._decode(response, body, after_sending)
+
+    def _sending_failure(self, failure, after_sending) -> ProviderUnreachable:
+        if isinstance(failure, requests.ConnectTimeout):
+            return ProviderUnreachable(
+                f"Could not connect to {self.host} within {self.timeouts.connect:g}s"
+            )
+        if isinstance(failure, requests.ReadTimeout):
+            return after_sending(
+                f"{self.host} did not answer within {self.timeouts.read:g}s "
+                "after the request was sent"
+            )
+        if isinstance(failure, requests.ConnectionError):
+            if _nothing_was_sent(failure):
+                return ProviderUnreachable(f"Could not connect to {self.host} ({_reason(failure)})")
+            return after_sending(
+                f"The connection to {self.host} broke after the request was sent "
+                f"({_reason(failure)})"
+            )
+        return ProviderUnreachable(f"Could not reach {self.host} ({type(failure).__name__})")
+
+    def _body(self, response, after_sending) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise after_sending(self._too_large())
+        chunks, size, broken = [], 0, None
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    break
+                chunks.append(chunk)
+        except requests.RequestException as failure:
+            broken = _reason(failure)
+        if broken is not None:
+            raise after_sending(f"The answer from {self.host} broke off ({broken})")
+        if size > self.max_bytes:
+            raise after_sending(self._too_large())
+        return b"".join(chunks)
+
+    def _too_large(self) -> str:
+        return f"{self.host} sent an answer larger than {self.max_bytes // (1024 * 1024)} MB"
+
+    def _decode(self, response, body: bytes, after_sending):
+        code = response.status_code
+        if 300 <= code < 400:
+            # The panel did not handle the request here, so nothing was placed.
+            where = self.scrub(response.headers.get("Location", "elsewhere"))
+            raise ProviderUnreachable(
+                f"{self.host} redirected to {where} (HTTP {code}); use that address as the API URL"
+            )
+        text = body.decode("utf-8", errors="replace")
+        if code == 429:
+            raise RateLimited(
+                f"{self.host} is rate limiting requests (HTTP 429)",
+                _retry_after(response.headers.get("Retry-After")),
+            )
+        try:
+            data = lenient_json.loads(text)
+        except lenient_json.NotJSON:
+            data = _NOT_JSON
+        if data is _NOT_JSON:
+            raise after_sending(self._describe_non_json(code, text))
+        if code >= 500:
+            raise after_sending(f"{self.host} failed with HTTP {code}{self._error_suffix(data)}")
+        raise_if_error(data, self.scrub)
+        if code >= 400:
+            raise after_sending(f"{self.host} answered HTTP {code} without an error message")
+        return data
+
+    def _error_suffix(self, data) -> str:
+        message = error_message(data)
+        return f": {self.scrub(message)}" if message else ""
+
+    def _describe_non_json(self, code: int, text: str) -> str:
+        stripped = text.lstrip("\ufeff").strip()
+        if not stripped:
+            return f"{self.host} sent an empty answer (HTTP {code})"
+        if stripped.startswith("<"):
+            title = _HTML_TITLE.search(stripped)
+            named = (
+                f" titled {self.scrub(' '.join(title.group(1).split()))[:80]!r}" if title else ""
+            )
+            return f"{self.host} sent a web page{named} instead of JSON (HTTP {code})"
+        return f"{self.host} sent an answer that is not JSON (HTTP {code})"
+
+
+def error_message(data) -> str | None:
+    """The panel's error text, if this answer is an error. Works through one-element lists."""
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")
+    if isinstance(error, dict):
+        error = error.get("message") or error.get("error")
+    if error not in (None, "", False):
+        return str(error)
+    # {"status": "error", "message": "..."}, but not an order that failed ({"status": "Fail",
+    # "charge": ...}), which is a status to report, not an error.
+    status = data.get("status")
+    if (
+        isinstance(status, str)
+        and status.strip().lower() in _FAILED_STATUS_WORDS
+        and ("message" in data or "msg" in data)
+        and not _ORDER_FIELDS.intersection(data)
+    ):
+        return str(data.get("message") or data.get("msg") or status)
+    return None
+
+
+def raise_if_error(data, scrub=lambda text: text):
+    message = error_message(data)
+    if message is not None:
+        raise error_from_message(scrub(message.strip()))
+
+
+def _nothing_was_sent(failure: requests.ConnectionError) -> bool:
+    if isinstance(failure, requests.exceptions.SSLError):
+        return True  # the TLS handshake comes before the request
+    cause = failure.args[0] if failure.args else None
+    if isinstance(cause, MaxRetryError):
+        cause = cause.reason
+    return isinstance(cause, (NewConnectionError, ConnectTimeoutError))
+
+
+def _reason(failure: Exception) -> str:
+    cause = failure.args[0] if failure.args else failure
+    if isinstance(cause, MaxRetryError) and cause.reason is not None:
+        cause = cause.reason
+    text = str(cause).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "reset" in text:
+        return "connection reset"
+    if "name" in text and ("resolve" in text or "known" in text):
+        return "host name not found"
+    if "aborted" in text or "disconnected" in text or "closed" in text:
+        return "connection closed by the panel"
+    return type(cause).__name__
+
+
+def _retry_after(value) -> int:
+    if value and value.strip().isdigit():
+        return int(value.strip())
+    return wait_seconds_in("")
