@@ -1,0 +1,45 @@
+import contextlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from simulator import Pace, Simulator, accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the simulator of the five SMM panels on a local port, for the demo and for "
+        "trying smmdash without real panel accounts. Account keys are kept in a file."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8001)
+        parser.add_argument(
+            "--accounts-file",
+            type=Path,
+            default=settings.VAR_DIR / "simulator.json",
+            help="Where the panels' URLs and keys are kept (created if missing).",
+        )
+        parser.add_argument(
+            "--pending-seconds", type=float, default=30, help="How long new orders stay pending."
+        )
+        parser.add_argument(
+            "--running-seconds", type=float, default=180, help="How long orders take to deliver."
+        )
+        parser.add_argument(
+            "--catalog-size", type=int, default=None, help="Services per panel (for benchmarks)."
+        )
+
+    def handle(self, *args, host, port, accounts_file, catalog_size, **options):
+        pace = Pace(pending=options["pending_seconds"], running=options["running_seconds"])
+        keys = accounts.load_or_create(accounts_file)
+        simulator = Simulator(pace=pace, catalog_size=catalog_size, keys=keys).bind(host, port)
+        accounts.save(accounts_file, simulator)
+        self.stdout.write(f"Panel simulator on http://{host}:{port}/ (keys in {accounts_file}):")
+        for slug in simulator.panels:
+            self.stdout.write(f"  {slug:<12} {simulator.url(slug)}")
+        self.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            simulator.serve_forever()
