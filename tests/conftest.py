@@ -56,3 +56,19 @@ def processes(tmp_path):
     running = Processes(tmp_path)
     yield running
     running.stop_all()
+
+
+@pytest.fixture(scope="session")
+def simulator_server():
+    from simulator import ManualClock, Simulator
+
+    server = Simulator(clock=ManualClock()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def simulator(simulator_server):
+    """The five simulated panels on a loopback port, fresh for each test, on a manual clock."""
+    simulator_server.reset()
+    return simulator_server

@@ -1,6 +1,7 @@
 """Run parts of smmdash as real processes against the test database."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -90,3 +91,10 @@ def wait_for(condition, timeout, interval=0.2):
             return result
         time.sleep(interval)
     return condition()
+
+
+def free_port():
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
