@@ -330,3 +330,26 @@ def test_insufficient_funds(connect, simulator, panel, message):
 def test_a_wrong_key_is_the_panels_error(connect, simulator, panel):
     with pytest.raises(ProviderError, match=r"(?i)invalid api key"):
         connect(panel, key="0" * 32).balance()
+
+
+@pytest.mark.parametrize("panel", ["smmbros", "smmub"])
+def test_refill_status_where_the_panel_has_none(connect, simulator, panel):
+    with pytest.raises(ActionNotSupported, match=r"(?i)^invalid action$"):
+        connect(panel).refill_status("501")
+
+
+@pytest.mark.parametrize("panel", PANELS)
+def test_the_status_of_an_unknown_order_is_the_panels_error(connect, simulator, panel):
+    with pytest.raises(ProviderError, match=r"(?i)(invalid|incorrect) order id"):
+        connect(panel).status("31337")
+
+
+def test_a_catalog_of_ten_thousand_services():
+    from providers.client import PanelClient
+    from simulator import Simulator
+
+    with Simulator(catalog_size=10_000) as large:
+        services = PanelClient(large.url("smmub"), large.key("smmub")).services()
+
+    assert len(services) == 10_000
+    assert len({service.service_id for service in services}) == 10_000
