@@ -1,0 +1,1 @@
+"""Benchmarks: ``bin/bench`` runs them and prints the tables the README quotes."""
