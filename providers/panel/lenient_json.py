@@ -48,17 +48,17 @@ _REPAIRABLE = re.compile(
 
 
 def _repair(match: re.Match) -> str:
-    token = match.group()
-    if token.startswith('"'):
-        return token
-    if token == ",":
+    piece = match.group()
+    if piece.startswith('"'):
+        return piece
+    if piece == ",":
         return ""  # trailing comma
-    if token == "":
+    if piece == "":
         return ","  # missing comma
-    word = token.lstrip()
+    word = piece.lstrip()
     if word in ("true", "false", "null"):
-        return token
-    return token[: len(token) - len(word)] + json.dumps(word)
+        return piece
+    return piece[: len(piece) - len(word)] + json.dumps(word)
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
