@@ -176,13 +176,19 @@ class PanelClient:
             data = list(data.values())
         if not isinstance(data, list):
             raise ProviderUnreachable(f"{self._transport.host} sent a catalog that is not a list")
-        catalog, skipped = [], 0
+        catalog, problems = [], []
         for entry in data:
             try:
                 catalog.append(_service(entry))
             except (KeyError, TypeError, ValueError) as problem:
-                skipped += 1
-                log.warning("%s: skipped a catalog entry: %s", self._transport.host, problem)
+                problems.append(f"{type(problem).__name__}: {problem}")
+        if problems:
+            log.warning(
+                "%s: left out %d unreadable catalog entries, e.g. %s",
+                self._transport.host,
+                len(problems),
+                "; ".join(problems[:3]),
+            )
         if data and not catalog:
             raise ProviderUnreachable(
                 f"{self._transport.host} sent {len(data)} catalog entries and none was readable"

@@ -101,7 +101,8 @@ class Transport:
 
     def read(self, action: str, **params):
         """An action that changes nothing at the panel: retried with backoff."""
-        for attempt in range(self.retries + 1):
+        attempt = 0
+        while True:
             try:
                 return self._call(action, params, self._reads, ProviderUnreachable)
             except ProviderUnreachable as unreachable:
@@ -109,8 +110,8 @@ class Transport:
                     raise
                 pause = self.backoff * 2**attempt
                 log.info("%s %s: %s; retrying in %.1fs", self.host, action, unreachable, pause)
-                time.sleep(pause)
-        raise AssertionError("unreachable")  # pragma: no cover
+            time.sleep(pause)
+            attempt += 1
 
     def write(self, action: str, *, after_sending=ProviderUnreachable, **params):
         """An action that changes something (an order, a refill, a cancel): sent once.

@@ -353,3 +353,15 @@ def test_a_catalog_of_ten_thousand_services():
 
     assert len(services) == 10_000
     assert len({service.service_id for service in services}) == 10_000
+
+
+def test_unreadable_catalog_entries_are_left_out_and_logged(connect, simulator, caplog):
+    catalog = simulator.panel("smmprovider").catalog
+    catalog[0].rate = "call us"
+    catalog[1].max = "lots"
+
+    services = connect("smmprovider").services()
+
+    assert len(services) == len(catalog) - 2
+    assert str(catalog[0].service_id) not in {service.service_id for service in services}
+    assert "left out 2 unreadable catalog entries" in caplog.text
