@@ -11,8 +11,9 @@ from functools import partial
 
 import requests
 
-from providers.client import PanelClient, _service
+from providers.client import PanelClient
 from providers.panel import lenient_json
+from providers.panel.shapes import service_from
 from simulator import PANELS, ManualClock, Simulator
 
 CATALOG_SIZE = 10_000
@@ -28,6 +29,10 @@ def timed(call, repeat=3):
     return statistics.median(durations), result
 
 
+def read_catalog(body: str):
+    return [service_from(entry) for entry in lenient_json.loads(body)]
+
+
 def catalogs():
     rows = []
     with Simulator(clock=ManualClock(), catalog_size=CATALOG_SIZE) as simulator:
@@ -39,7 +44,7 @@ def catalogs():
                 data={"key": simulator.key(panel), "action": "services"},
                 timeout=60,
             ).text
-            reading, _ = timed(lambda body=body: [_service(e) for e in lenient_json.loads(body)])
+            reading, _ = timed(partial(read_catalog, body))
             rows.append(
                 (
                     panel,

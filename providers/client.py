@@ -11,8 +11,6 @@ What it tolerates, and why, is written next to the code that does it.
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from decimal import Decimal
 
 from providers.panel import values
 from providers.panel.errors import (
@@ -24,14 +22,17 @@ from providers.panel.errors import (
     RateLimited,
     error_from_message,
 )
-from providers.panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, normalize
-from providers.panel.transport import (
-    MAX_RESPONSE_BYTES,
-    Timeouts,
-    Transport,
+from providers.panel.records import Balance, Capabilities, OrderStatus, Service
+from providers.panel.shapes import (
+    answers_by_id,
     error_message,
-    mask_key,
+    item_for,
+    one_object,
+    raise_if_error,
+    service_from,
 )
+from providers.panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, normalize
+from providers.panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
 
 __all__ = [
     "MULTI_STATUS_BATCH",
@@ -76,57 +77,6 @@ ORDER_EXTRAS = frozenset(
 )
 # Fields that carry one entry per line; a list given for them is joined with newlines.
 _LINE_FIELDS = frozenset({"comments", "usernames", "hashtags"})
-
-
-@dataclass(frozen=True)
-class Service:
-    service_id: str
-    name: str
-    category: str
-    type: str
-    rate: Decimal  # per 1000, in the account's currency
-    min: int
-    max: int
-    refill: bool
-    cancel: bool
-    dripfeed: bool
-
-
-@dataclass(frozen=True)
-class OrderStatus:
-    status: str  # one of STATUSES
-    raw_status: str  # the panel's own word, verbatim
-    charge: Decimal | None
-    start_count: int | None
-    remains: int | None
-    currency: str | None
-
-
-@dataclass(frozen=True)
-class Balance:
-    amount: Decimal
-    currency: str | None
-
-
-@dataclass
-class Capabilities:
-    """What this account's panel turned out to support; ``None`` means not found out yet.
-
-    Learned from answers as they come (an "Invalid action" to ``cancel`` means no cancel), never
-    by sending a paid ``add`` twice. Store ``as_dict()`` and pass it back to the next client.
-    """
-
-    multi_status: bool | None = None
-    refill: bool | None = None
-    cancel: bool | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> "Capabilities":
-        data = data or {}
-        return cls(**{name: data.get(name) for name in ("multi_status", "refill", "cancel")})
 
 
 class PanelClient:
@@ -179,7 +129,7 @@ class PanelClient:
         catalog, problems = [], []
         for entry in data:
             try:
-                catalog.append(_service(entry))
+                catalog.append(service_from(entry))
             except (KeyError, TypeError, ValueError) as problem:
                 problems.append(f"{type(problem).__name__}: {problem}")
         if problems:
@@ -196,7 +146,7 @@ class PanelClient:
         return catalog
 
     def balance(self) -> Balance:
-        answer = _one_object(self._transport.read("balance"))
+        answer = one_object(self._transport.read("balance"))
         try:
             amount = values.money(answer.get("balance"))
         except ValueError:
@@ -229,7 +179,7 @@ class PanelClient:
             quantity=None if quantity is None else str(quantity),
             **fields,
         )
-        order_id = values.identifier(_one_object(answer, OrderOutcomeUnknown).get("order"))
+        order_id = values.identifier(one_object(answer, OrderOutcomeUnknown).get("order"))
         if order_id is None:
             raise OrderOutcomeUnknown(
                 f"{self._transport.host} answered the order without an order id"
@@ -238,10 +188,10 @@ class PanelClient:
 
     def status(self, order_id) -> OrderStatus:
         order_id = str(order_id)
-        answer = _one_object(self._transport.read("status", order=order_id))
+        answer = one_object(self._transport.read("status", order=order_id))
         if "status" not in answer and isinstance(answer.get(order_id), dict):
             answer = answer[order_id]  # answered in the multi-status shape
-            _raise_if_error(answer, self._transport.scrub)
+            raise_if_error(answer, self._transport.scrub)
         return self._order_status(answer)
 
     def statuses(self, order_ids: Iterable) -> dict[str, OrderStatus | ProviderError]:
@@ -267,20 +217,20 @@ class PanelClient:
         if self.capabilities.refill is False:
             raise ActionNotSupported(f"{self._transport.host} has no refill")
         answer = self._write_learning("refill", "refill", order=order_id)
-        item = _item_for(answer, order_id)
+        item = item_for(answer, order_id)
         refill = item.get("refill")
         if isinstance(refill, dict):
-            _raise_if_error(refill, self._transport.scrub)
+            raise_if_error(refill, self._transport.scrub)
             refill = None
         return values.identifier(refill)
 
     def refill_status(self, refill_id) -> str:
         refill_id = str(refill_id)
         answer = self._transport.read("refill_status", refill=refill_id)
-        item = _item_for(answer, refill_id, key="refill")
+        item = item_for(answer, refill_id, key="refill")
         status = item.get("status")
         if isinstance(status, dict):
-            _raise_if_error(status, self._transport.scrub)
+            raise_if_error(status, self._transport.scrub)
         if not isinstance(status, str) or not status.strip():
             raise ProviderUnreachable(f"{self._transport.host} sent no refill status")
         return status.strip()
@@ -292,9 +242,9 @@ class PanelClient:
             raise ActionNotSupported(f"{self._transport.host} has no cancel")
         # Panels cancel by `orders` (a list) or by `order`; each ignores the other field.
         answer = self._write_learning("cancel", "cancel", order=order_id, orders=order_id)
-        result = _item_for(answer, order_id).get("cancel")
+        result = item_for(answer, order_id).get("cancel")
         if isinstance(result, dict):
-            _raise_if_error(result, self._transport.scrub)
+            raise_if_error(result, self._transport.scrub)
 
     # Internals ------------------------------------------------------------------------------
 
@@ -340,7 +290,7 @@ class PanelClient:
             if self.capabilities.multi_status:
                 raise
             return self._probe_single_status(batch, refusal)
-        by_id = _answers_by_id(answer, batch)
+        by_id = answers_by_id(answer, batch)
         if by_id is None:
             if self.capabilities.multi_status:
                 raise ProviderUnreachable(
@@ -373,62 +323,6 @@ class PanelClient:
             return self._order_status(answer)
         except ProviderUnreachable as unreadable:
             return ProviderError(unreadable.message)
-
-
-def _service(entry: dict) -> Service:
-    service_id = values.identifier(entry.get("service", entry.get("id")))
-    rate = values.money(entry["rate"])
-    minimum, maximum = values.count(entry["min"]), values.count(entry["max"])
-    if service_id is None or rate is None or minimum is None or maximum is None:
-        raise ValueError(f"service {service_id!r} lacks an id, rate, min or max")
-    return Service(
-        service_id=service_id,
-        name=str(entry.get("name") or "").strip(),
-        category=str(entry.get("category") or "").strip(),
-        type=str(entry.get("type") or "Default").strip(),
-        rate=rate,
-        min=minimum,
-        max=maximum,
-        refill=values.flag(entry.get("refill")),
-        cancel=values.flag(entry.get("cancel")),
-        dripfeed=values.flag(entry.get("dripfeed")),
-    )
-
-
-def _one_object(answer, unreadable=ProviderUnreachable) -> dict:
-    """The answer as one object: panels that wrap it in a one-element list are unwrapped."""
-    if isinstance(answer, list) and len(answer) == 1:
-        answer = answer[0]
-    if not isinstance(answer, dict):
-        raise unreadable("The panel's answer is not a JSON object")
-    return answer
-
-
-def _item_for(answer, wanted_id: str, key: str = "order") -> dict:
-    """The entry about ``wanted_id`` in a per-item list answer, or the answer itself."""
-    if isinstance(answer, list) and len(answer) > 1:
-        for item in answer:
-            if isinstance(item, dict) and values.identifier(item.get(key)) == wanted_id:
-                return item
-        raise ProviderUnreachable(f"The panel's answer did not mention {key} {wanted_id}")
-    return _one_object(answer)
-
-
-def _answers_by_id(answer, batch) -> dict | None:
-    """A multi-status answer as {order id: entry}, or None if it is not one."""
-    if isinstance(answer, dict) and any(order_id in answer for order_id in batch):
-        return {str(order_id): entry for order_id, entry in answer.items()}
-    if isinstance(answer, list) and answer and all(isinstance(item, dict) for item in answer):
-        by_id = {values.identifier(item.get("order")): item for item in answer}
-        if any(order_id in by_id for order_id in batch):
-            return by_id
-    return None
-
-
-def _raise_if_error(answer, scrub):
-    message = error_message(answer)
-    if message is not None:
-        raise error_from_message(scrub(message))
 
 
 def _lenient(parse, value):

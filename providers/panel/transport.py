@@ -20,9 +20,9 @@ from providers.panel.errors import (
     ProviderError,
     ProviderUnreachable,
     RateLimited,
-    error_from_message,
     wait_seconds_in,
 )
+from providers.panel.shapes import error_message, raise_if_error
 
 log = logging.getLogger("smmdash.panel")
 
@@ -32,8 +32,6 @@ USER_AGENT = (
 )
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_FAILED_STATUS_WORDS = {"error", "fail", "failed", "failure"}
-_ORDER_FIELDS = {"charge", "start_count", "remains"}
 _NOT_JSON = object()
 
 
@@ -251,36 +249,6 @@ class Transport:
             )
             return f"{self.host} sent a web page{named} instead of JSON (HTTP {code})"
         return f"{self.host} sent an answer that is not JSON (HTTP {code})"
-
-
-def error_message(data) -> str | None:
-    """The panel's error text, if this answer is an error. Works through one-element lists."""
-    if isinstance(data, list) and len(data) == 1:
-        data = data[0]
-    if not isinstance(data, dict):
-        return None
-    error = data.get("error")
-    if isinstance(error, dict):
-        error = error.get("message") or error.get("error")
-    if error not in (None, "", False):
-        return str(error)
-    # {"status": "error", "message": "..."}, but not an order that failed ({"status": "Fail",
-    # "charge": ...}), which is a status to report, not an error.
-    status = data.get("status")
-    if (
-        isinstance(status, str)
-        and status.strip().lower() in _FAILED_STATUS_WORDS
-        and ("message" in data or "msg" in data)
-        and not _ORDER_FIELDS.intersection(data)
-    ):
-        return str(data.get("message") or data.get("msg") or status)
-    return None
-
-
-def raise_if_error(data, scrub=lambda text: text):
-    message = error_message(data)
-    if message is not None:
-        raise error_from_message(scrub(message.strip()))
 
 
 def _nothing_was_sent(failure: requests.ConnectionError) -> bool:

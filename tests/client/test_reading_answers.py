@@ -245,6 +245,6 @@ def test_rate_limit_messages_carry_their_wait(message, wait):
     ],
 )
 def test_what_counts_as_an_error_answer(answer, message):
-    from providers.panel.transport import error_message
+    from providers.panel.shapes import error_message
 
     assert error_message(answer) == message

@@ -1,0 +1,55 @@
+"""What the client hands back: plain, immutable records with Decimal money."""
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Service:
+    service_id: str
+    name: str
+    category: str
+    type: str
+    rate: Decimal  # per 1000, in the account's currency
+    min: int
+    max: int
+    refill: bool
+    cancel: bool
+    dripfeed: bool
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    status: str  # one of STATUSES
+    raw_status: str  # the panel's own word, verbatim
+    charge: Decimal | None
+    start_count: int | None
+    remains: int | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class Balance:
+    amount: Decimal
+    currency: str | None
+
+
+@dataclass
+class Capabilities:
+    """What this account's panel turned out to support; ``None`` means not found out yet.
+
+    Learned from answers as they come (an "Invalid action" to ``cancel`` means no cancel), never
+    by sending a paid ``add`` twice. Store ``as_dict()`` and pass it back to the next client.
+    """
+
+    multi_status: bool | None = None
+    refill: bool | None = None
+    cancel: bool | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Capabilities":
+        data = data or {}
+        return cls(**{name: data.get(name) for name in ("multi_status", "refill", "cancel")})
