@@ -34,11 +34,11 @@ FAULTS += ["redirect", "rate_limit", "invalid_key", "echo_key", "huge"]
 @pytest.mark.parametrize("call", ["balance", "add_order", "cancel"])
 def test_no_failure_reveals_the_key(simulator, caplog, fault, call):
     simulator.panel("smmprovider").ledger.open_account(KEY)
-    simulator.inject("smmprovider", fault, times=2, seconds=0.5, size=2 * 1024 * 1024)
+    simulator.inject("smmprovider", fault, times=2, seconds=1.2, size=2 * 1024 * 1024)
     client = PanelClient(
         simulator.url("smmprovider"),
         KEY,
-        timeout=(1, 0.2),
+        timeout=(1, 0.5),
         retries=1,
         backoff=0,
         max_response_bytes=1024 * 1024,
