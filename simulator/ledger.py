@@ -142,13 +142,19 @@ class Ledger:
         return order
 
     def order(self, account, order_id) -> SimOrder:
-        try:
-            order = self.orders[int(str(order_id).strip())]
-        except (KeyError, ValueError):
-            raise Refusal("bad_order") from None
+        order = _find(self.orders, order_id, "bad_order")
         if order.account is not account:
             raise Refusal("bad_order")
         return order
+
+    def stage(self, since: float) -> str:
+        """Where something placed at ``since`` is now: pending, in_progress or done."""
+        elapsed = self.clock.now() - since
+        if elapsed < self.pace.pending:
+            return "pending"
+        if elapsed < self.pace.pending + self.pace.running:
+            return "in_progress"
+        return "done"
 
     def view(self, order: SimOrder) -> OrderView:
         full = charge_for(order.service.rate, order.quantity)
@@ -162,10 +168,10 @@ class Ledger:
             return OrderView(
                 "partial", charge_for(order.service.rate, delivered), order.start_count, remains
             )
-        elapsed = self.clock.now() - order.created_at
-        if elapsed < self.pace.pending:
+        stage = self.stage(order.created_at)
+        if stage == "pending":
             return OrderView("pending", full, 0, order.quantity)
-        if elapsed < self.pace.pending + self.pace.running:
+        if stage == "in_progress":
             remains = order.quantity - self._delivered(order, self.clock.now())
             return OrderView("in_progress", full, order.start_count, remains)
         if order.partial:
@@ -202,18 +208,18 @@ class Ledger:
         return refill
 
     def refill_phase(self, account, refill_id) -> str:
-        try:
-            refill = self.refills[int(str(refill_id).strip())]
-        except (KeyError, ValueError):
-            raise Refusal("bad_refill") from None
+        refill = _find(self.refills, refill_id, "bad_refill")
         if refill.order.account is not account:
             raise Refusal("bad_refill")
-        elapsed = self.clock.now() - refill.created_at
-        if elapsed < self.pace.pending:
-            return "pending"
-        if elapsed < self.pace.pending + self.pace.running:
-            return "in_progress"
-        return "completed"
+        stage = self.stage(refill.created_at)
+        return "completed" if stage == "done" else stage
+
+
+def _find(table: dict, number, refusal: str):
+    try:
+        return table[int(str(number).strip())]
+    except (KeyError, ValueError):
+        raise Refusal(refusal) from None
 
 
 def charge_for(rate: Decimal, quantity: int) -> Decimal:
