@@ -20,12 +20,10 @@ from providers.panel.errors import (
     ProviderError,
     ProviderUnreachable,
     RateLimited,
-    error_from_message,
 )
 from providers.panel.records import Balance, Capabilities, OrderStatus, Service
 from providers.panel.shapes import (
     answers_by_id,
-    error_message,
     item_for,
     one_object,
     raise_if_error,
@@ -316,11 +314,11 @@ class PanelClient:
     def _slot(self, answer) -> OrderStatus | ProviderError:
         if not isinstance(answer, dict):
             return ProviderError("The panel's answer did not include this order")
-        message = error_message(answer)
-        if message is not None:
-            return error_from_message(self._transport.scrub(message))
         try:
+            raise_if_error(answer, self._transport.scrub)
             return self._order_status(answer)
+        except ProviderError as refused:
+            return refused
         except ProviderUnreachable as unreadable:
             return ProviderError(unreadable.message)
 

@@ -60,7 +60,7 @@ class Simulator:
         self.host = "127.0.0.1"
         self.port = 0
         self._server = None
-        self._thread = None
+        self._lock = threading.Lock()  # guards faults and received, shared with server threads
         self.reset(keys)
 
     def reset(self, keys: dict | None = None):
@@ -77,7 +77,6 @@ class Simulator:
         }
         self.faults: dict[str, list[Fault]] = {slug: [] for slug in self.panels}
         self.received: list[Received] = []
-        self._lock = threading.Lock()
 
     # For tests and the demo ------------------------------------------------------------------
 
@@ -117,10 +116,7 @@ class Simulator:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "Simulator":
         """Serve on a background thread; port 0 picks a free one."""
         self.bind(host, port)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="panel-simulator", daemon=True
-        )
-        self._thread.start()
+        threading.Thread(target=self.serve_forever, name="panel-simulator", daemon=True).start()
         return self
 
     def serve_forever(self):

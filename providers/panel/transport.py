@@ -17,10 +17,10 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 
 from providers.panel import lenient_json
 from providers.panel.errors import (
+    DEFAULT_RATE_LIMIT_WAIT,
     ProviderError,
     ProviderUnreachable,
     RateLimited,
-    wait_seconds_in,
 )
 from providers.panel.shapes import error_message, raise_if_error
 
@@ -279,4 +279,4 @@ def _reason(failure: Exception) -> str:
 def _retry_after(value) -> int:
     if value and value.strip().isdigit():
         return int(value.strip())
-    return wait_seconds_in("")
+    return DEFAULT_RATE_LIMIT_WAIT
