@@ -165,6 +165,13 @@ PROVIDER_SECRET_KEYS = env.list("PROVIDER_SECRET_KEYS", default=[])
 # How often beat asks the workers to report in; the dashboard calls the
 # background worker down after three missed beats.
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
+# Provider URLs may point at loopback, private or link-local addresses only when
+# this is on: the demo's simulator runs on loopback, production panels never do.
+PROVIDER_ALLOW_PRIVATE_HOSTS = env.bool("PROVIDER_ALLOW_PRIVATE_HOSTS", default=DEBUG)
+# How often balances are read from every enabled provider, and how often beat
+# looks for providers whose catalog is due (each provider has its own interval).
+BALANCE_REFRESH_SECONDS = env.int("BALANCE_REFRESH_SECONDS", default=300)
+CATALOG_DISPATCH_SECONDS = env.int("CATALOG_DISPATCH_SECONDS", default=60)
 
 # --- Celery -----------------------------------------------------------------
 # The default broker needs no server: messages are files under var/broker.
@@ -193,6 +200,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": WORKER_HEARTBEAT_SECONDS,
         # A heartbeat nobody picked up in time says nothing about now.
         "options": {"expires": WORKER_HEARTBEAT_SECONDS},
+    },
+    "refresh-balances": {
+        "task": "providers.tasks.refresh_balances",
+        "schedule": BALANCE_REFRESH_SECONDS,
+        "options": {"expires": BALANCE_REFRESH_SECONDS},
+    },
+    "dispatch-catalog-syncs": {
+        "task": "providers.tasks.dispatch_catalog_syncs",
+        "schedule": CATALOG_DISPATCH_SECONDS,
+        "options": {"expires": CATALOG_DISPATCH_SECONDS},
     },
 }
 

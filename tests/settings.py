@@ -9,6 +9,13 @@ import os
 # Tests never read the developer's .env, and need a key of their own.
 os.environ["ENV_FILE"] = os.devnull
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
+# Two Fernet keys, so every test also proves that reading tries them all.
+os.environ.setdefault(
+    "PROVIDER_SECRET_KEYS",
+    "dGVzdHMtb25seS1wcm92aWRlci1rZXktbnVtYmVyLTE=,dGVzdHMtb25seS1wcm92aWRlci1rZXktbnVtYmVyLTI=",
+)
+# The simulator the tests talk to is on loopback.
+os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_HOSTS", "true")
 
 from smmdash.settings import *  # noqa: F403
 from smmdash.settings import DATABASES, VAR_DIR

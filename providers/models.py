@@ -1,0 +1,292 @@
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from providers import encryption
+from providers.client import Capabilities, mask_key
+
+# Money columns: panels quote rates per 1000 with up to 8 decimals; balances fit in 6.
+RATE = {"max_digits": 24, "decimal_places": 8}
+AMOUNT = {"max_digits": 20, "decimal_places": 6}
+
+# A service counts as new, or as freshly repriced, for this long.
+RECENT = timedelta(days=7)
+
+
+class Provider(models.Model):
+    """One account at one SMM panel."""
+
+    name = models.CharField(max_length=100, unique=True)
+    api_url = models.URLField("API URL", max_length=500)
+    # Fernet token (providers.encryption); the plaintext is only ever in memory.
+    api_key_encrypted = models.TextField(editable=False)
+    api_key_hint = models.CharField(max_length=16, editable=False)
+    enabled = models.BooleanField(default=True, help_text="Disabled providers are not synced.")
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        help_text="The account's currency (ISO code). Taken from the panel when it reports one.",
+    )
+    currency_from_panel = models.BooleanField(default=False, editable=False)
+    # What the panel client learned about this panel (Capabilities.as_dict()).
+    capabilities = models.JSONField(default=dict, blank=True, editable=False)
+
+    balance = models.DecimalField(**AMOUNT, null=True, blank=True, editable=False)
+    balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    balance_error = models.TextField(blank=True, editable=False)
+    low_balance_threshold = models.DecimalField(
+        **AMOUNT,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Highlight the balance when it falls below this (in the account's currency).",
+    )
+
+    sync_interval_minutes = models.PositiveIntegerField(
+        "catalog refresh interval (minutes)",
+        default=360,
+        validators=[MinValueValidator(15), MaxValueValidator(7 * 24 * 60)],
+    )
+    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    # Set while a catalog sync holds this provider; it expires on its own if the worker dies.
+    sync_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_sync_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_sync_ok = models.BooleanField(null=True, editable=False)
+    last_sync_error = models.TextField(blank=True, editable=False)
+    # The last sync that succeeded (last_sync_* above describe the last attempt).
+    catalog_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    active_services = models.PositiveIntegerField(default=0, editable=False)
+
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    # The key ------------------------------------------------------------------------------
+
+    @property
+    def api_key(self) -> str:
+        """The plaintext key; raises KeyNotDecryptable rather than hand on anything else."""
+        return encryption.decrypt(self.api_key_encrypted)
+
+    def set_api_key(self, plaintext: str):
+        plaintext = plaintext.strip()
+        self.api_key_encrypted = encryption.encrypt(plaintext)
+        self.api_key_hint = mask_key(plaintext)
+
+    @property
+    def masked_key(self) -> str:
+        return self.api_key_hint or "••••"
+
+    # What pages show ---------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.api_url).netloc
+
+    @property
+    def client_capabilities(self) -> Capabilities:
+        return Capabilities.from_dict(self.capabilities)
+
+    @property
+    def balance_is_low(self) -> bool:
+        return (
+            self.balance is not None
+            and self.low_balance_threshold is not None
+            and self.balance < self.low_balance_threshold
+        )
+
+    @property
+    def sync_interval(self) -> timedelta:
+        return timedelta(minutes=self.sync_interval_minutes)
+
+    @property
+    def health(self) -> tuple[str, str]:
+        """(level, words) for the badge: level is ok, warn, bad or off."""
+        if not self.enabled:
+            return "off", "Disabled"
+        if self.balance_error:
+            return "bad", "Balance check failing"
+        if self.last_sync_ok is False:
+            return "bad", "Catalog sync failing"
+        if self.balance_is_low:
+            return "warn", "Low balance"
+        if self.last_sync_at is None:
+            return "warn", "Not synced yet"
+        return "ok", "Healthy"
+
+
+class BalanceSnapshot(models.Model):
+    """A balance as read from the panel: the history behind the balance plot."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="balances")
+    amount = models.DecimalField(**AMOUNT)
+    currency = models.CharField(max_length=3, blank=True)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-taken_at"]
+        indexes = [models.Index(fields=["provider", "-taken_at"])]
+
+    def __str__(self):
+        return f"{self.provider}: {self.amount} {self.currency} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class Service(models.Model):
+    """One service in a provider's catalog, as of the last sync that saw it."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="services")
+    service_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=500)
+    category = models.CharField(max_length=300, blank=True)
+    type = models.CharField(max_length=100, blank=True)
+    rate = models.DecimalField(**RATE, help_text="Price per 1000 in the provider's currency.")
+    min = models.BigIntegerField()
+    max = models.BigIntegerField()
+    refill = models.BooleanField(default=False)
+    cancel = models.BooleanField(default=False)
+    dripfeed = models.BooleanField(default=False)
+    # Vanished services are kept (orders refer to them, and they may come back).
+    active = models.BooleanField(default=True)
+    first_seen = models.DateTimeField()
+    # Written when the service is added, changed or found gone, never for an unchanged one:
+    # an active service was also in every sync since (Provider.last_sync_at).
+    last_seen = models.DateTimeField()
+    previous_rate = models.DecimalField(**RATE, null=True, blank=True)
+    rate_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "category", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "service_id"], name="unique_service_id"),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "category", "name"]),
+            models.Index(fields=["provider", "rate"]),
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} {self.name}"
+
+    @property
+    def is_new(self) -> bool:
+        first_sync = self.provider.first_synced_at
+        return (
+            first_sync is not None
+            and self.first_seen > first_sync
+            and self.first_seen > timezone.now() - RECENT
+        )
+
+    @property
+    def price_changed(self) -> bool:
+        return self.rate_changed_at is not None and self.rate_changed_at > timezone.now() - RECENT
+
+
+class PriceChange(models.Model):
+    """A service's rate as a sync found it: one row when first seen, one per change after."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="price_history")
+    old_rate = models.DecimalField(**RATE, null=True, blank=True)
+    new_rate = models.DecimalField(**RATE)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+        indexes = [
+            models.Index(fields=["service", "changed_at"]),
+            models.Index(fields=["-changed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.old_rate} → {self.new_rate}"
+
+
+class CatalogSync(models.Model):
+    """One run of a catalog sync, from the moment it was asked for."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        MANUAL = "manual", "Sync now"
+        COMMAND = "command", "Command"
+        NEW_PROVIDER = "new", "Provider added"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        OK = "ok", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="syncs")
+    trigger = models.CharField(max_length=10, choices=Trigger)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    phase = models.CharField(max_length=100, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    reactivated = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [models.Index(fields=["provider", "-queued_at"])]
+
+    def __str__(self):
+        return f"{self.provider} sync {self.queued_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ExchangeRate(models.Model):
+    """How much one unit of `currency` is worth in `base`, as set at `set_at`.
+
+    Rows are never edited in place: the newest row for a pair is the rate in force, and the
+    older ones are its history.
+    """
+
+    currency = models.CharField(max_length=3)
+    base = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=24, decimal_places=10, validators=[MinValueValidator(0)])
+    set_at = models.DateTimeField(default=timezone.now)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["currency", "-set_at"]
+        indexes = [models.Index(fields=["base", "currency", "-set_at"])]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate} {self.base}"
+
+    def save(self, *args, **kwargs):
+        self.currency = self.currency.upper()
+        self.base = self.base.upper()
+        super().save(*args, **kwargs)

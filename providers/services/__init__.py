@@ -1,0 +1,34 @@
+"""Everything smmdash does with provider accounts. Views, admin actions, Celery tasks and
+management commands call these functions and nothing else."""
+
+from providers.services.accounts import (
+    ProviderProblem,
+    check_connection,
+    open_client,
+    refresh_balance,
+    rotate_keys,
+    save_provider,
+)
+from providers.services.catalog import (
+    SYNC_LOCK,
+    SYNC_TIME_LIMIT,
+    dispatch_due_syncs,
+    request_sync,
+    run_queued_sync,
+    sync_catalog,
+)
+
+__all__ = [
+    "SYNC_LOCK",
+    "SYNC_TIME_LIMIT",
+    "ProviderProblem",
+    "check_connection",
+    "dispatch_due_syncs",
+    "open_client",
+    "refresh_balance",
+    "request_sync",
+    "rotate_keys",
+    "run_queued_sync",
+    "save_provider",
+    "sync_catalog",
+]

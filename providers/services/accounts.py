@@ -1,0 +1,132 @@
+"""Provider accounts: connecting to them, their keys, and their balances."""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from providers import encryption
+from providers.addresses import UnsafeProviderURL, check_provider_url
+from providers.client import Balance, PanelClient, PanelClientError, Timeouts
+from providers.models import BalanceSnapshot, Provider
+
+log = logging.getLogger("smmdash.providers")
+
+# Someone is waiting on the page: fail fast instead of retrying for a minute.
+INTERACTIVE = {"timeout": Timeouts(connect=5.0, read=15.0), "retries": 0}
+# An unchanged balance is recorded again only this often, so the history stays small.
+SNAPSHOT_EVERY = timedelta(hours=1)
+
+
+class ProviderProblem(Exception):
+    """Talking to a provider failed. The message is for staff: the panel's own words when it
+    answered, otherwise what went wrong. It never contains the API key."""
+
+
+def open_client(provider: Provider, *, interactive: bool = False) -> PanelClient:
+    """A panel client for `provider`, with what earlier calls learned about its panel."""
+    try:
+        check_provider_url(provider.api_url)
+        api_key = provider.api_key
+    except (UnsafeProviderURL, encryption.KeyNotDecryptable) as problem:
+        raise ProviderProblem(str(problem)) from None
+    options = INTERACTIVE if interactive else {}
+    return PanelClient(
+        provider.api_url, api_key, capabilities=provider.client_capabilities, **options
+    )
+
+
+def check_connection(api_url: str, api_key: str) -> Balance:
+    """Ask the panel for the balance with these credentials: the connection test on save."""
+    try:
+        check_provider_url(api_url)
+    except UnsafeProviderURL as problem:
+        raise ProviderProblem(str(problem)) from None
+    try:
+        with PanelClient(api_url, api_key, **INTERACTIVE) as client:
+            return client.balance()
+    except PanelClientError as problem:
+        raise ProviderProblem(str(problem)) from None
+
+
+@transaction.atomic
+def save_provider(provider: Provider, *, api_key: str = "", balance: Balance | None = None):
+    """Save a provider from a form: a new key if one was typed, and the balance the connection
+    test read. Returns the provider."""
+    if api_key:
+        provider.set_api_key(api_key)
+    if provider.pk is None or provider.next_sync_at is None:
+        provider.next_sync_at = timezone.now()
+    else:
+        synced = provider.catalog_synced_at or timezone.now()
+        provider.next_sync_at = synced + provider.sync_interval
+    provider.save()
+    if balance is not None:
+        _record_balance(provider, balance)
+    return provider
+
+
+def refresh_balance(provider: Provider, *, interactive: bool = False) -> Balance:
+    """Read the provider's balance from its panel and record it, or record why that failed
+    and raise ProviderProblem."""
+    try:
+        with open_client(provider, interactive=interactive) as client:
+            balance = client.balance()
+    except (PanelClientError, ProviderProblem) as problem:
+        provider.balance_error = str(problem)
+        provider.save(update_fields=["balance_error"])
+        log.warning("Balance of provider %s (id %s) failed: %s", provider, provider.pk, problem)
+        raise ProviderProblem(str(problem)) from None
+    _record_balance(provider, balance)
+    return balance
+
+
+def _record_balance(provider: Provider, balance: Balance):
+    now = timezone.now()
+    if balance.currency:
+        provider.currency = balance.currency
+        provider.currency_from_panel = True
+    provider.balance = balance.amount
+    provider.balance_checked_at = now
+    provider.balance_error = ""
+    provider.save(
+        update_fields=[
+            "currency",
+            "currency_from_panel",
+            "balance",
+            "balance_checked_at",
+            "balance_error",
+        ]
+    )
+    latest = provider.balances.only("amount", "taken_at").first()
+    if latest is None or latest.amount != balance.amount or latest.taken_at < now - SNAPSHOT_EVERY:
+        BalanceSnapshot.objects.create(
+            provider=provider, amount=balance.amount, currency=provider.currency, taken_at=now
+        )
+
+
+def remember_capabilities(provider: Provider, client: PanelClient):
+    """Keep what the client found out about the panel, for the next client."""
+    learned = client.capabilities.as_dict()
+    if learned != provider.capabilities:
+        Provider.objects.filter(pk=provider.pk).update(capabilities=learned)
+        provider.capabilities = learned
+
+
+def rotate_keys() -> tuple[int, list[Provider]]:
+    """Re-encrypt every stored API key with the first of PROVIDER_SECRET_KEYS.
+
+    Returns how many were rotated and the providers whose key no configured key could open
+    (left as they are).
+    """
+    rotated, unreadable = 0, []
+    for provider in Provider.objects.only("pk", "name", "api_key_encrypted").iterator():
+        try:
+            token = encryption.rotate(provider.api_key_encrypted)
+        except encryption.KeyNotDecryptable:
+            unreadable.append(provider)
+            continue
+        Provider.objects.filter(pk=provider.pk).update(api_key_encrypted=token)
+        rotated += 1
+    return rotated, unreadable

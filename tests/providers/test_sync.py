@@ -1,0 +1,228 @@
+"""Catalog sync against the simulated panels over loopback HTTP."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from providers import services
+from providers.models import CatalogSync, PriceChange, Provider, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def writes_to(queries, table):
+    return [
+        query["sql"]
+        for query in queries
+        if table in query["sql"] and query["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def sim_services(simulator, panel):
+    return simulator.panel(panel).catalog
+
+
+@pytest.mark.parametrize("panel", ["smmsheba", "smmprovider", "smmbros", "smmub", "smmpllus"])
+def test_first_sync_caches_every_service_of_every_dialect(simulator, make_provider, panel):
+    provider = make_provider(panel)
+    listed = [s for s in sim_services(simulator, panel) if s.active]
+
+    sync = services.sync_catalog(provider)
+
+    assert sync.status == CatalogSync.Status.OK, sync.error
+    assert (sync.added, sync.changed, sync.removed, sync.unchanged) == (len(listed), 0, 0, 0)
+    cached = {s.service_id: s for s in Service.objects.filter(provider=provider)}
+    assert len(cached) == len(listed)
+    sample = listed[0]
+    stored = cached[str(sample.service_id)]
+    assert stored.name == sample.name.strip() and stored.rate == Decimal(str(sample.rate))
+    assert isinstance(stored.rate, Decimal)
+    assert (stored.min, stored.max) == (sample.min, sample.max)
+    if panel != "smmbros":  # its service list has no refill or cancel flags
+        assert (stored.refill, stored.cancel) == (sample.refill, sample.cancel)
+    # The first price of every service starts its history.
+    assert PriceChange.objects.filter(service__provider=provider).count() == len(listed)
+    provider.refresh_from_db()
+    assert provider.active_services == len(listed)
+    assert provider.last_sync_ok is True and provider.catalog_synced_at == sync.finished_at
+    assert provider.next_sync_at == sync.finished_at + provider.sync_interval
+
+
+def test_a_re_sync_with_nothing_changed_writes_no_service_rows(simulator, synced):
+    provider = synced("smmbros")
+    with CaptureQueriesContext(connection) as queries:
+        sync = services.sync_catalog(provider)
+    assert sync.unchanged == provider.active_services and sync.added == sync.changed == 0
+    assert writes_to(queries, "providers_service") == []
+    assert writes_to(queries, "providers_pricechange") == []
+    # A handful of statements in all: the sync record, the lock, one read, the provider.
+    assert len(queries) <= 12, [query["sql"][:80] for query in queries]
+
+
+def test_changes_removals_and_returns_are_found_and_written_in_bulk(simulator, synced):
+    provider = synced("smmsheba")
+    panel = simulator.panel("smmsheba")
+    repriced, gone, back = panel.catalog[0], panel.catalog[1], panel.catalog[2]
+    old_rate = repriced.rate
+    panel.set_rate(repriced.service_id, old_rate + Decimal("0.125"))
+    panel.withdraw(gone.service_id)
+    panel.withdraw(back.service_id)
+    last_listed_at = provider.catalog_synced_at
+    services.sync_catalog(provider)
+    panel.restore(back.service_id)
+    panel.catalog[3].name += " [Refill 30D]"
+
+    with CaptureQueriesContext(connection) as queries:
+        sync = services.sync_catalog(provider)
+
+    assert (sync.added, sync.changed, sync.reactivated, sync.removed) == (0, 1, 1, 0)
+    assert len(writes_to(queries, "providers_service")) <= 2
+    stored = Service.objects.get(provider=provider, service_id=str(repriced.service_id))
+    assert stored.rate == old_rate + Decimal("0.125") and stored.previous_rate == old_rate
+    assert stored.price_changed
+    history = list(stored.price_history.order_by("changed_at").values_list("old_rate", "new_rate"))
+    assert history == [(None, old_rate), (old_rate, old_rate + Decimal("0.125"))]
+    vanished = Service.objects.get(provider=provider, service_id=str(gone.service_id))
+    assert not vanished.active
+    assert vanished.last_seen == last_listed_at  # the last sync that still listed it
+    returned = Service.objects.get(provider=provider, service_id=str(back.service_id))
+    assert returned.active
+    assert Service.objects.get(pk=stored.pk).provider_id == provider.pk
+    provider.refresh_from_db()
+    assert (
+        provider.active_services == Service.objects.filter(provider=provider, active=True).count()
+    )
+
+
+def test_a_service_that_vanishes_is_counted_once_and_never_deleted(simulator, synced):
+    provider = synced("smmpllus")
+    panel = simulator.panel("smmpllus")
+    panel.withdraw(panel.catalog[5].service_id)
+    first = services.sync_catalog(provider)
+    second = services.sync_catalog(provider)
+    assert (first.removed, second.removed) == (1, 0)
+    assert Service.objects.filter(provider=provider).count() == len(panel.catalog)
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("unavailable", "503"),
+        ("not_json", "not JSON"),
+        ("cloudflare", "web page titled"),
+        ("invalid_key", "Invalid api key"),
+    ],
+)
+def test_a_failed_fetch_leaves_the_catalog_intact_and_is_recorded(simulator, synced, fault, words):
+    provider = synced("smmsheba")
+    before = list(Service.objects.filter(provider=provider).values_list("service_id", "active"))
+    simulator.inject("smmsheba", fault, action="services", times=3)
+
+    sync = services.sync_catalog(provider)
+
+    assert sync.status == CatalogSync.Status.FAILED
+    assert words in sync.error, sync.error
+    assert list(Service.objects.filter(provider=provider).values_list("service_id", "active")) == (
+        before
+    )
+    provider.refresh_from_db()
+    assert provider.last_sync_ok is False and provider.last_sync_error == sync.error
+    assert provider.health == ("bad", "Catalog sync failing")
+    # A failed catalog is retried sooner than the usual interval.
+    assert provider.next_sync_at <= sync.finished_at + timedelta(minutes=15)
+
+
+def test_an_empty_catalog_where_there_were_services_is_a_failure(simulator, synced):
+    provider = synced("smmbros")
+    panel = simulator.panel("smmbros")
+    for service in panel.catalog:
+        panel.withdraw(service.service_id)
+
+    sync = services.sync_catalog(provider)
+
+    assert sync.status == CatalogSync.Status.FAILED
+    assert "empty catalog" in sync.error and str(provider.active_services) in sync.error
+    assert Service.objects.filter(provider=provider, active=True).count() == (
+        provider.active_services
+    )
+
+
+def test_a_key_that_cannot_be_decrypted_fails_the_sync_clearly(simulator, make_provider, settings):
+    from cryptography.fernet import Fernet
+
+    provider = make_provider("smmub")
+    settings.PROVIDER_SECRET_KEYS = [Fernet.generate_key().decode()]
+    sync = services.sync_catalog(provider)
+    assert sync.status == CatalogSync.Status.FAILED
+    assert "cannot be decrypted" in sync.error
+    assert simulator.requests("smmub") == []
+
+
+def test_a_held_lock_skips_the_sync_and_an_expired_one_does_not(simulator, make_provider):
+    provider = make_provider()
+    Provider.objects.filter(pk=provider.pk).update(
+        sync_lock_until=timezone.now() + timedelta(minutes=5)
+    )
+    assert services.sync_catalog(provider).status == CatalogSync.Status.SKIPPED
+    assert simulator.requests("smmsheba", "services") == []
+
+    Provider.objects.filter(pk=provider.pk).update(
+        sync_lock_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert services.sync_catalog(provider).status == CatalogSync.Status.OK
+    provider.refresh_from_db()
+    assert provider.sync_lock_until is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_syncs_of_one_provider_never_run_at_once(simulator, make_provider):
+    provider = make_provider("smmprovider")
+    simulator.inject("smmprovider", "slow", action="services", seconds=1.5)
+    outcomes = []
+    first = threading.Thread(target=lambda: outcomes.append(services.sync_catalog(provider)))
+    first.start()
+    try:
+        # Wait until the first sync is fetching, then try a second one.
+        for _ in range(100):
+            if simulator.requests("smmprovider", "services"):
+                break
+            threading.Event().wait(0.02)
+        second = services.sync_catalog(Provider.objects.get(pk=provider.pk))
+    finally:
+        first.join()
+        connection.close()
+    assert second.status == CatalogSync.Status.SKIPPED
+    assert outcomes[0].status == CatalogSync.Status.OK
+    assert len(simulator.requests("smmprovider", "services")) == 1
+
+
+def test_a_queued_sync_delivered_twice_runs_once(
+    simulator, make_provider, django_capture_on_commit_callbacks
+):
+    provider = make_provider()
+    with django_capture_on_commit_callbacks() as callbacks:
+        queued = services.request_sync(provider, CatalogSync.Trigger.MANUAL)
+        again = services.request_sync(provider, CatalogSync.Trigger.MANUAL)
+    assert again.pk == queued.pk and len(callbacks) == 1  # one queued sync, one task
+
+    assert services.run_queued_sync(queued.pk).status == CatalogSync.Status.OK
+    assert services.run_queued_sync(queued.pk) is None
+    assert len(simulator.requests("smmsheba", "services")) == 1
+
+
+def test_a_sync_no_worker_finished_in_time_is_closed_not_waited_on(make_provider):
+    provider = make_provider()
+    stale = CatalogSync.objects.create(
+        provider=provider,
+        trigger=CatalogSync.Trigger.MANUAL,
+        queued_at=timezone.now() - services.SYNC_LOCK - timedelta(seconds=1),
+    )
+    fresh = services.request_sync(provider, CatalogSync.Trigger.MANUAL)
+    assert fresh.pk != stale.pk
+    stale.refresh_from_db()
+    assert stale.status == CatalogSync.Status.SKIPPED and "in time" in stale.error
