@@ -1,17 +1,38 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from dashboard.access import view_required
 from dashboard.health import worker_status
 from dashboard.htmx import render_page
+from providers.models import Provider
+from providers.money import rates_to_base
+from providers.views import with_base_balances
 
 
 @view_required
 def home(request):
-    context = {"worker": worker_status()}
-    return render_page(request, "dashboard/home.html", context, partials={"worker-status"})
+    providers = with_base_balances(list(Provider.objects.filter(enabled=True)), rates_to_base())
+    unconverted = [p for p in providers if p.balance is not None and p.balance_in_base is None]
+    context = {
+        "worker": worker_status(),
+        "providers": providers,
+        "total_in_base": sum(p.balance_in_base for p in providers if p.balance_in_base is not None),
+        "unconverted": unconverted,
+        "low": [p for p in providers if p.balance_is_low],
+    }
+    return render_page(
+        request, "dashboard/home.html", context, partials={"worker-status", "balances"}
+    )
 
 
 @view_required
 def compare(request):
     return render(request, "dashboard/compare.html", {"base_currency": settings.BASE_CURRENCY})
+
+
+@login_not_required
+def favicon(request):
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return redirect(static("img/favicon.svg"), permanent=True)

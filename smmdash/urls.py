@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dashboard.views import favicon
+
 admin.site.site_header = "smmdash administration"
 admin.site.site_title = "smmdash admin"
 admin.site.index_title = "Everything smmdash stores"
@@ -13,4 +15,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Browsers ask for it on pages (the admin's) that do not name an icon.
+    path("favicon.ico", favicon),
 ]
