@@ -10,9 +10,9 @@ from dashboard.access import ROLES
 pytestmark = pytest.mark.django_db
 
 
-def setup_demo():
+def setup_demo(*args):
     out = StringIO()
-    call_command("setup_demo", stdout=out)
+    call_command("setup_demo", *(args or ["--no-providers"]), stdout=out, stderr=StringIO())
     match = re.search(r"as  (\S+)  /  (\S+)", out.getvalue())
     assert match, out.getvalue()
     return match.groups()

@@ -1,24 +1,47 @@
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dashboard.access import ROLES, ensure_roles
+from providers import demo
 
 
 class Command(BaseCommand):
     help = (
-        "Prepare the demo: the staff roles and a demo account with every role, "
-        "given a fresh random password that is printed."
+        "Prepare the demo: the staff roles, a demo account with every role (given a fresh "
+        "random password that is printed), and one provider account per simulated panel."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo")
+        parser.add_argument(
+            "--simulator-port", type=int, default=8001, help="Where the panel simulator runs."
+        )
+        parser.add_argument(
+            "--accounts-file",
+            type=Path,
+            default=settings.VAR_DIR / "simulator.json",
+            help="The simulator's URLs and keys (created if missing).",
+        )
+        parser.add_argument(
+            "--no-providers", action="store_true", help="Only the roles and the account."
+        )
+
+    def handle(self, *args, username, simulator_port, accounts_file, no_providers, **options):
+        password = self.demo_account(username)
+        if not no_providers:
+            self.stderr.write("Demo providers on the panel simulator:")
+            demo.set_up(accounts_file, simulator_port, report=self.stderr.write)
+        self.stdout.write(self.style.SUCCESS("Demo ready."))
+        self.stdout.write(f"  Log in at http://127.0.0.1:8000 as  {username}  /  {password}")
 
     @transaction.atomic
-    def handle(self, *args, username, **options):
+    def demo_account(self, username):
         ensure_roles()
         password = secrets.token_urlsafe(18)
         user, created = get_user_model().objects.get_or_create(username=username)
@@ -27,7 +50,6 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.add(*Group.objects.filter(name__in=ROLES))
-
         verb = "Created" if created else "Reset the password of"
-        self.stdout.write(self.style.SUCCESS(f"{verb} the demo account."))
-        self.stdout.write(f"  Log in at http://127.0.0.1:8000 as  {username}  /  {password}")
+        self.stderr.write(f"{verb} the demo account {username}.")
+        return password

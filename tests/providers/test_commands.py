@@ -1,0 +1,92 @@
+"""The management commands: sync_catalogs, rotate_provider_keys and the demo's providers."""
+
+import json
+import re
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import CommandError, call_command
+
+from providers.models import CatalogSync, ExchangeRate, Provider
+from tests.processes import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command, *args):
+    out, err = StringIO(), StringIO()
+    call_command(command, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_sync_catalogs_syncs_every_enabled_provider(simulator, make_provider):
+    make_provider("smmsheba")
+    make_provider("smmub", currency="RUB")
+    make_provider("smmbros", enabled=False)
+
+    out, _ = run("sync_catalogs")
+
+    assert re.search(r"^smmsheba: \d+ services; \d+ added, 0 changed", out, re.M)
+    assert "smmub: " in out and "smmbros" not in out
+    assert set(CatalogSync.objects.values_list("trigger", flat=True)) == {"command"}
+
+
+def test_sync_catalogs_of_one_provider_and_its_failures(simulator, make_provider):
+    make_provider("smmbros", enabled=False)
+    make_provider("smmsheba")
+    simulator.inject("smmbros", "invalid_key", action="services")
+
+    with pytest.raises(CommandError, match="1 of 1 syncs did not succeed"):
+        run("sync_catalogs", "--provider", "smmbros")
+    assert [r.action for r in simulator.requests()] == ["services"]
+
+    with pytest.raises(CommandError, match="No provider is named 'nope'"):
+        run("sync_catalogs", "--provider", "nope")
+
+
+def test_rotate_provider_keys_re_encrypts_with_the_first_key(settings, simulator, make_provider):
+    old_keys = list(settings.PROVIDER_SECRET_KEYS)
+    provider = make_provider("smmpllus")
+    token_before = provider.api_key_encrypted
+    new_key = Fernet.generate_key().decode()
+    settings.PROVIDER_SECRET_KEYS = [new_key, *old_keys]
+
+    out, _ = run("rotate_provider_keys")
+
+    assert "Re-encrypted 1 API keys" in out
+    provider.refresh_from_db()
+    assert provider.api_key_encrypted != token_before
+    settings.PROVIDER_SECRET_KEYS = [new_key]  # the old keys can go now
+    assert provider.api_key == simulator.key("smmpllus")
+
+
+def test_rotate_provider_keys_names_keys_no_configured_key_can_open(settings, make_provider):
+    make_provider("smmsheba", name="Lost key")
+    settings.PROVIDER_SECRET_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(CommandError, match=r"could not be decrypted .* Lost key"):
+        run("rotate_provider_keys")
+
+
+def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
+    accounts_file = tmp_path / "simulator.json"
+    args = ["--simulator-port", str(free_port()), "--accounts-file", str(accounts_file)]
+
+    out, err = run("setup_demo", *args)
+
+    assert "Demo ready." in out and "Demo providers on the panel simulator:" in err
+    providers = {provider.name: provider for provider in Provider.objects.all()}
+    assert len(providers) == 5
+    for provider in providers.values():
+        assert provider.balance is not None and provider.active_services > 0, provider
+        assert provider.last_sync_ok is True
+    assert providers["SMMUB"].currency == "RUB"
+    assert providers["SMM Bros"].balance_is_low  # so the highlight shows in the demo
+    assert ExchangeRate.objects.get(currency="RUB").rate == Decimal("0.0108")
+    saved = json.loads(accounts_file.read_text())
+    assert providers["SMM Sheba"].api_key == saved["smmsheba"]["key"]
+
+    # Again: the same five accounts, updated rather than duplicated.
+    run("setup_demo", *args)
+    assert Provider.objects.count() == 5 and ExchangeRate.objects.count() == 1
