@@ -1,9 +1,11 @@
+from django.conf import settings
+
 from dashboard.access import role_names
 
 
 def staff(request):
-    """The signed-in user's roles, for the top bar."""
+    """The signed-in user's roles, for the top bar, and the currency amounts are compared in."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_roles": role_names(user)}
+    return {"user_roles": role_names(user), "base_currency": settings.BASE_CURRENCY}

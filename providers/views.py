@@ -1,8 +1,230 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, ProtectedError, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from dashboard.access import view_required
+from dashboard.access import MANAGE_PROVIDERS, require, view_required
+from dashboard.charts import line_chart
+from dashboard.exports import csv_response
+from dashboard.htmx import render_page
+from providers import encryption, services
+from providers.catalog_filters import SHOW, SORTS, CatalogFilter
+from providers.forms import ProviderForm
+from providers.models import RECENT, CatalogSync, Provider
+from providers.money import rates_to_base, to_base
+
+manage_required = require(MANAGE_PROVIDERS)
+
+
+def with_base_balances(providers, rates):
+    """Each provider with `balance_in_base` set (None when its currency has no rate)."""
+    for provider in providers:
+        provider.balance_in_base = to_base(provider.balance, provider.currency, rates)
+    return providers
 
 
 @view_required
 def index(request):
-    return render(request, "providers/index.html")
+    rates = rates_to_base()
+    providers = with_base_balances(list(Provider.objects.all()), rates)
+    context = {"providers": providers, "rates": rates}
+    return render_page(request, "providers/index.html", context, partials={"provider-table"})
+
+
+@view_required
+def detail(request, pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    rates = rates_to_base()
+    with_base_balances([provider], rates)
+    recent = timezone.now() - RECENT
+    summary = provider.services.aggregate(
+        active_count=Count("pk", filter=Q(active=True)),
+        inactive_count=Count("pk", filter=Q(active=False)),
+        repriced_count=Count("pk", filter=Q(rate_changed_at__gt=recent)),
+        refill_count=Count("pk", filter=Q(active=True, refill=True)),
+    )
+    categories = (
+        provider.services.filter(active=True)
+        .values("category")
+        .annotate(services=Count("pk"))
+        .order_by("-services", "category")[:8]
+    )
+    latest_sync = provider.syncs.first()
+    watching = request.htmx and request.GET.get("watching")
+    if watching and not (latest_sync and latest_sync.in_progress):
+        # The sync being watched has finished: reload the page for its log and catalog.
+        return HttpResponseClientRefresh()
+    history = list(provider.balances.values_list("taken_at", "amount")[:500])
+    context = {
+        "provider": provider,
+        "summary": summary,
+        "categories": categories,
+        "syncs": provider.syncs.select_related("requested_by")[:15],
+        "latest_sync": latest_sync,
+        "chart": line_chart(history[::-1]),
+        "rates": rates,
+    }
+    return render_page(request, "providers/detail.html", context, partials={"sync-status"})
+
+
+@manage_required
+def add(request):
+    return _edit(request, Provider())
+
+
+@manage_required
+def edit(request, pk):
+    return _edit(request, get_object_or_404(Provider, pk=pk))
+
+
+def _edit(request, provider):
+    form = ProviderForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        balance = None
+        if form.needs_connection_test:
+            try:
+                api_key = form.key_to_test()
+                balance = services.check_connection(form.cleaned_data["api_url"], api_key)
+            except encryption.KeyNotDecryptable:
+                pass  # the form now says so on the key field
+            except services.ProviderProblem as problem:
+                form.connection_failed(str(problem))
+        form.check_currency(balance)
+        if not form.errors and not form.blocked_by_connection:
+            return _save(request, form, balance)
+    return render(request, "providers/form.html", {"form": form, "provider": provider})
+
+
+def _save(request, form, balance):
+    adding = form.adding
+    provider = services.save_provider(
+        form.save(commit=False), api_key=form.cleaned_data["api_key"], balance=balance
+    )
+    if adding and provider.enabled:
+        services.request_sync(provider, CatalogSync.Trigger.NEW_PROVIDER, request.user)
+    if balance is None and form.connection_error:
+        messages.warning(
+            request, f"Saved {provider} without a working connection: {form.connection_error}"
+        )
+    elif balance is not None:
+        amount = f"{floatformat(balance.amount, '2g')} {provider.currency}"
+        syncing = " Its catalog is syncing now." if adding else ""
+        messages.success(request, f"Connected to {provider}: balance {amount}.{syncing}")
+    else:
+        messages.success(request, f"Saved {provider}.")
+    return redirect("providers:detail", pk=provider.pk)
+
+
+@manage_required
+def delete(request, pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    if request.method == "POST":
+        try:
+            provider.delete()
+        except ProtectedError:
+            Provider.objects.filter(pk=pk).update(enabled=False)
+            messages.warning(
+                request,
+                f"{provider} has orders, so it was disabled instead of deleted: "
+                "its orders and their history stay.",
+            )
+            return redirect("providers:detail", pk=pk)
+        messages.success(request, f"Deleted {provider} and its cached catalog.")
+        return redirect("providers:index")
+    return render(request, "providers/delete.html", {"provider": provider})
+
+
+@manage_required
+@require_POST
+def toggle(request, pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    provider.enabled = not provider.enabled
+    provider.save(update_fields=["enabled", "updated_at"])
+    state = "enabled: it is synced and polled again" if provider.enabled else "disabled"
+    messages.success(request, f"{provider} is {state}.")
+    return redirect("providers:detail", pk=pk)
+
+
+@view_required
+@require_POST
+def refresh_balance(request, pk):
+    """Ask the panel now ("refresh now"); answers the balance fragment for HTMX."""
+    provider = get_object_or_404(Provider, pk=pk)
+    error = None
+    try:
+        services.refresh_balance(provider, interactive=True)
+    except services.ProviderProblem as problem:
+        error = str(problem)
+    if not request.htmx:
+        if error:
+            messages.error(request, f"Could not read the balance of {provider}: {error}")
+        return redirect(request.POST.get("next") or "providers:index")
+    with_base_balances([provider], rates_to_base())
+    context = {"provider": provider, "error": error, "compact": request.POST.get("compact")}
+    return render(request, "providers/_balance.html#balance", context)
+
+
+@view_required
+@require_POST
+def sync(request, pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    latest_sync = services.request_sync(provider, CatalogSync.Trigger.MANUAL, request.user)
+    if not request.htmx:
+        messages.info(request, f"Catalog sync of {provider} queued.")
+        return redirect("providers:detail", pk=pk)
+    context = {"provider": provider, "latest_sync": latest_sync}
+    return render(request, "providers/detail.html#sync-status", context)
+
+
+@view_required
+def catalog(request, pk):
+    provider = get_object_or_404(Provider, pk=pk)
+    categories = (
+        provider.services.order_by("category").values_list("category", flat=True).distinct()
+    )
+    filters = CatalogFilter(request.GET, categories=list(categories))
+    services_found = filters.apply(provider.services.all(), provider)
+    if request.GET.get("export") == "csv":
+        return _catalog_csv(provider, services_found)
+    page = Paginator(services_found, 50).get_page(request.GET.get("page"))
+    context = {
+        "provider": provider,
+        "filters": filters,
+        "page": page,
+        "show_choices": SHOW,
+        "sort": filters.value("sort", "name"),
+        "sorts": SORTS,
+        "rates": rates_to_base(),
+    }
+    return render_page(request, "providers/catalog.html", context, partials={"catalog-results"})
+
+
+CSV_COLUMNS = ["service_id", "name", "category", "type", "rate_per_1000", "currency", "min", "max"]
+CSV_COLUMNS += ["refill", "cancel", "dripfeed", "active", "first_seen", "last_seen"]
+
+
+def _catalog_csv(provider, services_found):
+    rows = (
+        [
+            service.service_id,
+            service.name,
+            service.category,
+            service.type,
+            service.rate,
+            provider.currency,
+            service.min,
+            service.max,
+            service.refill,
+            service.cancel,
+            service.dripfeed,
+            service.active,
+            service.first_seen.isoformat(),
+            service.last_seen.isoformat(),
+        ]
+        for service in services_found.iterator(chunk_size=2000)
+    )
+    return csv_response(f"{provider.name} catalog.csv", CSV_COLUMNS, rows)

@@ -14,6 +14,11 @@ ICON_PATHS = {
     "pulse": "M3 12h4l3-8 4 16 3-8h4",
     "lock": "M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4",
     "search": "M10.5 18a7.5 7.5 0 1 1 0-15 7.5 7.5 0 0 1 0 15zM16 16l5 5",
+    "refresh": "M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7",
+    "plus": "M12 5v14M5 12h14",
+    "edit": "M4 20h4L19 9l-4-4L4 16zM14 6l4 4",
+    "download": "M12 4v11M7 10l5 5 5-5M5 20h14",
+    "sync": "M4 12a8 8 0 0 1 14-5.3L20 9M20 4v5h-5M20 12a8 8 0 0 1-14 5.3L4 15M4 20v-5h5",
 }
 
 
@@ -26,3 +31,13 @@ def icon(name, size=20):
         size=size,
         path=ICON_PATHS[name],
     )
+
+
+@register.filter
+def rate(value):
+    """A price without trailing zeros but with at least two decimals: 4192.3 → "4192.30"."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"

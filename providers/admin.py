@@ -1,0 +1,192 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.template.defaultfilters import floatformat
+
+from dashboard.access import MANAGE_PROVIDERS
+from providers import encryption, services
+from providers.forms import ProviderForm
+from providers.models import (
+    BalanceSnapshot,
+    CatalogSync,
+    ExchangeRate,
+    PriceChange,
+    Provider,
+    Service,
+)
+
+
+class ProviderAdminForm(ProviderForm):
+    """The dashboard's form, with its URL check and write-only key. The admin has no "save
+    anyway": a connection that fails the test is an error here."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.balance = None
+        if self.errors or "api_key" not in self.fields or not self.needs_connection_test:
+            return cleaned
+        try:
+            self.balance = services.check_connection(cleaned["api_url"], self.key_to_test())
+        except encryption.KeyNotDecryptable:
+            pass  # key_to_test put the reason on the key field
+        except services.ProviderProblem as problem:
+            raise forms.ValidationError(f"Connection test failed: {problem}") from None
+        self.check_currency(self.balance)
+        return cleaned
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records smmdash writes itself: to look at and search, not to edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderAdminForm
+    list_display = [
+        "name",
+        "host",
+        "masked_key",
+        "enabled",
+        "balance",
+        "currency",
+        "active_services",
+        "last_sync_at",
+        "last_sync_ok",
+    ]
+    list_filter = ["enabled", "currency", "last_sync_ok"]
+    search_fields = ["name", "api_url", "notes"]
+    readonly_fields = [
+        "masked_key",
+        "currency_from_panel",
+        "capabilities",
+        "balance",
+        "balance_checked_at",
+        "balance_error",
+        "next_sync_at",
+        "last_sync_at",
+        "last_sync_ok",
+        "last_sync_error",
+        "catalog_synced_at",
+        "active_services",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["sync_now", "refresh_balances"]
+
+    @admin.display(description="API key")
+    def masked_key(self, provider):
+        return provider.masked_key
+
+    def get_fields(self, request, obj=None):
+        editable = ["name", "api_url", "api_key", "enabled", "currency"]
+        editable += ["low_balance_threshold", "sync_interval_minutes", "notes"]
+        if not request.user.has_perm(MANAGE_PROVIDERS):
+            editable.remove("api_key")
+        return editable + self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the Manage providers role may point an account elsewhere or change its key.
+        if request.user.has_perm(MANAGE_PROVIDERS):
+            return self.readonly_fields
+        return ["api_url", *self.readonly_fields]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.has_perm(MANAGE_PROVIDERS):
+            # Declared fields outlive `fields`; without this a crafted POST could set a key.
+            del form.base_fields["api_key"]
+        return form
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(MANAGE_PROVIDERS) and super().has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        api_key = form.cleaned_data.get("api_key", "")
+        services.save_provider(obj, api_key=api_key, balance=form.balance)
+        if not change and obj.enabled:
+            services.request_sync(obj, CatalogSync.Trigger.NEW_PROVIDER, request.user)
+
+    @admin.action(description="Sync the catalogs of the selected providers")
+    def sync_now(self, request, queryset):
+        for provider in queryset:
+            services.request_sync(provider, CatalogSync.Trigger.MANUAL, request.user)
+        self.message_user(request, f"Queued {queryset.count()} catalog syncs.")
+
+    @admin.action(description="Refresh the balances of the selected providers")
+    def refresh_balances(self, request, queryset):
+        for provider in queryset:
+            try:
+                balance = services.refresh_balance(provider, interactive=True)
+            except services.ProviderProblem as problem:
+                message = f"Could not read the balance of {provider}: {problem}"
+                self.message_user(request, message, messages.ERROR)
+            else:
+                amount = floatformat(balance.amount, "2g")
+                self.message_user(request, f"Balance of {provider}: {amount} {provider.currency}")
+
+
+@admin.register(Service)
+class ServiceAdmin(ReadOnlyAdmin):
+    list_display = ["service_id", "name", "provider", "category", "rate", "min", "max", "active"]
+    list_filter = ["provider", "active", "refill", "cancel", "dripfeed", "type"]
+    search_fields = ["service_id", "name", "category"]
+    list_select_related = ["provider"]
+    show_full_result_count = False
+
+
+@admin.register(PriceChange)
+class PriceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["service", "provider", "old_rate", "new_rate", "changed_at"]
+    list_filter = ["service__provider"]
+    search_fields = ["service__name", "service__service_id"]
+    list_select_related = ["service__provider"]
+    date_hierarchy = "changed_at"
+    show_full_result_count = False
+
+    @admin.display(ordering="service__provider__name")
+    def provider(self, change):
+        return change.service.provider
+
+
+@admin.register(CatalogSync)
+class CatalogSyncAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "queued_at", "trigger", "status", "added", "changed"]
+    list_display += ["reactivated", "removed", "unchanged", "error"]
+    list_filter = ["status", "trigger", "provider"]
+    search_fields = ["provider__name", "error"]
+    list_select_related = ["provider"]
+    date_hierarchy = "queued_at"
+
+
+@admin.register(BalanceSnapshot)
+class BalanceSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "amount", "currency", "taken_at"]
+    list_filter = ["provider", "currency"]
+    search_fields = ["provider__name"]
+    list_select_related = ["provider"]
+    date_hierarchy = "taken_at"
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["currency", "base", "rate", "set_at", "set_by", "note"]
+    list_filter = ["currency", "base"]
+    search_fields = ["currency", "note"]
+    fields = ["currency", "base", "rate", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        # A new rate is a new row, so the history of rates stays.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {"base": settings.BASE_CURRENCY}
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,72 @@
+"""The catalog page's search, filters and sorting: a GET form that narrows a queryset."""
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from providers.models import RECENT
+
+SORTS = {
+    "name": ("category", "name", "pk"),
+    "rate": ("rate", "pk"),
+    "-rate": ("-rate", "pk"),
+    "min": ("min", "pk"),
+    "-min": ("-min", "pk"),
+    "max": ("max", "pk"),
+    "-max": ("-max", "pk"),
+    "id": ("service_id", "pk"),
+}
+SHOW = {
+    "active": "Active",
+    "new": "New",
+    "repriced": "Price changed",
+    "inactive": "Inactive",
+    "all": "All",
+}
+
+
+class CatalogFilter(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    category = forms.ChoiceField(required=False)
+    show = forms.ChoiceField(required=False, choices=SHOW.items())
+    refill = forms.BooleanField(required=False, label="Refill")
+    cancel = forms.BooleanField(required=False, label="Cancel")
+    dripfeed = forms.BooleanField(required=False, label="Drip-feed")
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, data, *, categories):
+        super().__init__(data)
+        self.fields["category"].choices = [("", "All categories")] + [(c, c) for c in categories]
+
+    def value(self, name, default=""):
+        if self.is_valid():
+            return self.cleaned_data.get(name) or default
+        return default
+
+    def apply(self, services, provider):
+        """`services` narrowed and sorted as asked (bad values are ignored, not errors)."""
+        if not self.is_valid():
+            return services.filter(active=True).order_by(*SORTS["name"])
+        data = self.cleaned_data
+        show = data["show"] or "active"
+        recent = timezone.now() - RECENT
+        if show == "active":
+            services = services.filter(active=True)
+        elif show == "inactive":
+            services = services.filter(active=False)
+        elif show == "repriced":
+            services = services.filter(rate_changed_at__gt=recent)
+        elif show == "new":
+            first_sync = provider.first_synced_at or timezone.now()
+            services = services.filter(first_seen__gt=max(first_sync, recent))
+        if data["q"]:
+            text = data["q"].strip()
+            services = services.filter(
+                Q(name__icontains=text) | Q(category__icontains=text) | Q(service_id=text)
+            )
+        if data["category"]:
+            services = services.filter(category=data["category"])
+        for flag in ("refill", "cancel", "dripfeed"):
+            if data[flag]:
+                services = services.filter(**{flag: True})
+        return services.order_by(*SORTS[data["sort"] or "name"])

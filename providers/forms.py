@@ -1,0 +1,102 @@
+from django import forms
+
+from providers import encryption
+from providers.addresses import UnsafeProviderURL, check_provider_url
+from providers.models import Provider
+
+
+class ApiKeyField(forms.CharField):
+    """Write-only: the stored key is never put back into the page."""
+
+    widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+
+
+class ProviderForm(forms.ModelForm):
+    api_key = ApiKeyField(
+        label="API key",
+        required=False,
+        strip=True,
+        help_text="Found in the panel's API page or account settings.",
+    )
+    save_anyway = forms.BooleanField(
+        required=False,
+        label="Save anyway, without a working connection",
+        help_text="The provider is saved; balance and catalog stay empty until the panel answers.",
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "api_url",
+            "api_key",
+            "currency",
+            "low_balance_threshold",
+            "sync_interval_minutes",
+            "enabled",
+            "notes",
+        ]
+        widgets = {
+            "api_url": forms.URLInput(attrs={"placeholder": "https://panel.example/api/v2"}),
+            "currency": forms.TextInput(attrs={"placeholder": "USD", "size": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.adding = self.instance.pk is None
+        self.connection_error = None
+        key_field = self.fields.get("api_key")  # the admin leaves it out for some users
+        if key_field:
+            key_field.required = self.adding
+        if key_field and not self.adding:
+            key_field.help_text = (
+                f"Stored encrypted, ending {self.instance.masked_key}. "
+                "Leave blank to keep it; type a new one to replace it."
+            )
+        if self.instance.currency_from_panel:
+            self.fields["currency"].help_text = "Reported by the panel; it wins over this field."
+
+    def clean_api_url(self):
+        url = self.cleaned_data["api_url"].strip()
+        try:
+            check_provider_url(url)
+        except UnsafeProviderURL as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return url
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+    @property
+    def needs_connection_test(self) -> bool:
+        """New providers, a new URL or a new key are tested; other edits are not."""
+        typed_key = self.cleaned_data.get("api_key")
+        return self.adding or "api_url" in self.changed_data or bool(typed_key)
+
+    def key_to_test(self) -> str:
+        """The typed key, or the stored one when the field was left blank."""
+        typed = self.cleaned_data.get("api_key")
+        if typed:
+            return typed
+        try:
+            return self.instance.api_key
+        except encryption.KeyNotDecryptable as problem:
+            self.add_error("api_key", str(problem))
+            raise
+
+    def check_currency(self, balance):
+        """A panel that does not report its currency (smmub) needs one typed in."""
+        if balance and not balance.currency and not self.cleaned_data.get("currency"):
+            self.add_error(
+                "currency", "This panel does not say which currency it uses: enter it (e.g. RUB)."
+            )
+
+    def connection_failed(self, message: str):
+        """Keep the panel's answer to show it, and offer to save anyway. Not a form error:
+        the form stays valid, so staff can choose to save it as it is."""
+        self.connection_error = message
+
+    @property
+    def blocked_by_connection(self) -> bool:
+        return bool(self.connection_error) and not self.cleaned_data["save_anyway"]
