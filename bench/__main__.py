@@ -3,9 +3,9 @@
 import platform
 import sys
 
-from bench import panel_client
+from bench import catalog_sync, panel_client
 
-SUITES = [panel_client]
+SUITES = [panel_client, catalog_sync]
 
 
 def table(title, headers, rows):
