@@ -3,9 +3,9 @@
 import platform
 import sys
 
-from bench import catalog_sync, panel_client
+from bench import catalog_pages, catalog_sync, panel_client
 
-SUITES = [panel_client, catalog_sync]
+SUITES = [panel_client, catalog_sync, catalog_pages]
 
 
 def table(title, headers, rows):

@@ -4,59 +4,36 @@ Both fetch the same catalog from the simulator (in this process, over loopback) 
 provider, one after the other, so each sees the same data: a first sync, a re-sync with nothing
 changed, and a re-sync after 10% of the rates moved. The loop runs in one transaction, so the
 comparison is about statements, not commits. It writes no price history, which smmdash does.
-
-Django's settings are per process, so each database runs in a child process:
-``python -m bench.catalog_sync DATABASE_URL`` prints its results as JSON. PostgreSQL is found
-at BENCH_POSTGRES_URL (default: the smmdash role on localhost, as `.ci/run` creates it); the
-benchmark database is created and dropped by Django's test-database machinery.
+Runs once per database (bench.django_process).
 """
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from decimal import Decimal
-from pathlib import Path
+
+from bench.django_process import count_statements, per_database, run_child
 
 CATALOG_SIZE = 10_000
 PANEL = "smmprovider"  # clean JSON, so the figures are about the database
-POSTGRES_URL = "postgres://smmdash:smmdash@127.0.0.1:5432/smmdash_bench"
 
 
 def catalog_sync():
     rows = []
-    with tempfile.TemporaryDirectory() as scratch:
-        databases = {
-            "SQLite": f"sqlite:///{scratch}/bench.sqlite3",
-            "PostgreSQL": os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL),
-        }
-        for label, url in databases.items():
-            child = subprocess.run(  # noqa: S603 (this interpreter, this module, our URL)
-                [sys.executable, "-m", "bench.catalog_sync", url],
-                capture_output=True,
-                text=True,
-                cwd=Path(__file__).resolve().parent.parent,
-                check=False,
-            )
-            if child.returncode:
-                reason = (child.stderr.strip().splitlines() or ["failed"])[-1]
-                rows.append((label, f"not run: {reason}", "", "", "", "", "", ""))
-                continue
-            for result in json.loads(child.stdout):
-                rows.append(
-                    (
-                        label,
-                        result["scenario"],
-                        f"{result['bulk_seconds'] * 1000:,.0f} ms",
-                        result["bulk_statements"],
-                        result["bulk_service_writes"],
-                        f"{result['loop_seconds'] * 1000:,.0f} ms",
-                        f"{result['loop_statements']:,}",
-                        f"{result['loop_seconds'] / result['bulk_seconds']:.1f} x",
-                    )
+    for label, results, problem in per_database("bench.catalog_sync"):
+        if problem:
+            rows.append((label, problem, "", "", "", "", "", ""))
+            continue
+        for result in results:
+            rows.append(
+                (
+                    label,
+                    result["scenario"],
+                    f"{result['bulk_seconds'] * 1000:,.0f} ms",
+                    result["bulk_statements"],
+                    result["bulk_service_writes"],
+                    f"{result['loop_seconds'] * 1000:,.0f} ms",
+                    f"{result['loop_statements']:,}",
+                    f"{result['loop_seconds'] / result['bulk_seconds']:.1f} x",
                 )
+            )
     headers = (
         "database",
         "sync",
@@ -73,45 +50,7 @@ def catalog_sync():
 BENCHMARKS = [catalog_sync]
 
 
-# The child process ---------------------------------------------------------------------------
-
-
-def _configure(database_url):
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="smmdash.settings",
-        ENV_FILE=os.devnull,
-        DEBUG="false",
-        SECRET_KEY="bench-only-" + "z" * 50,
-        PROVIDER_SECRET_KEYS=Fernet.generate_key().decode(),
-        PROVIDER_ALLOW_PRIVATE_HOSTS="true",
-    )
-    import django
-
-    django.setup()
-
-
-def _measure(sync):
-    """(seconds, SQL statements, statements writing services or price history) of `sync`."""
-    from django.db import connection
-
-    statements, service_writes = 0, 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal statements, service_writes
-        statements += 1
-        writes = sql.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
-        if writes and ("providers_service" in sql or "providers_pricechange" in sql):
-            service_writes += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        sync()
-        seconds = time.perf_counter() - started
-    return seconds, statements, service_writes
+# In the child process ---------------------------------------------------------------------------
 
 
 def _loop_sync(provider):
@@ -167,8 +106,8 @@ def _run_scenarios():
                 raise RuntimeError(f"the sync failed: {sync.error}")
 
         def scenario(name):
-            bulk_seconds, bulk_statements, bulk_writes = _measure(bulk_sync)
-            loop_seconds, loop_statements, _ = _measure(lambda: _loop_sync(loop))
+            bulk_seconds, bulk_statements, bulk_writes = count_statements(bulk_sync)
+            loop_seconds, loop_statements, _ = count_statements(lambda: _loop_sync(loop))
             if not bulk.services.count() == loop.services.count() == CATALOG_SIZE:
                 raise RuntimeError("the two syncs did not store the same catalog")
             results.append(
@@ -191,21 +130,5 @@ def _run_scenarios():
     return results
 
 
-def main(database_url):
-    _configure(database_url)
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        # A file, as in production use, rather than the in-memory test default.
-        connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"]
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        results = _run_scenarios()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    print(json.dumps(results))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1])
+    run_child(_run_scenarios)
