@@ -7,8 +7,7 @@ from dashboard.access import view_required
 from dashboard.health import worker_status
 from dashboard.htmx import render_page
 from providers.models import Provider
-from providers.money import rates_to_base
-from providers.views import with_base_balances
+from providers.money import rates_to_base, with_base_balances
 
 
 @view_required

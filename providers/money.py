@@ -27,3 +27,10 @@ def to_base(amount: Decimal | None, currency: str, rates: dict[str, Decimal]) ->
     if rate is None:
         return None
     return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def with_base_balances(providers, rates: dict[str, Decimal]):
+    """Each provider with `balance_in_base` set (None when its currency has no rate)."""
+    for provider in providers:
+        provider.balance_in_base = to_base(provider.balance, provider.currency, rates)
+    return providers

@@ -15,16 +15,9 @@ from providers import encryption, services
 from providers.catalog_filters import SHOW, SORTS, CatalogFilter
 from providers.forms import ProviderForm
 from providers.models import RECENT, CatalogSync, Provider
-from providers.money import rates_to_base, to_base
+from providers.money import rates_to_base, with_base_balances
 
 manage_required = require(MANAGE_PROVIDERS)
-
-
-def with_base_balances(providers, rates):
-    """Each provider with `balance_in_base` set (None when its currency has no rate)."""
-    for provider in providers:
-        provider.balance_in_base = to_base(provider.balance, provider.currency, rates)
-    return providers
 
 
 @view_required
