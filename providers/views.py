@@ -31,6 +31,16 @@ def index(request):
 @view_required
 def detail(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
+    syncs = list(provider.syncs.select_related("requested_by")[:15])
+    latest_sync = syncs[0] if syncs else None
+    if request.htmx and request.htmx.target == "sync-status":
+        # The progress card polls every second: answer it without the rest of the page's work.
+        if request.GET.get("watching") and not (latest_sync and latest_sync.in_progress):
+            # The sync being watched has finished: reload the page for its log and catalog.
+            return HttpResponseClientRefresh()
+        context = {"provider": provider, "latest_sync": latest_sync}
+        return render_page(request, "providers/detail.html", context, partials={"sync-status"})
+
     rates = rates_to_base()
     with_base_balances([provider], rates)
     recent = timezone.now() - RECENT
@@ -46,22 +56,17 @@ def detail(request, pk):
         .annotate(services=Count("pk"))
         .order_by("-services", "category")[:8]
     )
-    latest_sync = provider.syncs.first()
-    watching = request.htmx and request.GET.get("watching")
-    if watching and not (latest_sync and latest_sync.in_progress):
-        # The sync being watched has finished: reload the page for its log and catalog.
-        return HttpResponseClientRefresh()
     history = list(provider.balances.values_list("taken_at", "amount")[:500])
     context = {
         "provider": provider,
         "summary": summary,
         "categories": categories,
-        "syncs": provider.syncs.select_related("requested_by")[:15],
+        "syncs": syncs,
         "latest_sync": latest_sync,
         "chart": line_chart(history[::-1]),
         "rates": rates,
     }
-    return render_page(request, "providers/detail.html", context, partials={"sync-status"})
+    return render_page(request, "providers/detail.html", context)
 
 
 @manage_required

@@ -92,6 +92,11 @@ def test_the_progress_fragment_follows_the_sync_and_reloads_the_page_when_done(
 
     waiting = viewer_client.get(url, **htmx_headers("sync-status"))
     assert "Waiting for a background worker" in fragment_body(waiting, "sync-status")
+    # It polls every second, so it reads the provider and its syncs, not the catalog.
+    with CaptureQueriesContext(connection) as queries:
+        viewer_client.get(url, **htmx_headers("sync-status"))
+    tables = ("providers_service", "providers_balancesnapshot", "providers_exchangerate")
+    assert not [q["sql"] for q in queries if any(table in q["sql"] for table in tables)]
 
     services.run_queued_sync(queued.pk)
     done = viewer_client.get(url, **htmx_headers("sync-status"))
