@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -28,7 +27,7 @@ def home(request):
 
 @view_required
 def compare(request):
-    return render(request, "dashboard/compare.html", {"base_currency": settings.BASE_CURRENCY})
+    return render(request, "dashboard/compare.html")
 
 
 @login_not_required
