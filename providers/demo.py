@@ -25,6 +25,8 @@ NAMES = {
 # smmub answers balances without a currency; its account is in roubles.
 CURRENCIES = {"smmub": "RUB"}
 DEMO_RUB_RATE = Decimal("0.0108")  # USD per rouble, editable in the admin
+# The simulator's URLs and keys, shared by `runsimulator` and `setup_demo`.
+ACCOUNTS_FILE = settings.VAR_DIR / "simulator.json"
 
 
 def set_up(accounts_file: Path, port: int = 8001, report=print) -> list[Provider]:

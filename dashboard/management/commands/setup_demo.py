@@ -1,7 +1,6 @@
 import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--accounts-file",
             type=Path,
-            default=settings.VAR_DIR / "simulator.json",
+            default=demo.ACCOUNTS_FILE,
             help="The simulator's URLs and keys (created if missing).",
         )
         parser.add_argument(

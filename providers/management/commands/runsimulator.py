@@ -1,9 +1,9 @@
 import contextlib
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from providers import demo
 from simulator import Pace, Simulator, accounts
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--accounts-file",
             type=Path,
-            default=settings.VAR_DIR / "simulator.json",
+            default=demo.ACCOUNTS_FILE,
             help="Where the panels' URLs and keys are kept (created if missing).",
         )
         parser.add_argument(
