@@ -25,11 +25,13 @@ NAMES = {
 # smmub answers balances without a currency; its account is in roubles.
 CURRENCIES = {"smmub": "RUB"}
 DEMO_RUB_RATE = Decimal("0.0108")  # USD per rouble, editable in the admin
-# The simulator's URLs and keys, shared by `runsimulator` and `setup_demo`.
+# Where the simulator listens and keeps its URLs and keys, shared by `runsimulator` and
+# `setup_demo` (Procfile.dev runs the simulator on this port too).
+SIMULATOR_PORT = 8001
 ACCOUNTS_FILE = settings.VAR_DIR / "simulator.json"
 
 
-def set_up(accounts_file: Path, port: int = 8001, report=print) -> list[Provider]:
+def set_up(accounts_file: Path, port: int = SIMULATOR_PORT, report=print) -> list[Provider]:
     keys = accounts.load_or_create(accounts_file)
     simulator = Simulator(keys=keys)
     try:

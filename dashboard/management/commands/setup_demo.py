@@ -19,7 +19,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo")
         parser.add_argument(
-            "--simulator-port", type=int, default=8001, help="Where the panel simulator runs."
+            "--simulator-port",
+            type=int,
+            default=demo.SIMULATOR_PORT,
+            help="Where the panel simulator runs.",
         )
         parser.add_argument(
             "--accounts-file",

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8001)
+        parser.add_argument("--port", type=int, default=demo.SIMULATOR_PORT)
         parser.add_argument(
             "--accounts-file",
             type=Path,
