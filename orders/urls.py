@@ -1,8 +1,19 @@
 from django.urls import path
 
-from orders import views
+from orders.views import listing, order, placing
 
 app_name = "orders"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", listing.index, name="index"),
+    path("live/", listing.live, name="live"),
+    path("bulk/", listing.bulk, name="bulk"),
+    path("new/", placing.new, name="new"),
+    path("mass/", placing.mass, name="mass"),
+    path("<int:pk>/", order.detail, name="detail"),
+    path("<int:pk>/refresh/", order.refresh, name="refresh"),
+    path("<int:pk>/cancel/", order.cancel, name="cancel"),
+    path("<int:pk>/refill/", order.refill, name="refill"),
+    path("<int:pk>/resolve/", order.resolve, name="resolve"),
+    path("<int:pk>/not-placed/", order.not_placed, name="not_placed"),
+    path("<int:pk>/send-again/", order.send_again, name="send_again"),
 ]

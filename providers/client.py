@@ -90,6 +90,7 @@ class PanelClient:
         backoff: float = 0.5,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         capabilities: Capabilities | None = None,
+        requests_per_second: float | None = None,
     ):
         self._transport = Transport(
             api_url,
@@ -98,6 +99,7 @@ class PanelClient:
             retries=retries,
             backoff=backoff,
             max_bytes=max_response_bytes,
+            min_interval=1 / requests_per_second if requests_per_second else 0.0,
         )
         self.api_url = api_url
         self.capabilities = capabilities or Capabilities()

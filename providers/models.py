@@ -62,6 +62,14 @@ class Provider(models.Model):
     first_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     active_services = models.PositiveIntegerField(default=0, editable=False)
 
+    # Order status polling (orders.services.tracking): one poll per provider at a time, and a
+    # provider that keeps failing is left alone for a while rather than hammered.
+    poll_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+    poll_failures = models.PositiveIntegerField(default=0, editable=False)
+    poll_backoff_until = models.DateTimeField(null=True, blank=True, editable=False)
+    poll_error = models.TextField(blank=True, editable=False)
+
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,6 +127,8 @@ class Provider(models.Model):
             return "bad", "Balance check failing"
         if self.last_sync_ok is False:
             return "bad", "Catalog sync failing"
+        if self.poll_error:
+            return "bad", "Order status checks failing"
         if self.balance_is_low:
             return "warn", "Low balance"
         if self.last_sync_at is None:
@@ -153,8 +163,9 @@ class Service(models.Model):
     rate = models.DecimalField(**RATE, help_text="Price per 1000 in the provider's currency.")
     min = models.BigIntegerField()
     max = models.BigIntegerField()
-    refill = models.BooleanField(default=False)
-    cancel = models.BooleanField(default=False)
+    # None: the panel's catalog does not say (the action may still work; the panel decides).
+    refill = models.BooleanField(null=True, default=False)
+    cancel = models.BooleanField(null=True, default=False)
     dripfeed = models.BooleanField(default=False)
     # Vanished services are kept (orders refer to them, and they may come back).
     active = models.BooleanField(default=True)

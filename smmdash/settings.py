@@ -172,6 +172,12 @@ PROVIDER_ALLOW_PRIVATE_HOSTS = env.bool("PROVIDER_ALLOW_PRIVATE_HOSTS", default=
 # looks for providers whose catalog is due (each provider has its own interval).
 BALANCE_REFRESH_SECONDS = env.int("BALANCE_REFRESH_SECONDS", default=300)
 CATALOG_DISPATCH_SECONDS = env.int("CATALOG_DISPATCH_SECONDS", default=60)
+# Order tracking: how often beat looks for open orders to check, how old an open
+# order's status may get before it is read again, and how many requests a second
+# smmdash sends to any one panel.
+ORDER_POLL_DISPATCH_SECONDS = env.int("ORDER_POLL_DISPATCH_SECONDS", default=60)
+ORDER_STATUS_MAX_AGE_SECONDS = env.int("ORDER_STATUS_MAX_AGE_SECONDS", default=120)
+PANEL_REQUESTS_PER_SECOND = env.float("PANEL_REQUESTS_PER_SECOND", default=5.0)
 
 # --- Celery -----------------------------------------------------------------
 # The default broker needs no server: messages are files under var/broker.
@@ -210,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "providers.tasks.dispatch_catalog_syncs",
         "schedule": CATALOG_DISPATCH_SECONDS,
         "options": {"expires": CATALOG_DISPATCH_SECONDS},
+    },
+    "dispatch-order-polls": {
+        "task": "orders.tasks.dispatch_order_polls",
+        "schedule": ORDER_POLL_DISPATCH_SECONDS,
+        "options": {"expires": ORDER_POLL_DISPATCH_SECONDS},
     },
 }
 

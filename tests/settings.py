@@ -16,6 +16,8 @@ os.environ.setdefault(
 )
 # The simulator the tests talk to is on loopback.
 os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_HOSTS", "true")
+# Requests to the simulator are not paced, except where a test sets a pace itself.
+os.environ.setdefault("PANEL_REQUESTS_PER_SECOND", "0")
 
 from smmdash.settings import *  # noqa: F403
 from smmdash.settings import DATABASES, VAR_DIR

@@ -13,8 +13,8 @@ class Service:
     rate: Decimal  # per 1000, in the account's currency
     min: int
     max: int
-    refill: bool
-    cancel: bool
+    refill: bool | None  # None: the panel's catalog does not say
+    cancel: bool | None
     dripfeed: bool
 
 

@@ -26,8 +26,9 @@ def service_from(entry: dict) -> Service:
         rate=rate,
         min=minimum,
         max=maximum,
-        refill=values.flag(entry.get("refill")),
-        cancel=values.flag(entry.get("cancel")),
+        # Some catalogs carry no refill or cancel flags at all: that is "not known", not "no".
+        refill=values.flag_or_none(entry.get("refill")),
+        cancel=values.flag_or_none(entry.get("cancel")),
         dripfeed=values.flag(entry.get("dripfeed")),
     )
 

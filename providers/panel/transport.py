@@ -62,7 +62,7 @@ class _Form(dict):
 
 
 class Transport:
-    def __init__(self, api_url, api_key, *, timeout, retries, backoff, max_bytes):
+    def __init__(self, api_url, api_key, *, timeout, retries, backoff, max_bytes, min_interval=0.0):
         parts = urlsplit(api_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("The API URL must be an http:// or https:// address")
@@ -75,6 +75,10 @@ class Transport:
         self.retries = retries
         self.backoff = backoff
         self.max_bytes = max_bytes
+        # Requests start at least this many seconds apart: a panel's own rate limit is kept
+        # by not reaching it, rather than by backing off once it complains.
+        self.min_interval = min_interval
+        self._last_request_at = None
         self._reads = self._session()
 
     @staticmethod
@@ -123,7 +127,15 @@ class Transport:
             session.headers["Connection"] = "close"
             return self._call(action, params, session, after_sending)
 
+    def _pace(self):
+        if self.min_interval and self._last_request_at is not None:
+            wait = self._last_request_at + self.min_interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        self._last_request_at = time.monotonic()
+
     def _call(self, action, params, session, after_sending):
+        self._pace()
         form = _Form(key=self._key, action=action)
         form.update({name: value for name, value in params.items() if value is not None})
         started = time.monotonic()

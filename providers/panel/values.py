@@ -102,6 +102,11 @@ def flag(value) -> bool:
     return False
 
 
+def flag_or_none(value) -> bool | None:
+    """Like ``flag``, but a field the panel does not send at all is ``None``: not known."""
+    return None if value is None else flag(value)
+
+
 def currency(value) -> str | None:
     """``" USD"`` becomes ``"USD"``; an empty or missing currency is ``None``."""
     if not isinstance(value, str):

@@ -6,6 +6,7 @@ from providers.services.accounts import (
     check_connection,
     open_client,
     refresh_balance,
+    remember_capabilities,
     rotate_keys,
     save_provider,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "dispatch_due_syncs",
     "open_client",
     "refresh_balance",
+    "remember_capabilities",
     "request_sync",
     "rotate_keys",
     "run_queued_sync",

@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +34,11 @@ def open_client(provider: Provider, *, interactive: bool = False) -> PanelClient
         raise ProviderProblem(str(problem)) from None
     options = INTERACTIVE if interactive else {}
     return PanelClient(
-        provider.api_url, api_key, capabilities=provider.client_capabilities, **options
+        provider.api_url,
+        api_key,
+        capabilities=provider.client_capabilities,
+        requests_per_second=settings.PANEL_REQUESTS_PER_SECOND,
+        **options,
     )
 
 

@@ -48,7 +48,9 @@ def test_catalog_flags_follow_what_each_panel_publishes(connect, simulator):
     sheba = connect("smmsheba").services()
     assert any(service.dripfeed for service in sheba)
     assert any(service.refill for service in sheba)
-    assert not any(service.cancel for service in sheba)  # v1 publishes no cancel flag
+    assert {service.cancel for service in sheba} == {None}  # v1 publishes no cancel flag
+    bros = connect("smmbros").services()
+    assert {(service.refill, service.cancel) for service in bros} == {(None, None)}
     provider = connect("smmprovider").services()
     assert any(service.cancel for service in provider) and any(s.refill for s in provider)
     assert {"Custom Comments", "Package", "Poll"} <= {service.type for service in provider}

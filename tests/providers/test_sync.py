@@ -43,8 +43,13 @@ def test_first_sync_caches_every_service_of_every_dialect(simulator, make_provid
     assert stored.name == sample.name.strip() and stored.rate == Decimal(str(sample.rate))
     assert isinstance(stored.rate, Decimal)
     assert (stored.min, stored.max) == (sample.min, sample.max)
-    if panel != "smmbros":  # its service list has no refill or cancel flags
-        assert (stored.refill, stored.cancel) == (sample.refill, sample.cancel)
+    # A flag a panel's catalog leaves out is stored as not known (None), not as "no".
+    published = {
+        "smmsheba": (sample.refill, None),
+        "smmbros": (None, None),
+        "smmub": (None, None),
+    }.get(panel, (sample.refill, sample.cancel))
+    assert (stored.refill, stored.cancel) == published
     # The first price of every service starts its history.
     assert PriceChange.objects.filter(service__provider=provider).count() == len(listed)
     provider.refresh_from_db()

@@ -1,0 +1,242 @@
+import uuid
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from orders.models import Order
+from orders.service_types import SUBSCRIPTION_DELAYS, lines, service_type
+from orders.services import expected_cost
+from orders.validation import check_quantity, check_service, clean_link
+from providers.models import Provider
+
+LINE_HELP = "One per line."
+
+
+class OrderForm(forms.Form):
+    """An order for one cached service; shows only the fields that service's type needs."""
+
+    link = forms.CharField(
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autofocus": True}),
+    )
+    quantity = forms.IntegerField(min_value=1)
+    runs = forms.IntegerField(
+        required=False, min_value=2, max_value=1000, help_text="Drip-feed: deliver in this many runs."
+    )
+    interval = forms.IntegerField(
+        required=False, min_value=1, max_value=10_080, help_text="Minutes between runs."
+    )
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text=LINE_HELP)
+    usernames = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text=LINE_HELP)
+    hashtags = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=LINE_HELP)
+    username = forms.CharField(max_length=200)
+    answer_number = forms.IntegerField(min_value=1, label="Answer number")
+    min = forms.IntegerField(min_value=1, label="Min per post")
+    max = forms.IntegerField(min_value=1, label="Max per post")
+    posts = forms.IntegerField(
+        min_value=1, required=False, help_text="New posts to cover; empty for unlimited."
+    )
+    delay = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(minutes, f"{minutes} min") for minutes in SUBSCRIPTION_DELAYS],
+        help_text="Wait before delivering to each new post.",
+    )
+    expiry = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional."
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, service, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.kind = service_type(service.type)
+        wanted = {"link", "form_token", *self.kind.fields}
+        if self.kind.sends_quantity:
+            wanted.add("quantity")
+            if service.dripfeed:
+                wanted |= {"runs", "interval"}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+            elif name in self.kind.optional:
+                self.fields[name].required = False
+        if "quantity" in self.fields:
+            self.fields["quantity"].widget.attrs.update(
+                {"min": service.min, "max": service.max, "step": 1}
+            )
+            self.fields["quantity"].help_text = f"Between {service.min:,} and {service.max:,}."
+        self.quantity = None
+        self.extra = {}
+
+    def clean_link(self):
+        return clean_link(self.cleaned_data["link"])
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_service(self.service)
+        except ValidationError as problem:
+            raise ValidationError(problem.messages) from None
+        if bool(data.get("runs")) != bool(data.get("interval")):
+            self.add_error("interval" if data.get("runs") else "runs", "Give both runs and interval.")
+        if data.get("min") and data.get("max") and data["min"] > data["max"]:
+            self.add_error("min", "Min per post cannot be more than max.")
+        self.quantity = self.kind.quantity(data)
+        self._check_quantity()
+        self.extra = self._extra(data)
+        return data
+
+    def _check_quantity(self):
+        source = self.kind.quantity_from
+        field = source.removeprefix("lines:") if source.startswith("lines:") else source
+        if field == "one" or field not in self.fields or self.has_error(field):
+            return
+        what = {"comments": "The number of comments", "usernames": "The number of usernames"}
+        try:
+            check_quantity(self.service, self.quantity, what=what.get(field, "Quantity"))
+        except ValidationError as problem:
+            self.add_error(field, problem)
+
+    def _extra(self, data) -> dict:
+        extra = {}
+        for name in self.kind.fields + ("runs", "interval"):
+            value = data.get(name)
+            if name not in self.fields or value in (None, ""):
+                continue
+            if name in ("comments", "usernames", "hashtags"):
+                value = "\n".join(lines(value))
+            elif name == "expiry":
+                value = value.strftime("%d/%m/%Y")  # the API's date format
+            extra[name] = value
+        return extra
+
+    def cost(self):
+        """The expected cost of what was typed so far, or None."""
+        quantity = self.quantity
+        if quantity is None and self.is_bound:
+            try:
+                quantity = int(self.data.get("quantity", ""))
+            except ValueError:
+                return None
+        if quantity is None or quantity < 1:
+            return None
+        runs = self.extra.get("runs") or _int(self.data.get("runs")) or 1
+        return expected_cost(self.service.rate, quantity, runs)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class MassOrderForm(forms.Form):
+    provider = forms.ModelChoiceField(Provider.objects.filter(enabled=True), empty_label=None)
+    lines = forms.CharField(
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 12, "placeholder": "service_id | link | quantity", "spellcheck": "false"}
+        ),
+        help_text="One order per line: service id | link | quantity.",
+    )
+    csv_file = forms.FileField(
+        required=False, label="Or a CSV file", help_text="Columns: service id, link, quantity."
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    MAX_UPLOAD = 2 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data.get("csv_file")
+        if upload and upload.size > self.MAX_UPLOAD:
+            raise ValidationError("That file is over 2 MB; split it into smaller ones.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("lines") or "").strip() and not data.get("csv_file"):
+            raise ValidationError("Paste some lines or choose a CSV file.")
+        return data
+
+
+class ResolveForm(forms.Form):
+    provider_order_id = forms.CharField(
+        max_length=64,
+        label="The panel's order id",
+        help_text="Find the order in the panel's order history (same link, same time).",
+    )
+
+
+class OrderFilter(forms.Form):
+    SORTS = {
+        "-created": ("-created_at", "-id"),
+        "created": ("created_at", "id"),
+        "provider": ("provider__name", "-created_at", "-id"),
+        "status": ("status", "-created_at", "-id"),
+        "-cost": ("-expected_cost", "-id"),
+        "cost": ("expected_cost", "id"),
+        "-quantity": ("-quantity", "-id"),
+        "quantity": ("quantity", "id"),
+    }
+    STATUS_GROUPS = {
+        "open": ("Open (any)", ["queued", "submitting", "pending", "in_progress", "processing"]),
+        "problem": ("Needs attention", ["unknown", "not_sent", "rejected", "failed"]),
+    }
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    provider = forms.ModelChoiceField(
+        Provider.objects.all(), required=False, empty_label="All providers"
+    )
+    status = forms.ChoiceField(required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = [(key, label) for key, (label, _) in self.STATUS_GROUPS.items()]
+        self.fields["status"].choices = [("", "All statuses"), *groups, *Order.Status.choices]
+
+    def value(self, name, default=""):
+        return (self.cleaned_data.get(name) if self.is_valid() else None) or default
+
+    def apply(self, orders):
+        if not self.is_valid():
+            return orders.order_by(*self.SORTS["-created"])
+        data = self.cleaned_data
+        if data["provider"]:
+            orders = orders.filter(provider=data["provider"])
+        status = data["status"]
+        if status in self.STATUS_GROUPS:
+            orders = orders.filter(status__in=self.STATUS_GROUPS[status][1])
+        elif status:
+            orders = orders.filter(status=status)
+        # Whole days in the staff's time zone, as ranges the created_at index can serve.
+        if data["since"]:
+            orders = orders.filter(created_at__gte=_day_start(data["since"]))
+        if data["until"]:
+            orders = orders.filter(created_at__lt=_day_start(data["until"] + timedelta(days=1)))
+        if data["q"]:
+            orders = orders.filter(_search(data["q"].strip()))
+        return orders.order_by(*self.SORTS[data["sort"] or "-created"])
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _search(text):
+    found = Q(link__icontains=text) | Q(provider_order_id=text)
+    number = text.lstrip("#")
+    if number.isdigit():
+        found |= Q(pk=int(number))
+    return found

@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from providers.models import AMOUNT, RATE, Provider, Service
+
+
+class Order(models.Model):
+    """One order at one panel, from the moment staff asked for it.
+
+    The row is written before anything is sent, so an order whose answer never came back is
+    still here (as *unknown*) and is never sent twice.
+    """
+
+    class Status(models.TextChoices):
+        # Ours, before or instead of the panel's.
+        QUEUED = "queued", "Queued"
+        SUBMITTING = "submitting", "Sending"
+        UNKNOWN = "unknown", "Needs checking"
+        NOT_SENT = "not_sent", "Not sent"
+        REJECTED = "rejected", "Rejected"
+        NOT_PLACED = "not_placed", "Not placed"
+        # The panel's (providers.client.STATUSES).
+        PENDING = "pending", "Pending"
+        IN_PROGRESS = "in_progress", "In progress"
+        PROCESSING = "processing", "Processing"
+        PARTIAL = "partial", "Partial"
+        COMPLETED = "completed", "Completed"
+        CANCELED = "canceled", "Canceled"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Failed"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="orders")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders")
+    # The service as it was when ordered: the catalog may change or lose it later.
+    service_ref = models.CharField("service id at the panel", max_length=64)
+    service_name = models.CharField(max_length=500)
+    service_type = models.CharField(max_length=100, blank=True)
+    rate = models.DecimalField(**RATE, help_text="Price per 1000 when ordered.")
+    currency = models.CharField(max_length=3, blank=True)
+
+    link = models.CharField(max_length=2000)
+    quantity = models.PositiveIntegerField()
+    # Fields the service type needs (runs and interval, comments, usernames, ...), as sent.
+    extra = models.JSONField(default=dict, blank=True)
+    expected_cost = models.DecimalField(**AMOUNT)
+
+    status = models.CharField(max_length=12, choices=Status, default=Status.QUEUED)
+    raw_status = models.CharField("panel's status", max_length=100, blank=True)
+    provider_order_id = models.CharField("panel's order id", max_length=64, blank=True)
+    charge = models.DecimalField(**AMOUNT, null=True, blank=True)
+    start_count = models.BigIntegerField(null=True, blank=True)
+    remains = models.BigIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    # One per order form shown: a double click or a resubmitted form finds the order it made.
+    form_token = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    # The account's balance around an add whose answer was lost: did the money go?
+    balance_before = models.DecimalField(**AMOUNT, null=True, blank=True)
+    balance_after = models.DecimalField(**AMOUNT, null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    status_checked_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"]),
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["provider", "status", "status_checked_at"]),
+            models.Index(fields=["provider_order_id"]),
+        ]
+
+    def __str__(self):
+        return f"Order {self.pk} at {self.provider_id and self.provider}"
+
+    # What pages ask ----------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """Still moving: pages keep refreshing it."""
+        return self.status in STILL_MOVING
+
+    @property
+    def needs_checking(self) -> bool:
+        return self.status == self.Status.UNKNOWN
+
+    @property
+    def can_cancel(self) -> bool:
+        capability = self.provider.capabilities.get("cancel")
+        return (
+            self.status in AT_PANEL_OPEN
+            and self.service.cancel is not False
+            and capability is not False
+        )
+
+    @property
+    def can_refill(self) -> bool:
+        capability = self.provider.capabilities.get("refill")
+        return (
+            self.status in REFILLABLE and self.service.refill is not False and capability is not False
+        )
+
+    @property
+    def delivered(self) -> int | None:
+        if self.remains is None:
+            return None
+        return max(0, self.quantity * self.extra.get("runs", 1) - self.remains)
+
+    @property
+    def status_level(self) -> str:
+        """ok, warn, bad or off: the badge's colour."""
+        return STATUS_LEVELS.get(self.status, "muted")
+
+
+S = Order.Status
+AT_PANEL_OPEN = frozenset({S.PENDING, S.IN_PROGRESS, S.PROCESSING})
+STILL_MOVING = AT_PANEL_OPEN | {S.QUEUED, S.SUBMITTING}
+REFILLABLE = frozenset({S.COMPLETED, S.PARTIAL})
+FINISHED = frozenset({S.COMPLETED, S.PARTIAL, S.CANCELED, S.REFUNDED, S.FAILED})
+STATUS_LEVELS = {
+    S.QUEUED: "muted",
+    S.SUBMITTING: "muted",
+    S.UNKNOWN: "bad",
+    S.NOT_SENT: "warn",
+    S.REJECTED: "bad",
+    S.NOT_PLACED: "off",
+    S.PENDING: "muted",
+    S.IN_PROGRESS: "new",
+    S.PROCESSING: "new",
+    S.PARTIAL: "warn",
+    S.COMPLETED: "ok",
+    S.CANCELED: "off",
+    S.REFUNDED: "off",
+    S.FAILED: "bad",
+}
+
+
+class OrderEvent(models.Model):
+    """One line of an order's history: never edited, never deleted on its own."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        REQUEST = "request", "Sent to the panel"
+        ANSWER = "answer", "Panel answered"
+        STATUS = "status", "Status changed"
+        ERROR = "error", "Problem"
+        ACTION = "action", "Staff action"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    message = models.TextField()
+    # What was sent or received (never the key), or the fields that changed.
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()}: {self.message}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Order events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Refill(models.Model):
+    """A refill asked of the panel for one order, tracked with its own status."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        PENDING = "pending", "Pending"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        REJECTED = "rejected", "Rejected"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refills")
+    # Some panels answer a refill without an id; such a refill cannot be followed up.
+    refill_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.REQUESTED)
+    raw_status = models.CharField(max_length=100, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"Refill {self.refill_id or '(no id)'} of order {self.order_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.refill_id) and self.status in REFILL_OPEN
+
+
+REFILL_OPEN = frozenset(
+    {Refill.Status.REQUESTED, Refill.Status.PENDING, Refill.Status.IN_PROGRESS}
+)

@@ -1,0 +1,47 @@
+"""Everything smmdash does with orders. Views, admin actions, Celery tasks and management
+commands call these functions and nothing else."""
+
+from orders.services.actions import cancel_order, refill_order
+from orders.services.mass import lines_from_csv, lines_from_text, place_mass_order
+from orders.services.placing import (
+    RESENDABLE,
+    SUBMIT_TIME_LIMIT,
+    OrderActionRefused,
+    create_order,
+    expected_cost,
+    recover_stalled,
+    resolve_not_placed,
+    resolve_placed,
+    send_again,
+    submit,
+)
+from orders.services.tracking import (
+    POLL_TIME_LIMIT,
+    PollResult,
+    dispatch_polls,
+    poll_provider,
+    refresh_now,
+)
+
+__all__ = [
+    "POLL_TIME_LIMIT",
+    "RESENDABLE",
+    "SUBMIT_TIME_LIMIT",
+    "OrderActionRefused",
+    "PollResult",
+    "cancel_order",
+    "create_order",
+    "dispatch_polls",
+    "expected_cost",
+    "lines_from_csv",
+    "lines_from_text",
+    "place_mass_order",
+    "poll_provider",
+    "recover_stalled",
+    "refill_order",
+    "refresh_now",
+    "resolve_not_placed",
+    "resolve_placed",
+    "send_again",
+    "submit",
+]

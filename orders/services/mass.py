@@ -1,0 +1,104 @@
+"""Mass orders: many `service_id | link | quantity` lines for one provider, each on its own.
+
+Every line is checked and reported by itself; good lines are ordered even when others are bad.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from orders.models import Order
+from orders.service_types import service_type
+from orders.services.placing import create_order
+from orders.validation import check_quantity, check_service, clean_link
+
+MAX_LINES = 1000
+
+
+@dataclass
+class MassLine:
+    number: int
+    text: str
+    fields: list
+    source: str = "Line"  # or "CSV row"
+    error: str = ""
+    order: Order | None = None
+    created: bool = False
+
+
+def lines_from_text(text: str) -> list[MassLine]:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            found.append(MassLine(number, line.strip(), [part.strip() for part in line.split("|")]))
+    return found
+
+
+def lines_from_csv(data: bytes) -> list[MassLine]:
+    """Rows of service id, link, quantity; a header row, if any, is skipped."""
+    text = data.decode("utf-8-sig", errors="replace")
+    dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        pass
+    found = []
+    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower() in ("service", "service_id", "service id", "id"):
+            continue
+        found.append(MassLine(number, ",".join(row), cells, source="CSV row"))
+    return found
+
+
+def place_mass_order(provider, lines: list[MassLine], *, user, form_token: str) -> list[MassLine]:
+    """Check every line and queue an order for each good one; returns the lines, reported."""
+    wanted = {line.fields[0] for line in lines if line.fields}
+    services = {
+        service.service_id: service
+        for service in provider.services.select_related("provider").filter(service_id__in=wanted)
+    }
+    for line in lines[:MAX_LINES]:
+        try:
+            service, link, quantity = _check(line, services)
+        except ValidationError as problem:
+            line.error = " ".join(problem.messages)
+            continue
+        line.order, line.created = create_order(
+            service,
+            link=link,
+            quantity=quantity,
+            user=user,
+            # Each line has its own token: the same form sent twice orders each line once.
+            form_token=f"{form_token}:{line.source}{line.number}",
+        )
+    for line in lines[MAX_LINES:]:
+        line.error = f"Not read: a mass order takes at most {MAX_LINES} lines."
+    return lines
+
+
+def _check(line, services):
+    if len(line.fields) != 3:
+        raise ValidationError("Write it as: service id | link | quantity")
+    service_id, link, quantity_text = line.fields
+    service = services.get(service_id)
+    if service is None:
+        raise ValidationError(f"There is no service {service_id} in this provider's catalog.")
+    check_service(service)
+    kind = service_type(service.type)
+    if kind.fields or not kind.sends_quantity:
+        # Comments, usernames and the like do not fit on one line.
+        raise ValidationError(
+            f"Service {service_id} is a {service.type} service: order it with the order form."
+        )
+    link = clean_link(link)
+    try:
+        quantity = int(quantity_text.replace(",", "").replace(" ", ""))
+    except ValueError:
+        raise ValidationError(f"“{quantity_text}” is not a whole number.") from None
+    check_quantity(service, quantity)
+    return service, link, quantity

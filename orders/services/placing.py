@@ -1,0 +1,270 @@
+"""Placing orders, so that none is ever sent twice and none is ever lost.
+
+1. `create_order` writes the order as *queued* (one per form token) and queues the task on commit.
+2. `submit` claims it with a conditional UPDATE (queued -> submitting) and sends `add` once.
+3. The answer decides: an id -> pending; a refusal -> rejected; nothing sent -> queued again
+   (a few times) or not sent; the answer lost -> *unknown*, which only staff resolve.
+4. `recover_stalled` turns an order whose worker died mid-send into *unknown* (never resent)
+   and queues again any queued order whose task was lost.
+"""
+
+import logging
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from orders.models import Order, OrderEvent
+from orders.service_types import service_type
+from orders.services.events import Kind, event, record, request_data
+from providers.client import OrderOutcomeUnknown, ProviderError, ProviderUnreachable, RateLimited
+from providers.services import ProviderProblem, open_client, refresh_balance
+
+log = logging.getLogger("smmdash.orders")
+
+S = Order.Status
+COST_STEP = Decimal("0.000001")
+SUBMIT_TIME_LIMIT = 120  # seconds the submit task may run
+# A submitting order older than this has no live worker: its outcome is unknown.
+SUBMIT_STALLED_AFTER = timedelta(seconds=SUBMIT_TIME_LIMIT + 60)
+# A queued order untouched this long lost its task (a broker restart): queue it again.
+QUEUED_STALLED_AFTER = timedelta(minutes=3)
+SEND_ATTEMPTS = 3  # when the panel could not be reached at all, nothing was placed: try again
+RETRY_DELAY = 30  # seconds
+RESENDABLE = frozenset({S.NOT_SENT, S.NOT_PLACED, S.REJECTED})
+
+
+class OrderActionRefused(Exception):
+    """What staff asked cannot be done; the message says why, in words for them."""
+
+
+def expected_cost(rate: Decimal, quantity: int, runs: int = 1) -> Decimal:
+    return (rate * quantity * runs / 1000).quantize(COST_STEP, rounding=ROUND_HALF_UP)
+
+
+def create_order(service, *, link, quantity, extra=None, user=None, form_token=None):
+    """Record an order as queued and hand it to a worker once the transaction commits.
+
+    Returns (order, created): a form token seen before returns that form's order instead.
+    """
+    extra = extra or {}
+    if form_token:
+        existing = Order.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return existing, False
+    provider = service.provider
+    order = Order(
+        provider=provider,
+        service=service,
+        service_ref=service.service_id,
+        service_name=service.name,
+        service_type=service.type,
+        rate=service.rate,
+        currency=provider.currency,
+        link=link,
+        quantity=quantity,
+        extra=extra,
+        expected_cost=expected_cost(service.rate, quantity, extra.get("runs", 1)),
+        placed_by=user,
+        form_token=form_token,
+    )
+    try:
+        with transaction.atomic():
+            order.save()
+            record(
+                order,
+                Kind.CREATED,
+                f"Queued {quantity} x {service.name} for {link}",
+                actor=user,
+                data={"expected_cost": str(order.expected_cost), "currency": order.currency},
+            )
+            transaction.on_commit(lambda: enqueue(order.pk))
+    except IntegrityError:
+        if not form_token:
+            raise
+        # The same form, submitted twice at once: the other request made the order.
+        return Order.objects.get(form_token=form_token), False
+    return order, True
+
+
+def enqueue(order_id: int, countdown: int | None = None):
+    from orders.tasks import submit_order  # tasks import this module
+
+    submit_order.apply_async((order_id,), countdown=countdown)
+
+
+def submit(order_id: int) -> Order | None:
+    """Send a queued order's `add`, once (the submit task's body).
+
+    Returns the order, or None when it was not queued: another worker has it, or had it.
+    """
+    claimed = Order.objects.filter(pk=order_id, status=S.QUEUED).update(
+        status=S.SUBMITTING, submitted_at=timezone.now(), send_attempts=F("send_attempts") + 1
+    )
+    if not claimed:
+        return None
+    order = Order.objects.select_related("provider").get(pk=order_id)
+    provider = order.provider
+    if not provider.enabled:
+        return _not_sent(order, f"{provider} is disabled.", retry=False)
+    kind = service_type(order.service_type)
+    quantity = order.quantity if kind.sends_quantity else None
+    sent = request_data("add", service=order.service_ref, link=order.link, quantity=quantity)
+    record(order, Kind.REQUEST, "Sent the order to the panel", data={**sent, **order.extra})
+    balance_before = provider.balance
+    try:
+        with open_client(provider) as client:
+            panel_order_id = client.add_order(order.service_ref, order.link, quantity, **order.extra)
+    except ProviderProblem as problem:
+        return _not_sent(order, str(problem), retry=False)
+    except OrderOutcomeUnknown as lost:
+        return _unknown(order, str(lost), balance_before)
+    except RateLimited as slow_down:
+        return _not_sent(order, str(slow_down), retry_in=slow_down.wait_seconds + 1)
+    except ProviderError as refusal:
+        return _rejected(order, refusal.message)
+    except ProviderUnreachable as unreachable:
+        return _not_sent(order, str(unreachable), retry_in=RETRY_DELAY)
+    except Exception:
+        # Whatever broke, the request may have gone out: never treat it as not sent.
+        _unknown(order, "smmdash failed while sending this order (see the log).", balance_before)
+        raise
+    return _placed(order, panel_order_id)
+
+
+def _placed(order, panel_order_id) -> Order:
+    now = timezone.now()
+    # An order given up as stalled is placed all the same: the panel's id is the truth.
+    Order.objects.filter(pk=order.pk, status__in=[S.SUBMITTING, S.UNKNOWN]).update(
+        status=S.PENDING, provider_order_id=panel_order_id, placed_at=now, last_error=""
+    )
+    record(order, Kind.ANSWER, f"Placed: the panel's order id is {panel_order_id}", at=now)
+    return _fresh(order)
+
+
+def _rejected(order, message: str) -> Order:
+    Order.objects.filter(pk=order.pk, status=S.SUBMITTING).update(
+        status=S.REJECTED, last_error=message
+    )
+    record(order, Kind.ANSWER, f"Rejected by the panel: {message}", data={"error": message})
+    return _fresh(order)
+
+
+def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order:
+    again = retry and order.send_attempts < SEND_ATTEMPTS
+    status = S.QUEUED if again else S.NOT_SENT
+    Order.objects.filter(pk=order.pk, status=S.SUBMITTING).update(status=status, last_error=message)
+    if again:
+        record(order, Kind.ERROR, f"Not sent: {message}. Trying again in {retry_in} s.")
+        enqueue(order.pk, countdown=retry_in)
+    else:
+        record(order, Kind.ERROR, f"Not sent: {message}. Nothing was placed at the panel.")
+    return _fresh(order)
+
+
+def _unknown(order, message: str, balance_before) -> Order:
+    Order.objects.filter(pk=order.pk, status=S.SUBMITTING).update(
+        status=S.UNKNOWN, last_error=message, balance_before=balance_before
+    )
+    record(
+        order,
+        Kind.ERROR,
+        f"The panel's answer was lost ({message}). The order may or may not exist at the panel: "
+        "it will not be sent again until someone checks.",
+    )
+    _read_balance_after(order)
+    return _fresh(order)
+
+
+def _read_balance_after(order):
+    """The balance right after a lost answer: if it dropped by the cost, the order went in."""
+    try:
+        balance = refresh_balance(order.provider)
+    except ProviderProblem:
+        return
+    Order.objects.filter(pk=order.pk).update(balance_after=balance.amount)
+
+
+def _fresh(order) -> Order:
+    return Order.objects.select_related("provider").get(pk=order.pk)
+
+
+# Staff resolving what the machine could not -----------------------------------------------------
+
+
+def resolve_placed(order: Order, provider_order_id: str, user) -> Order:
+    """Staff found the order at the panel: record its id, and tracking takes over."""
+    provider_order_id = provider_order_id.strip()
+    changed = Order.objects.filter(pk=order.pk, status=S.UNKNOWN).update(
+        status=S.PENDING,
+        provider_order_id=provider_order_id,
+        placed_at=order.submitted_at or timezone.now(),
+        status_checked_at=None,
+        last_error="",
+    )
+    if not changed:
+        raise OrderActionRefused("This order no longer needs checking.")
+    record(
+        order,
+        Kind.ACTION,
+        f"Checked at the panel: placed as order {provider_order_id}",
+        actor=user,
+        data={"provider_order_id": provider_order_id},
+    )
+    return _fresh(order)
+
+
+def resolve_not_placed(order: Order, user) -> Order:
+    changed = Order.objects.filter(pk=order.pk, status=S.UNKNOWN).update(
+        status=S.NOT_PLACED, last_error=""
+    )
+    if not changed:
+        raise OrderActionRefused("This order no longer needs checking.")
+    record(order, Kind.ACTION, "Checked at the panel: not placed", actor=user)
+    return _fresh(order)
+
+
+def send_again(order: Order, user) -> Order:
+    """Queue again an order that is known not to be at the panel (never an unknown one)."""
+    with transaction.atomic():
+        changed = Order.objects.filter(pk=order.pk, status__in=RESENDABLE).update(
+            status=S.QUEUED, send_attempts=0, last_error="", submitted_at=None
+        )
+        if not changed:
+            raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
+        record(order, Kind.ACTION, "Sent again", actor=user)
+        transaction.on_commit(lambda: enqueue(order.pk))
+    return _fresh(order)
+
+
+def recover_stalled(now=None) -> tuple[int, int]:
+    """Mark orders whose worker died mid-send as unknown; queue again orders whose task was lost.
+
+    Returns (marked unknown, queued again).
+    """
+    now = now or timezone.now()
+    stalled = list(
+        Order.objects.filter(
+            status=S.SUBMITTING, submitted_at__lt=now - SUBMIT_STALLED_AFTER
+        ).values_list("pk", flat=True)
+    )
+    message = "The worker sending this order stopped before the panel's answer was recorded."
+    marked = []
+    for order_id in stalled:
+        if Order.objects.filter(pk=order_id, status=S.SUBMITTING).update(
+            status=S.UNKNOWN, last_error=message
+        ):
+            marked.append(event(order_id, Kind.ERROR, message + " It needs checking.", at=now))
+    if marked:
+        OrderEvent.objects.bulk_create(marked)
+        log.warning("%d orders stalled while being sent; marked as needing checking", len(marked))
+    cutoff = now - QUEUED_STALLED_AFTER
+    waited_long = Q(submitted_at__isnull=True, created_at__lt=cutoff) | Q(submitted_at__lt=cutoff)
+    lost = Order.objects.filter(waited_long, status=S.QUEUED)
+    requeued = 0
+    for order_id in lost.values_list("pk", flat=True):
+        enqueue(order_id)  # the claim in submit() makes a duplicate task harmless
+        requeued += 1
+    return len(marked), requeued

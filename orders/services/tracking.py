@@ -1,0 +1,270 @@
+"""Tracking orders: statuses read from each panel in batches, and written back in bulk.
+
+One poll per provider at a time (a lock on the provider row, taken with a conditional UPDATE,
+that expires on its own). Multi-status panels are asked 100 orders a request, the others one
+by one, at the pace PANEL_REQUESTS_PER_SECOND allows. A provider that fails is left alone for
+a growing while (1 minute, doubling, at most an hour) and flagged on its page.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from orders.models import AT_PANEL_OPEN, REFILL_OPEN, Order, OrderEvent, Refill
+from orders.services.events import Kind, event
+from orders.services.placing import recover_stalled
+from providers.client import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
+from providers.models import Provider
+from providers.panel import statuses as panel_statuses
+from providers.services import ProviderProblem, open_client, remember_capabilities
+
+log = logging.getLogger("smmdash.orders")
+
+POLL_TIME_LIMIT = 300  # seconds a poll task may run (its hard time limit)
+POLL_BUDGET = POLL_TIME_LIMIT - 60  # a poll stops starting batches after this; the rest wait
+POLL_LOCK = timedelta(seconds=POLL_TIME_LIMIT + 60)
+FIRST_BACKOFF, MAX_BACKOFF = 60, 3600  # seconds
+TRACKED_FIELDS = ("status", "raw_status", "charge", "start_count", "remains")
+REFILL_STATUSES = {
+    panel_statuses.PENDING: Refill.Status.PENDING,
+    panel_statuses.IN_PROGRESS: Refill.Status.IN_PROGRESS,
+    panel_statuses.PROCESSING: Refill.Status.IN_PROGRESS,
+    panel_statuses.COMPLETED: Refill.Status.COMPLETED,
+    panel_statuses.PARTIAL: Refill.Status.COMPLETED,
+}
+
+
+@dataclass
+class PollResult:
+    provider: Provider
+    checked: int = 0
+    changed: int = 0
+    refills_checked: int = 0
+    skipped: str = ""
+    error: str = ""
+    unreadable: list = field(default_factory=list)
+
+    def __str__(self):
+        if self.skipped:
+            return f"{self.provider}: skipped, {self.skipped}"
+        text = f"{self.provider}: {self.checked} orders checked, {self.changed} changed"
+        if self.refills_checked:
+            text += f", {self.refills_checked} refills checked"
+        return text + (f"; stopped: {self.error}" if self.error else "")
+
+
+def stale_before(now):
+    return now - timedelta(seconds=settings.ORDER_STATUS_MAX_AGE_SECONDS)
+
+
+def _due_orders(cutoff):
+    return Order.objects.filter(
+        Q(status_checked_at__isnull=True) | Q(status_checked_at__lt=cutoff),
+        status__in=AT_PANEL_OPEN,
+    ).exclude(provider_order_id="")
+
+
+def _due_refills(cutoff):
+    return Refill.objects.filter(
+        Q(checked_at__isnull=True) | Q(checked_at__lt=cutoff), status__in=REFILL_OPEN
+    ).exclude(refill_id="")
+
+
+def dispatch_polls(now=None) -> list[int]:
+    """Beat's tick: recover stalled orders, then queue a poll of every provider with work due.
+
+    Returns the ids of the providers queued.
+    """
+    now = now or timezone.now()
+    recover_stalled(now)
+    cutoff = stale_before(now)
+    orders_due = _due_orders(cutoff).filter(provider=OuterRef("pk"))
+    refills_due = _due_refills(cutoff).filter(order__provider=OuterRef("pk"))
+    not_resting = Q(poll_backoff_until__isnull=True) | Q(poll_backoff_until__lt=now)
+    not_polling = Q(poll_lock_until__isnull=True) | Q(poll_lock_until__lt=now)
+    due = Provider.objects.filter(not_resting, not_polling, enabled=True).filter(
+        Exists(orders_due) | Exists(refills_due)
+    )
+    provider_ids = list(due.values_list("pk", flat=True))
+    from orders.tasks import poll_provider_orders  # tasks import this module
+
+    for provider_id in provider_ids:
+        poll_provider_orders.delay(provider_id)
+    return provider_ids
+
+
+def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> PollResult:
+    """Read the statuses of `provider`'s open orders that are due (or of `order_ids`, however
+    fresh) and of its open refills, and record what changed."""
+    result = PollResult(provider)
+    started = timezone.now()
+    lock_until = started + POLL_LOCK
+    free = Q(poll_lock_until__isnull=True) | Q(poll_lock_until__lt=started)
+    if not Provider.objects.filter(free, pk=provider.pk).update(poll_lock_until=lock_until):
+        result.skipped = "another status check of this provider is running"
+        return result
+    try:
+        _poll(provider, result, started, order_ids, interactive)
+    except RateLimited as slow_down:
+        _rest(provider, result, f"The panel asked to slow down: {slow_down}", slow_down.wait_seconds)
+    except (PanelClientError, ProviderProblem) as problem:
+        failures = provider.poll_failures + 1
+        wait = min(FIRST_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
+        _rest(provider, result, str(problem), wait, failures=failures)
+    else:
+        Provider.objects.filter(pk=provider.pk).update(
+            last_poll_at=timezone.now(), poll_failures=0, poll_error="", poll_backoff_until=None
+        )
+        provider.poll_failures, provider.poll_error = 0, ""
+    finally:
+        Provider.objects.filter(pk=provider.pk, poll_lock_until=lock_until).update(
+            poll_lock_until=None
+        )
+    return result
+
+
+def _poll(provider, result, started, order_ids, interactive):
+    cutoff = started if order_ids is not None else stale_before(started)
+    orders = _due_orders(cutoff).filter(provider=provider)
+    if order_ids is not None:
+        orders = orders.filter(pk__in=order_ids)
+    # Longest unchecked first, so a poll cut short by its budget is continued by the next.
+    orders = orders.order_by(F("status_checked_at").asc(nulls_first=True), "pk")
+    give_up_at = time.monotonic() + POLL_BUDGET
+    with open_client(provider, interactive=interactive) as client:
+        try:
+            while time.monotonic() < give_up_at:
+                # Checked orders leave the due set, so each round takes the next batch.
+                batch = list(orders[:MULTI_STATUS_BATCH])
+                if not batch:
+                    break
+                answers = client.statuses([order.provider_order_id for order in batch])
+                result.changed += record_answers(batch, answers, timezone.now())
+                result.checked += len(batch)
+            if order_ids is None:
+                result.refills_checked = _poll_refills(provider, client, cutoff)
+        finally:
+            remember_capabilities(provider, client)
+
+
+def _rest(provider, result, message, wait_seconds, *, failures=None):
+    result.error = message
+    changes = {"poll_error": message, "poll_backoff_until": timezone.now() + timedelta(seconds=wait_seconds)}
+    if failures is not None:
+        changes["poll_failures"] = failures
+    Provider.objects.filter(pk=provider.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(provider, name, value)
+    log.warning(
+        "Order status checks at provider %s (id %s) failed: %s; next try in %d s",
+        provider,
+        provider.pk,
+        message,
+        wait_seconds,
+    )
+
+
+def record_answers(batch: list[Order], answers: dict, now) -> int:
+    """Write what the panel said about `batch` in bulk; returns how many orders changed."""
+    changed, events, fields = [], [], {"status_checked_at"}
+    for order in batch:
+        answer = answers.get(order.provider_order_id)
+        if not hasattr(answer, "status"):
+            message = str(answer or "The panel's answer did not include this order")
+            if order.last_error != message:
+                order.last_error = message
+                fields.add("last_error")
+                changed.append(order)
+                events.append(event(order.pk, Kind.ERROR, f"Status check: {message}", at=now))
+            continue
+        changes = {
+            name: getattr(answer, name)
+            for name in TRACKED_FIELDS
+            # A panel that does not report a figure (no charge, say) leaves ours as it is.
+            if getattr(answer, name) is not None and getattr(answer, name) != getattr(order, name)
+        }
+        if order.last_error:
+            changes["last_error"] = ""
+        if not changes:
+            continue
+        events.append(_change_event(order, changes, now))
+        for name, value in changes.items():
+            setattr(order, name, value)
+        fields.update(changes)
+        changed.append(order)
+    for order in batch:
+        order.status_checked_at = now
+    unchanged = {order.pk for order in batch} - {order.pk for order in changed}
+    if changed:
+        Order.objects.bulk_update(changed, sorted(fields))
+    if unchanged:
+        Order.objects.filter(pk__in=unchanged).update(status_checked_at=now)
+    OrderEvent.objects.bulk_create(events)
+    return len(changed)
+
+
+def _change_event(order, changes, now) -> OrderEvent:
+    data = {name: _json(value) for name, value in changes.items()}
+    if "status" in changes:
+        old, new = Order.Status(order.status).label, Order.Status(changes["status"]).label
+        raw = changes.get("raw_status", order.raw_status)
+        message = f"{old} → {new} (the panel says “{raw}”)"
+        return event(order.pk, Kind.STATUS, message, at=now, data=data)
+    figures = ", ".join(
+        f"{name.replace('_', ' ')} {getattr(order, name)} → {value}"
+        for name, value in changes.items()
+        if name in ("charge", "start_count", "remains")
+    )
+    message = f"Progress: {figures or 'answered again'}"
+    return event(order.pk, Kind.STATUS, message, at=now, data=data)
+
+
+def _json(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _poll_refills(provider, client, cutoff) -> int:
+    refills = _due_refills(cutoff).filter(order__provider=provider).order_by("pk")
+    checked = 0
+    for refill in refills[:MULTI_STATUS_BATCH]:
+        now = timezone.now()
+        try:
+            raw = client.refill_status(refill.refill_id)
+        except RateLimited:
+            raise
+        except ProviderError as refused:
+            Refill.objects.filter(pk=refill.pk).update(checked_at=now, error=refused.message)
+            checked += 1
+            continue
+        status = REFILL_STATUSES.get(panel_statuses.normalize(raw), Refill.Status.REJECTED)
+        if status != refill.status or raw != refill.raw_status:
+            OrderEvent.objects.create(
+                order_id=refill.order_id,
+                kind=Kind.STATUS,
+                at=now,
+                message=f"Refill {refill.refill_id}: {Refill.Status(status).label} (the panel says “{raw}”)",
+                data={"refill": refill.refill_id, "status": status},
+            )
+        Refill.objects.filter(pk=refill.pk).update(
+            status=status, raw_status=raw, checked_at=now, error=""
+        )
+        checked += 1
+    return checked
+
+
+def refresh_now(orders) -> list[PollResult]:
+    """Read these orders' statuses now ("refresh status"), one poll per provider."""
+    by_provider: dict[int, list[int]] = {}
+    for order in orders:
+        if order.status in AT_PANEL_OPEN and order.provider_order_id:
+            by_provider.setdefault(order.provider_id, []).append(order.pk)
+    return [
+        poll_provider(provider, order_ids=by_provider[provider.pk], interactive=True)
+        for provider in Provider.objects.filter(pk__in=by_provider)
+    ]

@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dashboard.access import PLACE_ORDERS, view_required
+from dashboard.exports import csv_response
+from dashboard.htmx import render_page
+from orders import services
+from orders.forms import OrderFilter
+from orders.models import Order
+
+PAGE_SIZE = 50
+MAX_BULK = 500
+
+
+@view_required
+def index(request):
+    filters = OrderFilter(request.GET or None)
+    orders = filters.apply(Order.objects.select_related("provider"))
+    if request.GET.get("export") == "csv":
+        return _csv(orders)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": filters.value("sort", "-created"),
+        "open_ids": [order.pk for order in page if order.is_open],
+        "needs_checking": Order.objects.filter(status=Order.Status.UNKNOWN).count(),
+        "any_orders": page.paginator.count or Order.objects.exists(),
+    }
+    return render_page(request, "orders/index.html", context, partials={"order-results"})
+
+
+@view_required
+def live(request):
+    """The open rows' status and progress, from the database, for the list to swap in place."""
+    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.isdigit()]
+    orders = list(Order.objects.filter(pk__in=ids[:PAGE_SIZE]).order_by("-created_at", "-id"))
+    context = {"orders": orders, "open_ids": [order.pk for order in orders if order.is_open]}
+    return render(request, "orders/index.html#live-cells", context)
+
+
+@view_required
+@require_POST
+def bulk(request):
+    action = request.POST.get("action")
+    ids = request.POST.getlist("ids")[:MAX_BULK]
+    orders = list(Order.objects.select_related("provider", "service").filter(pk__in=ids))
+    if not orders:
+        messages.warning(request, "Tick the orders to act on first.")
+    elif action == "refresh":
+        _refresh(request, orders)
+    elif action in ("cancel", "refill"):
+        if not request.user.has_perm(PLACE_ORDERS):
+            messages.error(request, f"You cannot {action} orders: that needs the Place orders role.")
+        else:
+            _act(request, orders, action)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = "orders:index"
+    return redirect(back or "orders:index")
+
+
+def _refresh(request, orders):
+    results = services.refresh_now(orders)
+    if not results:
+        messages.info(request, "None of those orders is open at a panel, so none was checked.")
+    for result in results:
+        level = messages.WARNING if result.skipped or result.error else messages.SUCCESS
+        messages.add_message(request, level, str(result))
+
+
+def _act(request, orders, action):
+    act = services.cancel_order if action == "cancel" else services.refill_order
+    done, refused = 0, []
+    for order in orders:
+        try:
+            act(order, request.user)
+            done += 1
+        except services.OrderActionRefused as problem:
+            refused.append(f"#{order.pk}: {problem}")
+    if done:
+        messages.success(request, f"The panels accepted {action} for {done} order{'s' if done != 1 else ''}.")
+    for reason in refused[:10]:
+        messages.warning(request, f"Not {action}ed {reason}")
+    if len(refused) > 10:
+        messages.warning(request, f"... and {len(refused) - 10} more not {action}ed.")
+
+
+CSV_HEADER = [
+    "id", "created_at", "provider", "provider_order_id", "service_id", "service", "link",
+    "quantity", "status", "panel_status", "rate_per_1000", "expected_cost", "charge", "currency",
+    "start_count", "remains", "placed_by", "last_error",
+]  # fmt: skip
+
+
+def _csv(orders):
+    rows = (
+        [
+            order.pk,
+            order.created_at.isoformat(),
+            order.provider.name,
+            order.provider_order_id,
+            order.service_ref,
+            order.service_name,
+            order.link,
+            order.quantity,
+            order.status,
+            order.raw_status,
+            order.rate,
+            order.expected_cost,
+            order.charge,
+            order.currency,
+            order.start_count,
+            order.remains,
+            order.placed_by.get_username() if order.placed_by else "",
+            order.last_error,
+        ]
+        for order in orders.select_related("placed_by").iterator(chunk_size=2000)
+    )
+    return csv_response("orders.csv", CSV_HEADER, rows)
+

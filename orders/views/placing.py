@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from dashboard.access import PLACE_ORDERS, require
+from dashboard.htmx import render_page
+from orders import services
+from orders.forms import MassOrderForm, OrderForm
+from providers.models import Service
+from providers.money import rates_to_base, to_base
+
+place_required = require(PLACE_ORDERS)
+SEARCH_RESULTS = 30
+
+
+@place_required
+def new(request):
+    """An order form for one cached service, or a search for the service to order."""
+    service_pk = request.GET.get("service") or request.POST.get("service")
+    if not (service_pk or "").isdigit():
+        return _pick_service(request)
+    service = get_object_or_404(Service.objects.select_related("provider"), pk=service_pk)
+    initial = {"link": request.GET.get("link", ""), "quantity": request.GET.get("quantity")}
+    form = OrderForm(service, request.POST or None, initial=initial)
+    costing = request.htmx and request.htmx.target == "order-cost"
+    if request.method == "POST" and not costing and form.is_valid():
+        order, created = services.create_order(
+            service,
+            link=form.cleaned_data["link"],
+            quantity=form.quantity,
+            extra=form.extra,
+            user=request.user,
+            form_token=form.cleaned_data["form_token"],
+        )
+        if created:
+            messages.success(request, f"Order #{order.pk} is queued and being sent to {order.provider}.")
+        else:
+            messages.info(request, f"This form was already sent: it made order #{order.pk}.")
+        return redirect("orders:detail", pk=order.pk)
+    if costing:
+        form.is_valid()  # works out the quantity and extras the cost depends on
+    return render_page(request, "orders/new.html", _cost_context(form), partials={"order-cost"})
+
+
+def _cost_context(form):
+    service, provider = form.service, form.service.provider
+    rates = rates_to_base()
+    cost = form.cost()
+    balance = provider.balance
+    return {
+        "form": form,
+        "service": service,
+        "provider": provider,
+        "cost": cost,
+        "cost_in_base": to_base(cost, provider.currency, rates),
+        "balance_in_base": to_base(balance, provider.currency, rates),
+        "short_by": cost - balance if cost is not None and balance is not None and cost > balance else None,
+    }
+
+
+def _pick_service(request):
+    text = request.GET.get("q", "").strip()
+    found = Service.objects.none()
+    if text:
+        found = (
+            Service.objects.select_related("provider")
+            .filter(active=True, provider__enabled=True)
+            .filter(Q(name__icontains=text) | Q(category__icontains=text) | Q(service_id=text))
+            .order_by("rate", "pk")[:SEARCH_RESULTS]
+        )
+    context = {"q": text, "found": found, "searched": bool(text)}
+    return render_page(request, "orders/pick_service.html", context, partials={"service-results"})
+
+
+@place_required
+def mass(request):
+    form = MassOrderForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lines = services.lines_from_text(data["lines"] or "")
+        if data["csv_file"]:
+            lines += services.lines_from_csv(data["csv_file"].read())
+        report = services.place_mass_order(
+            data["provider"], lines, user=request.user, form_token=data["form_token"]
+        )
+        form = MassOrderForm(initial={"provider": data["provider"]})
+    context = {
+        "form": form,
+        "report": report,
+        "placed": [line for line in report or [] if line.order],
+        "failed": [line for line in report or [] if line.error],
+    }
+    return render(request, "orders/mass.html", context)
