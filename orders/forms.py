@@ -24,7 +24,10 @@ class OrderForm(forms.Form):
     )
     quantity = forms.IntegerField(min_value=1)
     runs = forms.IntegerField(
-        required=False, min_value=2, max_value=1000, help_text="Drip-feed: deliver in this many runs."
+        required=False,
+        min_value=2,
+        max_value=1000,
+        help_text="Drip-feed: deliver in this many runs.",
     )
     interval = forms.IntegerField(
         required=False, min_value=1, max_value=10_080, help_text="Minutes between runs."
@@ -82,7 +85,9 @@ class OrderForm(forms.Form):
         except ValidationError as problem:
             raise ValidationError(problem.messages) from None
         if bool(data.get("runs")) != bool(data.get("interval")):
-            self.add_error("interval" if data.get("runs") else "runs", "Give both runs and interval.")
+            self.add_error(
+                "interval" if data.get("runs") else "runs", "Give both runs and interval."
+            )
         if data.get("min") and data.get("max") and data["min"] > data["max"]:
             self.add_error("min", "Min per post cannot be more than max.")
         self.quantity = self.kind.quantity(data)
@@ -103,7 +108,7 @@ class OrderForm(forms.Form):
 
     def _extra(self, data) -> dict:
         extra = {}
-        for name in self.kind.fields + ("runs", "interval"):
+        for name in (*self.kind.fields, "runs", "interval"):
             value = data.get(name)
             if name not in self.fields or value in (None, ""):
                 continue
@@ -115,16 +120,15 @@ class OrderForm(forms.Form):
         return extra
 
     def cost(self):
-        """The expected cost of what was typed so far, or None."""
+        """The expected cost of what was typed so far, or None; sets priced_quantity and
+        priced_runs to what it priced."""
         quantity = self.quantity
         if quantity is None and self.is_bound:
-            try:
-                quantity = int(self.data.get("quantity", ""))
-            except ValueError:
-                return None
+            quantity = _int(self.data.get("quantity"))
         if quantity is None or quantity < 1:
             return None
         runs = self.extra.get("runs") or _int(self.data.get("runs")) or 1
+        self.priced_quantity, self.priced_runs = quantity, runs
         return expected_cost(self.service.rate, quantity, runs)
 
 

@@ -105,7 +105,9 @@ class Order(models.Model):
     def can_refill(self) -> bool:
         capability = self.provider.capabilities.get("refill")
         return (
-            self.status in REFILLABLE and self.service.refill is not False and capability is not False
+            self.status in REFILLABLE
+            and self.service.refill is not False
+            and capability is not False
         )
 
     @property
@@ -210,6 +212,4 @@ class Refill(models.Model):
         return bool(self.refill_id) and self.status in REFILL_OPEN
 
 
-REFILL_OPEN = frozenset(
-    {Refill.Status.REQUESTED, Refill.Status.PENDING, Refill.Status.IN_PROGRESS}
-)
+REFILL_OPEN = frozenset({Refill.Status.REQUESTED, Refill.Status.PENDING, Refill.Status.IN_PROGRESS})

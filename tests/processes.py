@@ -70,6 +70,9 @@ class Processes:
     def log(self, name):
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
+    def logs(self, *names):
+        return "\n".join(f"--- {name} ---\n{self.log(name)}" for name in names)
+
     def stop_all(self):
         for _, process, _ in self.running:
             process.terminate()
@@ -98,3 +101,17 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def worker_env(tmp_path, **overrides):
+    """The environment of a Celery worker or beat working for this test: the test's database,
+    broker (emptied first, so only what the test queues is there) and provider keys."""
+    from smmdash.celery import app
+
+    app.control.purge()
+    return smmdash_env(
+        PROVIDER_SECRET_KEYS=os.environ["PROVIDER_SECRET_KEYS"],
+        PROVIDER_ALLOW_PRIVATE_HOSTS="true",
+        CELERY_BEAT_SCHEDULE_FILENAME=tmp_path / "beat-schedule",
+        **overrides,
+    )

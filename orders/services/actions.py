@@ -73,6 +73,9 @@ def _why_not(order, action) -> str:
     flag = getattr(order.service, action)
     if flag is False:
         return f"This service does not offer {action}."
+    state = order.get_status_display().lower()
     if action == "cancel":
-        return f"Only an order the panel is still working on can be cancelled (this one is {order.get_status_display().lower()})."
-    return f"Only a completed or partial order can be refilled (this one is {order.get_status_display().lower()})."
+        return (
+            f"Only an order the panel is still working on can be cancelled (this one is {state})."
+        )
+    return f"Only a completed or partial order can be refilled (this one is {state})."

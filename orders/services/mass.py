@@ -3,6 +3,7 @@
 Every line is checked and reported by itself; good lines are ordered even when others are bad.
 """
 
+import contextlib
 import csv
 import io
 from dataclasses import dataclass
@@ -40,10 +41,8 @@ def lines_from_csv(data: bytes) -> list[MassLine]:
     """Rows of service id, link, quantity; a header row, if any, is skipped."""
     text = data.decode("utf-8-sig", errors="replace")
     dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):  # not sniffable: read it as plain commas
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        pass
     found = []
     for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
         cells = [cell.strip() for cell in row]

@@ -116,7 +116,9 @@ def submit(order_id: int) -> Order | None:
     balance_before = provider.balance
     try:
         with open_client(provider) as client:
-            panel_order_id = client.add_order(order.service_ref, order.link, quantity, **order.extra)
+            panel_order_id = client.add_order(
+                order.service_ref, order.link, quantity, **order.extra
+            )
     except ProviderProblem as problem:
         return _not_sent(order, str(problem), retry=False)
     except OrderOutcomeUnknown as lost:

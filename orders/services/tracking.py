@@ -112,7 +112,9 @@ def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> P
     try:
         _poll(provider, result, started, order_ids, interactive)
     except RateLimited as slow_down:
-        _rest(provider, result, f"The panel asked to slow down: {slow_down}", slow_down.wait_seconds)
+        _rest(
+            provider, result, f"The panel asked to slow down: {slow_down}", slow_down.wait_seconds
+        )
     except (PanelClientError, ProviderProblem) as problem:
         failures = provider.poll_failures + 1
         wait = min(FIRST_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
@@ -155,7 +157,10 @@ def _poll(provider, result, started, order_ids, interactive):
 
 def _rest(provider, result, message, wait_seconds, *, failures=None):
     result.error = message
-    changes = {"poll_error": message, "poll_backoff_until": timezone.now() + timedelta(seconds=wait_seconds)}
+    changes = {
+        "poll_error": message,
+        "poll_backoff_until": timezone.now() + timedelta(seconds=wait_seconds),
+    }
     if failures is not None:
         changes["poll_failures"] = failures
     Provider.objects.filter(pk=provider.pk).update(**changes)
@@ -244,11 +249,12 @@ def _poll_refills(provider, client, cutoff) -> int:
             continue
         status = REFILL_STATUSES.get(panel_statuses.normalize(raw), Refill.Status.REJECTED)
         if status != refill.status or raw != refill.raw_status:
+            label = Refill.Status(status).label
             OrderEvent.objects.create(
                 order_id=refill.order_id,
                 kind=Kind.STATUS,
                 at=now,
-                message=f"Refill {refill.refill_id}: {Refill.Status(status).label} (the panel says “{raw}”)",
+                message=f"Refill {refill.refill_id}: {label} (the panel says “{raw}”)",
                 data={"refill": refill.refill_id, "status": status},
             )
         Refill.objects.filter(pk=refill.pk).update(

@@ -54,7 +54,9 @@ def bulk(request):
         _refresh(request, orders)
     elif action in ("cancel", "refill"):
         if not request.user.has_perm(PLACE_ORDERS):
-            messages.error(request, f"You cannot {action} orders: that needs the Place orders role.")
+            messages.error(
+                request, f"You cannot {action} orders: that needs the Place orders role."
+            )
         else:
             _act(request, orders, action)
     back = request.POST.get("next", "")
@@ -82,7 +84,9 @@ def _act(request, orders, action):
         except services.OrderActionRefused as problem:
             refused.append(f"#{order.pk}: {problem}")
     if done:
-        messages.success(request, f"The panels accepted {action} for {done} order{'s' if done != 1 else ''}.")
+        messages.success(
+            request, f"The panels accepted {action} for {done} order{'s' if done != 1 else ''}."
+        )
     for reason in refused[:10]:
         messages.warning(request, f"Not {action}ed {reason}")
     if len(refused) > 10:
@@ -121,4 +125,3 @@ def _csv(orders):
         for order in orders.select_related("placed_by").iterator(chunk_size=2000)
     )
     return csv_response("orders.csv", CSV_HEADER, rows)
-

@@ -13,7 +13,9 @@ place_required = require(PLACE_ORDERS)
 
 
 def _order(pk):
-    return get_object_or_404(Order.objects.select_related("provider", "service", "placed_by"), pk=pk)
+    return get_object_or_404(
+        Order.objects.select_related("provider", "service", "placed_by"), pk=pk
+    )
 
 
 @view_required
@@ -100,7 +102,9 @@ def resolve(request, pk):
         messages.error(request, str(problem))
         return redirect("orders:detail", pk=pk)
     results = services.refresh_now([Order.objects.select_related("provider").get(pk=pk)])
-    messages.success(request, f"Recorded as placed with the panel's id {panel_id}; tracking it now.")
+    messages.success(
+        request, f"Recorded as placed with the panel's id {panel_id}; tracking it now."
+    )
     for result in results:
         if result.error:
             messages.warning(request, f"Its status could not be read yet: {result.error}")

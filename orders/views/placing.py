@@ -33,7 +33,9 @@ def new(request):
             form_token=form.cleaned_data["form_token"],
         )
         if created:
-            messages.success(request, f"Order #{order.pk} is queued and being sent to {order.provider}.")
+            messages.success(
+                request, f"Order #{order.pk} is queued and being sent to {order.provider}."
+            )
         else:
             messages.info(request, f"This form was already sent: it made order #{order.pk}.")
         return redirect("orders:detail", pk=order.pk)
@@ -54,7 +56,9 @@ def _cost_context(form):
         "cost": cost,
         "cost_in_base": to_base(cost, provider.currency, rates),
         "balance_in_base": to_base(balance, provider.currency, rates),
-        "short_by": cost - balance if cost is not None and balance is not None and cost > balance else None,
+        "short_by": cost - balance
+        if cost is not None and balance is not None and cost > balance
+        else None,
     }
 
 

@@ -180,9 +180,7 @@ def test_the_poll_orders_command_reports_each_provider(simulator, synced, place,
     assert "smmpllus: 1 orders checked" in capsys.readouterr().out
 
 
-def test_the_list_swaps_in_open_rows_until_none_is_open(
-    simulator, synced, place, viewer_client
-):
+def test_the_list_swaps_in_open_rows_until_none_is_open(simulator, synced, place, viewer_client):
     provider = synced("smmprovider")
     order = place(a_service(provider))
     page = viewer_client.get("/orders/").content.decode()

@@ -1,32 +1,18 @@
 """Catalog syncs and balances run by a real Celery worker (and beat) in other processes, on
 this run's broker: files by default, Redis in CI."""
 
-import os
-
 import pytest
 
 from providers.models import CatalogSync, Provider
-from smmdash.celery import app
-from tests.processes import smmdash_env, wait_for
+from tests.processes import wait_for
+from tests.processes import worker_env as worker_env_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def worker_env(tmp_path):
-    # Tasks this test queues go to the broker the test process uses; the worker shares it.
-    app.control.purge()
-    return smmdash_env(
-        PROVIDER_SECRET_KEYS=os.environ["PROVIDER_SECRET_KEYS"],
-        PROVIDER_ALLOW_PRIVATE_HOSTS="true",
-        CELERY_BEAT_SCHEDULE_FILENAME=tmp_path / "beat-schedule",
-        CATALOG_DISPATCH_SECONDS=1,
-        BALANCE_REFRESH_SECONDS=2,
-    )
-
-
-def logs(processes, *names):
-    return "\n".join(f"--- {name} ---\n{processes.log(name)}" for name in names)
+    return worker_env_for(tmp_path, CATALOG_DISPATCH_SECONDS=1, BALANCE_REFRESH_SECONDS=2)
 
 
 def test_sync_now_is_run_by_a_real_worker(
@@ -42,7 +28,7 @@ def test_sync_now_is_run_by_a_real_worker(
         return sync if sync and not sync.in_progress else None
 
     sync = wait_for(finished, timeout=60)
-    assert sync is not None, logs(processes, "worker")
+    assert sync is not None, processes.logs("worker")
     assert sync.status == CatalogSync.Status.OK, sync.error
     provider.refresh_from_db()
     assert provider.active_services == sync.added > 0
@@ -64,9 +50,9 @@ def test_beat_dispatches_due_syncs_and_balance_reads_to_a_worker(
         return provider if provider.catalog_synced_at and provider.balance is not None else None
 
     provider = wait_for(synced_and_read, timeout=90)
-    assert provider is not None, logs(processes, "worker", "beat")
+    assert provider is not None, processes.logs("worker", "beat")
     sync = provider.syncs.get()
     assert (sync.trigger, sync.status) == (CatalogSync.Trigger.SCHEDULE, CatalogSync.Status.OK)
     assert not resting.syncs.exists()
     assert "Sending due task dispatch-catalog-syncs" in processes.log("beat")
-    assert simulator.key("smmsheba") not in logs(processes, "worker", "beat")
+    assert simulator.key("smmsheba") not in processes.logs("worker", "beat")
