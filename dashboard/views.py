@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from dashboard.access import view_required
 from dashboard.health import worker_status
 from dashboard.htmx import render_page
+from orders.models import Order
 from providers.models import Provider
 from providers.money import rates_to_base, with_base_balances
 
@@ -19,10 +20,10 @@ def home(request):
         "total_in_base": sum(p.balance_in_base for p in providers if p.balance_in_base is not None),
         "unconverted": unconverted,
         "low": [p for p in providers if p.balance_is_low],
+        "orders": Order.objects.summary(),
     }
-    return render_page(
-        request, "dashboard/home.html", context, partials={"worker-status", "balances"}
-    )
+    partials = {"worker-status", "balances", "order-summary"}
+    return render_page(request, "dashboard/home.html", context, partials=partials)
 
 
 @view_required

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from orders.models import Order
+from orders.models import PROBLEMS, STILL_MOVING, Order
 from orders.service_types import SUBSCRIPTION_DELAYS, lines, service_type
 from orders.services import expected_cost
 from orders.validation import check_quantity, check_service, clean_link
@@ -192,8 +192,8 @@ class OrderFilter(forms.Form):
         "quantity": ("quantity", "id"),
     }
     STATUS_GROUPS = {
-        "open": ("Open (any)", ["queued", "submitting", "pending", "in_progress", "processing"]),
-        "problem": ("Needs attention", ["unknown", "not_sent", "rejected", "failed"]),
+        "open": ("Open (any)", sorted(STILL_MOVING)),
+        "problem": ("Needs attention", sorted(PROBLEMS)),
     }
 
     q = forms.CharField(required=False, max_length=200, label="Search")

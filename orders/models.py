@@ -1,8 +1,24 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from providers.models import AMOUNT, RATE, Provider, Service
+
+
+class OrderQuerySet(models.QuerySet):
+    def summary(self) -> dict:
+        """How many orders are open, need checking, or went wrong in the last day: one query."""
+        day_ago = timezone.now() - timedelta(days=1)
+        return self.aggregate(
+            open=models.Count("pk", filter=models.Q(status__in=STILL_MOVING)),
+            unknown=models.Count("pk", filter=models.Q(status=Order.Status.UNKNOWN)),
+            failed_today=models.Count(
+                "pk", filter=models.Q(status__in=PROBLEMS, created_at__gte=day_ago)
+            ),
+            today=models.Count("pk", filter=models.Q(created_at__gte=day_ago)),
+        )
 
 
 class Order(models.Model):
@@ -69,6 +85,8 @@ class Order(models.Model):
     status_checked_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -126,7 +144,7 @@ S = Order.Status
 AT_PANEL_OPEN = frozenset({S.PENDING, S.IN_PROGRESS, S.PROCESSING})
 STILL_MOVING = AT_PANEL_OPEN | {S.QUEUED, S.SUBMITTING}
 REFILLABLE = frozenset({S.COMPLETED, S.PARTIAL})
-FINISHED = frozenset({S.COMPLETED, S.PARTIAL, S.CANCELED, S.REFUNDED, S.FAILED})
+PROBLEMS = frozenset({S.UNKNOWN, S.NOT_SENT, S.REJECTED, S.FAILED})
 STATUS_LEVELS = {
     S.QUEUED: "muted",
     S.SUBMITTING: "muted",

@@ -65,6 +65,7 @@ def detail(request, pk):
         "latest_sync": latest_sync,
         "chart": line_chart(history[::-1]),
         "rates": rates,
+        "recent_orders": provider.orders.all()[:8],
     }
     return render_page(request, "providers/detail.html", context)
 

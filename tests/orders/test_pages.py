@@ -240,3 +240,29 @@ def test_an_empty_list_says_how_to_start(viewer_client, buyer_client):
     assert "No orders yet" in viewer_client.get("/orders/").content.decode()
     assert "Place orders" in viewer_client.get("/orders/").content.decode()
     assert "Place your first order" in buyer_client.get("/orders/").content.decode()
+
+
+def test_a_provider_with_orders_is_disabled_not_deleted(synced, place, manager_client):
+    provider = synced("smmprovider")
+    order = place(a_service(provider))
+
+    page = manager_client.post(f"/providers/{provider.pk}/delete/", follow=True).content.decode()
+
+    assert "has orders, so it was disabled instead of deleted" in page
+    provider.refresh_from_db()
+    assert provider.enabled is False
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert f"/orders/{order.pk}/" in page  # listed under Recent orders
+
+
+def test_the_dashboard_calls_out_orders_that_need_checking(simulator, synced, place, viewer_client):
+    provider = synced("smmprovider")
+    simulator.inject("smmprovider", "reset", action="add")
+    place(a_service(provider))
+    place(a_service(provider))
+
+    response = viewer_client.get("/", **htmx_headers("order-summary"))
+
+    body = fragment_body(response, "order-summary")
+    assert "1 order needs checking" in body
+    assert "<strong>1</strong> open" in body
