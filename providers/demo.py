@@ -31,7 +31,14 @@ SIMULATOR_PORT = 8001
 ACCOUNTS_FILE = settings.VAR_DIR / "simulator.json"
 
 
-def set_up(accounts_file: Path, port: int = SIMULATOR_PORT, report=print) -> list[Provider]:
+def books_file_for(accounts_file: Path) -> Path:
+    """Where the simulator keeps its orders: beside its accounts file."""
+    return accounts_file.with_name(accounts_file.stem + "-orders.json")
+
+
+def set_up(accounts_file: Path, port: int = SIMULATOR_PORT, report=print, then=None):
+    """The demo providers, synced; `then(providers, simulator)` runs while the simulated panels
+    still answer (`simulator` is None when another process serves them). Returns the providers."""
     keys = accounts.load_or_create(accounts_file)
     simulator = Simulator(keys=keys)
     try:
@@ -41,9 +48,15 @@ def set_up(accounts_file: Path, port: int = SIMULATOR_PORT, report=print) -> lis
         report(f"A simulator is already running on port {port}: using it.")
     else:
         accounts.save(accounts_file, simulator)
+        simulator.keep_books(books_file_for(accounts_file))
     try:
         saved = json.loads(accounts_file.read_text())
-        return [_provider(slug, saved[slug]["url"], saved[slug]["key"], report) for slug in PANELS]
+        providers = [
+            _provider(slug, saved[slug]["url"], saved[slug]["key"], report) for slug in PANELS
+        ]
+        if then is not None:
+            then(providers, simulator)
+        return providers
     finally:
         if simulator is not None:
             simulator.stop()

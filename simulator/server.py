@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from simulator import books
 from simulator.dialects import DIALECTS
 from simulator.faults import Fault
 from simulator.ledger import ManualClock, Pace, RealClock
@@ -57,6 +58,7 @@ class Simulator:
         self.clock = clock or RealClock()
         self.pace = pace or Pace()
         self.catalog_size = catalog_size
+        self.books_file = None  # where orders are kept across restarts (see simulator.books)
         self.host = "127.0.0.1"
         self.port = 0
         self._server = None
@@ -91,6 +93,16 @@ class Simulator:
 
     def advance(self, seconds: float):
         self.clock.advance(seconds)
+
+    def keep_books(self, path) -> int:
+        """Restore orders saved at `path`, and save them there after every change from now on."""
+        self.books_file = path
+        return books.load(path, self)
+
+    def _books_changed(self):
+        if self.books_file is not None:
+            with self._lock:
+                books.save(self.books_file, self)
 
     def inject(self, slug: str, kind: str, **options) -> Fault:
         fault = Fault(kind, **options)
@@ -195,10 +207,14 @@ class _Handler(BaseHTTPRequestHandler):
         action = form.get("action", "").strip().lower()
         simulator._record(slug, action, form, panel, self.client_address)
         fault = simulator._take_fault(slug, action)
-        if fault is None:
-            return self._answer(panel, panel.answer(form))
-        done = panel.answer(form) if fault.after else None
-        self._commit(fault, panel, form, done)
+        try:
+            if fault is None:
+                return self._answer(panel, panel.answer(form))
+            done = panel.answer(form) if fault.after else None
+            self._commit(fault, panel, form, done)
+        finally:
+            if action in ("add", "cancel", "refill"):
+                simulator._books_changed()
 
     def _commit(self, fault, panel, form, done):
         dialect = panel.dialect

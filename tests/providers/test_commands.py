@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
+from orders.models import Order, Refill
 from providers.models import CatalogSync, ExchangeRate, Provider
 from tests.processes import free_port
 
@@ -86,7 +87,16 @@ def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
     assert ExchangeRate.objects.get(currency="RUB").rate == Decimal("0.0108")
     saved = json.loads(accounts_file.read_text())
     assert providers["SMM Sheba"].api_key == saved["smmsheba"]["key"]
+    # A handful of orders in several states, one that needs checking, kept by the simulator.
+    states = set(Order.objects.values_list("status", flat=True))
+    assert {"completed", "partial", "pending", "rejected", "canceled", "unknown"} <= states
+    assert states & {"in_progress", "processing"}
+    assert Refill.objects.count() == 1
+    books = json.loads((tmp_path / "simulator-orders.json").read_text())
+    assert len(books["smmprovider"]["orders"]) == 2
 
     # Again: the same five accounts, updated rather than duplicated.
+    orders = Order.objects.count()
     run("setup_demo", *args)
     assert Provider.objects.count() == 5 and ExchangeRate.objects.count() == 1
+    assert Order.objects.count() == orders

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dashboard.access import ROLES, ensure_roles
+from orders.demo import place_demo_orders
 from providers import demo
 
 
@@ -38,7 +39,12 @@ class Command(BaseCommand):
         password = self.demo_account(username)
         if not no_providers:
             self.stderr.write("Demo providers on the panel simulator:")
-            demo.set_up(accounts_file, simulator_port, report=self.stderr.write)
+            user = get_user_model().objects.get(username=username)
+
+            def place_orders(providers, simulator):
+                place_demo_orders(providers, simulator, user, report=self.stderr.write)
+
+            demo.set_up(accounts_file, simulator_port, report=self.stderr.write, then=place_orders)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"  Log in at http://127.0.0.1:8000 as  {username}  /  {password}")
 

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         keys = accounts.load_or_create(accounts_file)
         simulator = Simulator(pace=pace, catalog_size=catalog_size, keys=keys).bind(host, port)
         accounts.save(accounts_file, simulator)
+        restored = simulator.keep_books(demo.books_file_for(accounts_file))
+        if restored:
+            self.stdout.write(f"Restored {restored} orders placed before.")
         self.stdout.write(f"Panel simulator on http://{host}:{port}/ (keys in {accounts_file}):")
         for slug in simulator.panels:
             self.stdout.write(f"  {slug:<12} {simulator.url(slug)}")

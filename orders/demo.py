@@ -1,0 +1,73 @@
+"""Demo orders: a handful on the simulated panels, in several states, one of them unknown.
+
+Placed through the same services as real orders. When the setup serves the simulated panels
+itself, it also backdates some orders at the panel, so a newcomer sees finished orders next to
+running ones, and makes one answer go missing, so they see an order that needs checking.
+"""
+
+import contextlib
+
+from orders import services
+from orders.models import Order
+
+AGO = {"completed": 3600, "partial": 3600, "running": 120}
+
+
+def place_demo_orders(providers, simulator, user, report=print):
+    if Order.objects.exists():
+        return []
+    by_slug = dict(
+        zip(("smmsheba", "smmprovider", "smmbros", "smmub", "smmpllus"), providers, strict=True)
+    )
+    placed = [
+        _place(
+            by_slug["smmprovider"], "smmprovider", simulator, user, age="completed", refill=True
+        ),
+        _place(by_slug["smmpllus"], "smmpllus", simulator, user, age="partial"),
+        _place(by_slug["smmsheba"], "smmsheba", simulator, user, age="running"),
+        _place(by_slug["smmbros"], "smmbros", simulator, user),
+        _place(by_slug["smmub"], "smmub", simulator, user, quantity="too many"),
+    ]
+    cancelled = _place(by_slug["smmpllus"], "smmpllus", simulator, user, cancel=True)
+    placed.append(cancelled)
+    if simulator is not None:
+        # The panel takes this one, and the answer is lost on its way back.
+        simulator.inject("smmprovider", "reset", action="add", after=True)
+        placed.append(_place(by_slug["smmprovider"], "smmprovider", simulator, user))
+    for provider in providers:
+        services.poll_provider(provider)
+    if placed[0] is not None:
+        placed[0].refresh_from_db()
+        try:
+            services.refill_order(placed[0], user)
+        except services.OrderActionRefused as refused:
+            report(f"  demo refill not placed: {refused}")
+    done = [order for order in placed if order is not None]
+    states = ", ".join(Order.objects.get(pk=order.pk).get_status_display() for order in done)
+    report(f"Demo orders: {len(done)} ({states})")
+    return done
+
+
+def _place(provider, slug, simulator, user, *, age=None, refill=False, quantity=None, cancel=False):
+    offers = provider.services.filter(active=True, type="Default").order_by("rate")
+    if refill:
+        offers = offers.filter(refill=True)
+    if cancel:
+        offers = offers.exclude(cancel=False)
+    service = offers.first()
+    if service is None:
+        return None
+    amount = service.max + 1 if quantity == "too many" else service.min
+    order, _ = services.create_order(
+        service, link=f"https://instagram.com/p/smmdash-demo-{slug}", quantity=amount, user=user
+    )
+    order = services.submit(order.pk)
+    if simulator is not None and age and order.provider_order_id:
+        at_panel = simulator.panel(slug).ledger.orders[int(order.provider_order_id)]
+        at_panel.created_at -= AGO[age]
+        at_panel.partial = age == "partial"
+    if cancel and order.provider_order_id:
+        order = Order.objects.select_related("provider", "service").get(pk=order.pk)
+        with contextlib.suppress(services.OrderActionRefused):  # the demo goes on without it
+            services.cancel_order(order, user)
+    return order
