@@ -3,9 +3,9 @@
 import platform
 import sys
 
-from bench import catalog_pages, catalog_sync, panel_client
+from bench import catalog_pages, catalog_sync, order_list, order_polling, panel_client
 
-SUITES = [panel_client, catalog_sync, catalog_pages]
+SUITES = [panel_client, catalog_sync, catalog_pages, order_polling, order_list]
 
 
 def table(title, headers, rows):

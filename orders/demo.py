@@ -57,7 +57,7 @@ def _place(provider, slug, simulator, user, *, age=None, refill=False, quantity=
     service = offers.first()
     if service is None:
         return None
-    amount = service.max + 1 if quantity == "too many" else service.min
+    amount = service.max + 1 if quantity == "too many" else max(service.min, min(1000, service.max))
     order, _ = services.create_order(
         service, link=f"https://instagram.com/p/smmdash-demo-{slug}", quantity=amount, user=user
     )

@@ -54,10 +54,12 @@ class Simulator:
         pace: Pace | None = None,
         catalog_size: int | None = None,
         keys: dict | None = None,
+        latency: float = 0.0,
     ):
         self.clock = clock or RealClock()
         self.pace = pace or Pace()
         self.catalog_size = catalog_size
+        self.latency = latency  # seconds added to every answer, like a panel across the world
         self.books_file = None  # where orders are kept across restarts (see simulator.books)
         self.host = "127.0.0.1"
         self.port = 0
@@ -205,6 +207,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         form = dict(pairs)
         action = form.get("action", "").strip().lower()
+        if simulator.latency:
+            time.sleep(simulator.latency)
         simulator._record(slug, action, form, panel, self.client_address)
         fault = simulator._take_fault(slug, action)
         try:

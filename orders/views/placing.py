@@ -88,7 +88,9 @@ def mass(request):
         report = services.place_mass_order(
             data["provider"], lines, user=request.user, form_token=data["form_token"]
         )
-        form = MassOrderForm(initial={"provider": data["provider"]})
+        # The lines that were not ordered come back in the box, to be fixed and sent again.
+        unsent = "\n".join(" | ".join(line.fields) for line in report if line.error)
+        form = MassOrderForm(initial={"provider": data["provider"], "lines": unsent})
     context = {
         "form": form,
         "report": report,

@@ -151,6 +151,8 @@ def test_a_mass_order_reports_every_line_and_orders_the_good_ones(synced, buyer_
     assert "order it with the order form" in report[5].error
     assert "service id | link | quantity" in report[6].error
     assert "2 of 7 lines ordered" in response.content.decode()
+    unsent = response.context["form"].initial["lines"].splitlines()
+    assert len(unsent) == 5 and unsent[0] == f"{good.service_id} | not a link | {good.min}"
     # Sent again (a reload), the same form orders nothing twice.
     buyer_client.post("/orders/mass/", data)
     assert Order.objects.count() == 2

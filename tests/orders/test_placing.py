@@ -100,7 +100,7 @@ def test_staff_resolve_an_unknown_order_by_its_panel_id_and_tracking_continues(
     order = place(service, service.min)
     (panel_id,) = simulator.panel("smmpllus").ledger.orders
     page = buyer_client.get(f"/orders/{order.pk}/").content.decode()
-    assert "Needs checking" in page and "most likely placed" in page
+    assert "Needs checking" in page and "fits the order having been placed" in page
 
     simulator.advance(120)  # the panel has started on it
     buyer_client.post(f"/orders/{order.pk}/resolve/", {"provider_order_id": str(panel_id)})
