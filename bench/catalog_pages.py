@@ -6,7 +6,7 @@ member with the View only role sees it; the median of five renders is reported.
 
 import statistics
 
-from bench.django_process import count_statements, per_database, run_child
+from bench.django_process import count_statements, page_rows, run_child
 
 CATALOG_SIZE = 10_000
 PAGES = {
@@ -21,23 +21,12 @@ PAGES = {
 
 
 def catalog_pages():
-    rows = []
-    for label, results, problem in per_database("bench.catalog_pages"):
-        if problem:
-            rows.append((label, problem, "", "", ""))
-            continue
-        for result in results:
-            rows.append(
-                (
-                    label,
-                    result["page"],
-                    f"{result['rows']:,}",
-                    f"{result['seconds'] * 1000:,.0f} ms",
-                    result["statements"],
-                )
-            )
     headers = ("database", "catalog page", "services matching", "server time", "SQL statements")
-    return f"The catalog page of a {CATALOG_SIZE:,}-service provider", headers, rows
+    return (
+        f"The catalog page of a {CATALOG_SIZE:,}-service provider",
+        headers,
+        page_rows("bench.catalog_pages"),
+    )
 
 
 BENCHMARKS = [catalog_pages]

@@ -39,6 +39,26 @@ def per_database(module: str):
                 yield label, json.loads(child.stdout), None
 
 
+def page_rows(module: str):
+    """Table rows for a page benchmark whose children report page, rows, seconds, statements."""
+    rows = []
+    for label, results, problem in per_database(module):
+        if problem:
+            rows.append((label, problem, "", "", ""))
+            continue
+        rows += [
+            (
+                label,
+                result["page"],
+                f"{result['rows']:,}",
+                f"{result['seconds'] * 1000:,.0f} ms",
+                result["statements"],
+            )
+            for result in results
+        ]
+    return rows
+
+
 def run_child(measure):
     """The child's side: configure Django on argv's database, run `measure`, print JSON."""
     from cryptography.fernet import Fernet

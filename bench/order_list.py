@@ -7,7 +7,7 @@ role see it; the median of five renders is reported.
 import statistics
 import sys
 
-from bench.django_process import count_statements, per_database, run_child
+from bench.django_process import count_statements, page_rows, run_child
 
 ORDERS = 100_000
 PAGES = {
@@ -22,23 +22,8 @@ PAGES = {
 
 
 def order_list():
-    rows = []
-    for label, results, problem in per_database("bench.order_list"):
-        if problem:
-            rows.append((label, problem, "", "", ""))
-            continue
-        for result in results:
-            rows.append(
-                (
-                    label,
-                    result["page"],
-                    f"{result['rows']:,}",
-                    f"{result['seconds'] * 1000:,.0f} ms",
-                    result["statements"],
-                )
-            )
     headers = ("database", "order list", "orders matching", "server time", "SQL statements")
-    return f"The order list with {ORDERS:,} orders", headers, rows
+    return f"The order list with {ORDERS:,} orders", headers, page_rows("bench.order_list")
 
 
 BENCHMARKS = [order_list]

@@ -60,37 +60,6 @@ BENCHMARKS = [order_polling]
 # In the child process ------------------------------------------------------------------------
 
 
-def _open_orders(simulator, provider, slug, count):
-    from orders.models import Order
-    from orders.services import expected_cost
-
-    service = provider.services.filter(active=True, type="Default").order_by("rate").first()
-    ledger = simulator.panel(slug).ledger
-    account = ledger.accounts[simulator.key(slug)]
-    account.deposit += 10_000_000
-    at_panel = simulator.panel(slug).service(service.service_id)
-    rows = []
-    for number in range(count):
-        link = f"https://instagram.com/p/bench{number}"
-        placed = ledger.place(account, at_panel, link, service.min, {})
-        rows.append(
-            Order(
-                provider=provider,
-                service=service,
-                service_ref=service.service_id,
-                service_name=service.name,
-                rate=service.rate,
-                currency=provider.currency,
-                link=link,
-                quantity=service.min,
-                expected_cost=expected_cost(service.rate, service.min),
-                status=Order.Status.PENDING,
-                provider_order_id=str(placed.order_id),
-            )
-        )
-    Order.objects.bulk_create(rows, batch_size=1000)
-
-
 def _measure():
     import threading
     import time
@@ -99,6 +68,7 @@ def _measure():
     from django.db import connection
 
     from orders.services import poll_provider
+    from orders.simulated import open_orders_at
     from providers import services
     from providers.models import Provider
     from simulator import ManualClock, Simulator
@@ -110,7 +80,7 @@ def _measure():
             provider = Provider(name=slug, api_url=simulator.url(slug))
             providers[slug] = services.save_provider(provider, api_key=simulator.key(slug))
             services.sync_catalog(providers[slug])
-            _open_orders(simulator, providers[slug], slug, ORDERS // len(PANELS))
+            open_orders_at(simulator, providers[slug], slug, ORDERS // len(PANELS))
         simulator.advance(120)  # every order has moved on: each answer is a change to write
         simulator.latency = LATENCY
         timings = {}

@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from orders.models import PROBLEMS, STILL_MOVING, Order
+from orders.models import PROBLEMS, STILL_MOVING, Order, expected_cost
 from orders.service_types import SUBSCRIPTION_DELAYS, lines, service_type
-from orders.services import expected_cost
 from orders.validation import check_quantity, check_service, clean_link
 from providers.models import Provider
 

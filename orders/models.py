@@ -1,10 +1,18 @@
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from providers.models import AMOUNT, RATE, Provider, Service
+
+COST_STEP = Decimal("0.000001")  # AMOUNT's decimal places
+
+
+def expected_cost(rate: Decimal, quantity: int, runs: int = 1) -> Decimal:
+    """What an order should cost: rate per 1000 x quantity (x drip-feed runs) / 1000."""
+    return (rate * quantity * runs / 1000).quantize(COST_STEP, rounding=ROUND_HALF_UP)
 
 
 class OrderQuerySet(models.QuerySet):
@@ -98,6 +106,25 @@ class Order(models.Model):
 
     def __str__(self):
         return f"Order {self.pk} at {self.provider_id and self.provider}"
+
+    @classmethod
+    def of_service(cls, service, *, link, quantity, extra=None, **fields) -> "Order":
+        """An unsaved order for `service`, with the service as it is now and the expected cost."""
+        extra = extra or {}
+        return cls(
+            provider=service.provider,
+            service=service,
+            service_ref=service.service_id,
+            service_name=service.name,
+            service_type=service.type,
+            rate=service.rate,
+            currency=service.provider.currency,
+            link=link,
+            quantity=quantity,
+            extra=extra,
+            expected_cost=expected_cost(service.rate, quantity, extra.get("runs", 1)),
+            **fields,
+        )
 
     # What pages ask ----------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Everything smmdash does with orders. Views, admin actions, Celery tasks and management
 commands call these functions and nothing else."""
 
+from orders.models import expected_cost
 from orders.services.actions import cancel_order, refill_order
 from orders.services.mass import lines_from_csv, lines_from_text, place_mass_order
 from orders.services.placing import (
@@ -8,7 +9,6 @@ from orders.services.placing import (
     SUBMIT_TIME_LIMIT,
     OrderActionRefused,
     create_order,
-    expected_cost,
     recover_stalled,
     resolve_not_placed,
     resolve_placed,

@@ -10,7 +10,6 @@
 
 import logging
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -25,7 +24,6 @@ from providers.services import ProviderProblem, open_client, refresh_balance
 log = logging.getLogger("smmdash.orders")
 
 S = Order.Status
-COST_STEP = Decimal("0.000001")
 SUBMIT_TIME_LIMIT = 120  # seconds the submit task may run
 # A submitting order older than this has no live worker: its outcome is unknown.
 SUBMIT_STALLED_AFTER = timedelta(seconds=SUBMIT_TIME_LIMIT + 60)
@@ -40,10 +38,6 @@ class OrderActionRefused(Exception):
     """What staff asked cannot be done; the message says why, in words for them."""
 
 
-def expected_cost(rate: Decimal, quantity: int, runs: int = 1) -> Decimal:
-    return (rate * quantity * runs / 1000).quantize(COST_STEP, rounding=ROUND_HALF_UP)
-
-
 def create_order(service, *, link, quantity, extra=None, user=None, form_token=None):
     """Record an order as queued and hand it to a worker once the transaction commits.
 
@@ -54,21 +48,8 @@ def create_order(service, *, link, quantity, extra=None, user=None, form_token=N
         existing = Order.objects.filter(form_token=form_token).first()
         if existing is not None:
             return existing, False
-    provider = service.provider
-    order = Order(
-        provider=provider,
-        service=service,
-        service_ref=service.service_id,
-        service_name=service.name,
-        service_type=service.type,
-        rate=service.rate,
-        currency=provider.currency,
-        link=link,
-        quantity=quantity,
-        extra=extra,
-        expected_cost=expected_cost(service.rate, quantity, extra.get("runs", 1)),
-        placed_by=user,
-        form_token=form_token,
+    order = Order.of_service(
+        service, link=link, quantity=quantity, extra=extra, placed_by=user, form_token=form_token
     )
     try:
         with transaction.atomic():

@@ -3,6 +3,7 @@ from django.test import Client
 
 from orders import services
 from orders.models import Order
+from orders.simulated import open_orders_at
 from providers.models import Service
 
 PANELS = ["smmsheba", "smmprovider", "smmbros", "smmub", "smmpllus"]
@@ -47,30 +48,6 @@ def open_orders(simulator):
     without a request each: for tests about tracking many orders."""
 
     def open_orders(provider, panel, count):
-        service = a_service(provider)
-        ledger = simulator.panel(panel).ledger
-        account = ledger.accounts[simulator.key(panel)]
-        account.deposit += 1_000_000
-        sim_service = simulator.panel(panel).service(service.service_id)
-        rows = []
-        for number in range(count):
-            link = f"https://instagram.com/p/{number}"
-            at_panel = ledger.place(account, sim_service, link, service.min, {})
-            rows.append(
-                Order(
-                    provider=provider,
-                    service=service,
-                    service_ref=service.service_id,
-                    service_name=service.name,
-                    rate=service.rate,
-                    currency=provider.currency,
-                    link=link,
-                    quantity=service.min,
-                    expected_cost=services.expected_cost(service.rate, service.min),
-                    status=Order.Status.PENDING,
-                    provider_order_id=str(at_panel.order_id),
-                )
-            )
-        return Order.objects.bulk_create(rows)
+        return open_orders_at(simulator, provider, panel, count)
 
     return open_orders
