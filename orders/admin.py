@@ -69,23 +69,21 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel at the panel", permissions=["place"])
     def cancel(self, request, queryset):
-        self._act(request, queryset, services.cancel_order, "cancelled")
+        self._act(request, queryset, "cancel")
 
     @admin.action(description="Refill at the panel", permissions=["place"])
     def refill(self, request, queryset):
-        self._act(request, queryset, services.refill_order, "refilled")
+        self._act(request, queryset, "refill")
 
     def has_place_permission(self, request):
         return request.user.has_perm(PLACE_ORDERS)
 
-    def _act(self, request, queryset, act, done):
-        for order in queryset.select_related("provider", "service"):
-            try:
-                act(order, request.user)
-            except services.OrderActionRefused as problem:
-                self.message_user(request, f"Order {order.pk}: {problem}", messages.WARNING)
-            else:
-                self.message_user(request, f"Order {order.pk}: asked the panel, {done}.")
+    def _act(self, request, queryset, action):
+        orders = queryset.select_related("provider", "service")
+        accepted, refused = services.act_on_each(orders, action, request.user)
+        self.message_user(request, f"The panels accepted {action} for {accepted} orders.")
+        for order, reason in refused:
+            self.message_user(request, f"Order {order.pk}: {reason}", messages.WARNING)
 
 
 @admin.register(OrderEvent)

@@ -2,7 +2,7 @@
 commands call these functions and nothing else."""
 
 from orders.models import expected_cost
-from orders.services.actions import cancel_order, refill_order
+from orders.services.actions import act_on_each, cancel_order, refill_order
 from orders.services.mass import lines_from_csv, lines_from_text, place_mass_order
 from orders.services.placing import (
     RESENDABLE,
@@ -29,6 +29,7 @@ __all__ = [
     "SUBMIT_TIME_LIMIT",
     "OrderActionRefused",
     "PollResult",
+    "act_on_each",
     "cancel_order",
     "create_order",
     "dispatch_polls",

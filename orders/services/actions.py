@@ -29,6 +29,21 @@ def refill_order(order: Order, user) -> Refill:
     return refill
 
 
+def act_on_each(orders, action: str, user) -> tuple[int, list[tuple[Order, str]]]:
+    """Cancel or refill each of `orders`; returns how many the panels accepted, and the others
+    with the reason each was not."""
+    act = {"cancel": cancel_order, "refill": refill_order}[action]
+    accepted, refused = 0, []
+    for order in orders:
+        try:
+            act(order, user)
+        except OrderActionRefused as problem:
+            refused.append((order, str(problem)))
+        else:
+            accepted += 1
+    return accepted, refused
+
+
 def _ask(order, user, action):
     provider = order.provider
     record(

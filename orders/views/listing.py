@@ -75,20 +75,12 @@ def _refresh(request, orders):
 
 
 def _act(request, orders, action):
-    act = services.cancel_order if action == "cancel" else services.refill_order
-    done, refused = 0, []
-    for order in orders:
-        try:
-            act(order, request.user)
-            done += 1
-        except services.OrderActionRefused as problem:
-            refused.append(f"#{order.pk}: {problem}")
-    if done:
-        messages.success(
-            request, f"The panels accepted {action} for {done} order{'s' if done != 1 else ''}."
-        )
-    for reason in refused[:10]:
-        messages.warning(request, f"Not {action}ed {reason}")
+    accepted, refused = services.act_on_each(orders, action, request.user)
+    if accepted:
+        plural = "s" if accepted != 1 else ""
+        messages.success(request, f"The panels accepted {action} for {accepted} order{plural}.")
+    for order, reason in refused[:10]:
+        messages.warning(request, f"Not {action}ed #{order.pk}: {reason}")
     if len(refused) > 10:
         messages.warning(request, f"... and {len(refused) - 10} more not {action}ed.")
 

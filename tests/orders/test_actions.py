@@ -163,3 +163,18 @@ def test_bulk_refresh_reads_the_panels_now(simulator, synced, place, viewer_clie
     assert "smmprovider: 1 orders checked, 1 changed" in page
     order.refresh_from_db()
     assert order.status in (S.COMPLETED, S.PARTIAL)
+
+
+def test_the_admin_cancels_through_the_same_service(simulator, synced, place, client, staff_admin):
+    order = place(a_service(synced("smmprovider"), cancel=True))
+    client.force_login(staff_admin)
+
+    response = client.post(
+        "/admin/orders/order/",
+        {"action": "cancel", "_selected_action": [order.pk]},
+        follow=True,
+    )
+
+    assert "The panels accepted cancel for 1 orders." in response.content.decode()
+    assert order.events.get(kind="request", data__action="cancel").actor == staff_admin
+    assert client.get(f"/admin/orders/order/{order.pk}/change/").status_code == 200
