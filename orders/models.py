@@ -105,7 +105,7 @@ class Order(models.Model):
         ]
 
     def __str__(self):
-        return f"Order {self.pk} at {self.provider_id and self.provider}"
+        return f"Order {self.pk}"
 
     @classmethod
     def of_service(cls, service, *, link, quantity, extra=None, **fields) -> "Order":
