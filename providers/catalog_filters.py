@@ -25,6 +25,11 @@ SHOW = {
 }
 
 
+def matching(text: str) -> Q:
+    """Services whose name or category contains `text`, or whose panel id is `text`."""
+    return Q(name__icontains=text) | Q(category__icontains=text) | Q(service_id=text)
+
+
 class CatalogFilter(forms.Form):
     q = forms.CharField(required=False, label="Search", max_length=200)
     category = forms.ChoiceField(required=False)
@@ -61,9 +66,7 @@ class CatalogFilter(forms.Form):
             services = services.filter(first_seen__gt=max(first_sync, recent))
         if data["q"]:
             text = data["q"].strip()
-            services = services.filter(
-                Q(name__icontains=text) | Q(category__icontains=text) | Q(service_id=text)
-            )
+            services = services.filter(matching(text))
         if data["category"]:
             services = services.filter(category=data["category"])
         for flag in ("refill", "cancel", "dripfeed"):

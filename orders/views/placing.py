@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from dashboard.access import PLACE_ORDERS, require
 from dashboard.htmx import render_page
 from orders import services
 from orders.forms import MassOrderForm, OrderForm
+from providers.catalog_filters import matching
 from providers.models import Service
 from providers.money import rates_to_base, to_base
 
@@ -69,7 +69,7 @@ def _pick_service(request):
         found = (
             Service.objects.select_related("provider")
             .filter(active=True, provider__enabled=True)
-            .filter(Q(name__icontains=text) | Q(category__icontains=text) | Q(service_id=text))
+            .filter(matching(text))
             .order_by("rate", "pk")[:SEARCH_RESULTS]
         )
     context = {"q": text, "found": found, "searched": bool(text)}
