@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.access import view_required
 from dashboard.health import worker_status
@@ -20,7 +21,8 @@ def home(request):
         "total_in_base": sum(p.balance_in_base for p in providers if p.balance_in_base is not None),
         "unconverted": unconverted,
         "low": [p for p in providers if p.balance_is_low],
-        "orders": Order.objects.summary(),
+        # Read only by the page and its order-summary fragment, not by the other fragments.
+        "orders": SimpleLazyObject(Order.objects.summary),
     }
     partials = {"worker-status", "balances", "order-summary"}
     return render_page(request, "dashboard/home.html", context, partials=partials)
