@@ -8,14 +8,10 @@ Kind = OrderEvent.Kind
 
 
 def record(order, kind: str, message: str, *, actor=None, at=None, data=None) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
-        kind=kind,
-        message=message,
-        actor=actor,
-        at=at or timezone.now(),
-        data=data or {},
-    )
+    new = event(order.pk, kind, message, at=at or timezone.now(), data=data)
+    new.actor = actor
+    new.save()
+    return new
 
 
 def event(order_id: int, kind: str, message: str, *, at, data=None) -> OrderEvent:

@@ -250,13 +250,9 @@ def _poll_refills(provider, client, cutoff) -> int:
         status = REFILL_STATUSES.get(panel_statuses.normalize(raw), Refill.Status.REJECTED)
         if status != refill.status or raw != refill.raw_status:
             label = Refill.Status(status).label
-            OrderEvent.objects.create(
-                order_id=refill.order_id,
-                kind=Kind.STATUS,
-                at=now,
-                message=f"Refill {refill.refill_id}: {label} (the panel says “{raw}”)",
-                data={"refill": refill.refill_id, "status": status},
-            )
+            message = f"Refill {refill.refill_id}: {label} (the panel says “{raw}”)"
+            data = {"refill": refill.refill_id, "status": status}
+            event(refill.order_id, Kind.STATUS, message, at=now, data=data).save()
         Refill.objects.filter(pk=refill.pk).update(
             status=status, raw_status=raw, checked_at=now, error=""
         )
