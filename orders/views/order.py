@@ -97,11 +97,11 @@ def resolve(request, pk):
     panel_id = form.cleaned_data["provider_order_id"]
     order = _order(pk)
     try:
-        services.resolve_placed(order, panel_id, request.user)
+        placed = services.resolve_placed(order, panel_id, request.user)
     except services.OrderActionRefused as problem:
         messages.error(request, str(problem))
         return redirect("orders:detail", pk=pk)
-    results = services.refresh_now([Order.objects.select_related("provider").get(pk=pk)])
+    results = services.refresh_now([placed])
     messages.success(
         request, f"Recorded as placed with the panel's id {panel_id}; tracking it now."
     )
