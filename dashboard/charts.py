@@ -20,7 +20,9 @@ class LineChart:
     height: int = HEIGHT
 
 
-def line_chart(series: list[tuple[datetime, Decimal]]) -> LineChart | None:
+def line_chart(
+    series: list[tuple[datetime, Decimal]], *, width=WIDTH, height=HEIGHT, pad=PAD
+) -> LineChart | None:
     """A chart of (time, value) pairs in time order, or None with fewer than two."""
     if len(series) < 2:
         return None
@@ -31,15 +33,16 @@ def line_chart(series: list[tuple[datetime, Decimal]]) -> LineChart | None:
     span_value = (high - low) or 1
 
     def x(moment):
-        return PAD + (WIDTH - 2 * PAD) * (moment - start).total_seconds() / span_seconds
+        return pad + (width - 2 * pad) * (moment - start).total_seconds() / span_seconds
 
     def y(value):
+        # Plot positions only: the values shown as text stay Decimal.
         fraction = float((value - low) / span_value) if high != low else 0.5
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * fraction
+        return height - pad - (height - 2 * pad) * fraction
 
     coordinates = [f"{x(moment):.1f},{y(value):.1f}" for moment, value in series]
-    bottom = HEIGHT - PAD
-    area = [f"{PAD:.1f},{bottom}", *coordinates, f"{x(end):.1f},{bottom}"]
+    bottom = height - pad
+    area = [f"{pad:.1f},{bottom}", *coordinates, f"{x(end):.1f},{bottom}"]
     return LineChart(
         points=" ".join(coordinates),
         area=" ".join(area),
@@ -48,4 +51,20 @@ def line_chart(series: list[tuple[datetime, Decimal]]) -> LineChart | None:
         start=start,
         end=end,
         count=len(series),
+        width=width,
+        height=height,
     )
+
+
+def rate_history(changes, current_rate: Decimal, now: datetime, **size) -> LineChart | None:
+    """A service's rate over time, as a step line from its PriceChange rows (oldest first) to
+    `now`: a rate holds until the next change, so each change is drawn as a step."""
+    series = []
+    for change in changes:
+        if series:
+            series.append((change.changed_at, series[-1][1]))
+        series.append((change.changed_at, change.new_rate))
+    if not series:
+        return None
+    series.append((now, current_rate))
+    return line_chart(series, **size)

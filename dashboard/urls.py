@@ -5,5 +5,4 @@ from dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("compare/", views.compare, name="compare"),
 ]

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.functional import SimpleLazyObject
 
+from compare.feed import market_moves
 from dashboard.access import view_required
 from dashboard.health import worker_status
 from dashboard.htmx import render_page
@@ -23,14 +25,11 @@ def home(request):
         "low": [p for p in providers if p.balance_is_low],
         # Read only by the page and its order-summary fragment, not by the other fragments.
         "orders": SimpleLazyObject(Order.objects.summary),
+        "moves": SimpleLazyObject(market_moves),
+        "notable_percent": settings.NOTABLE_PRICE_MOVE_PERCENT,
     }
-    partials = {"worker-status", "balances", "order-summary"}
+    partials = {"worker-status", "balances", "order-summary", "market-moves"}
     return render_page(request, "dashboard/home.html", context, partials=partials)
-
-
-@view_required
-def compare(request):
-    return render(request, "dashboard/compare.html")
 
 
 @login_not_required

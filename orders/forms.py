@@ -122,8 +122,9 @@ class OrderForm(forms.Form):
         """The expected cost of what was typed so far, or None; sets priced_quantity and
         priced_runs to what it priced."""
         quantity = self.quantity
-        if quantity is None and self.is_bound:
-            quantity = _int(self.data.get("quantity"))
+        if quantity is None:
+            # A form pre-filled from Compare is priced before anything is typed.
+            quantity = _int((self.data if self.is_bound else self.initial).get("quantity"))
         if quantity is None or quantity < 1:
             return None
         runs = self.extra.get("runs") or _int(self.data.get("runs")) or 1

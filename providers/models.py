@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 
 from providers import encryption
+from providers.classify import FIELDS as LABEL_FIELDS
+from providers.classify import Labels
 from providers.client import Capabilities, mask_key
 
 # Money columns: panels quote rates per 1000 with up to 8 decimals; balances fit in 6.
@@ -119,6 +121,13 @@ class Provider(models.Model):
         return timedelta(minutes=self.sync_interval_minutes)
 
     @property
+    def catalog_stale(self) -> bool:
+        """Whether the cached catalog missed two scheduled refreshes (or never synced)."""
+        if self.catalog_synced_at is None:
+            return True
+        return self.catalog_synced_at < timezone.now() - 2 * self.sync_interval
+
+    @property
     def health(self) -> tuple[str, str]:
         """(level, words) for the badge: level is ok, warn, bad or off."""
         if not self.enabled:
@@ -175,6 +184,18 @@ class Service(models.Model):
     last_seen = models.DateTimeField()
     previous_rate = models.DecimalField(**RATE, null=True, blank=True)
     rate_changed_at = models.DateTimeField(null=True, blank=True)
+    vanished_at = models.DateTimeField(null=True, blank=True)
+
+    # What the service is (providers.classify), read from its name and category as it syncs,
+    # unless staff corrected it (labels_fixed), in which case syncs leave these alone.
+    platform = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    quality = models.CharField(max_length=10, blank=True)
+    refill_in_name = models.BooleanField(null=True)
+    refill_days = models.PositiveIntegerField(null=True, blank=True)
+    geo = models.CharField(max_length=20, blank=True)
+    speed = models.CharField(max_length=20, blank=True)
+    labels_fixed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["provider", "category", "name"]
@@ -184,10 +205,21 @@ class Service(models.Model):
         indexes = [
             models.Index(fields=["provider", "category", "name"]),
             models.Index(fields=["provider", "rate"]),
+            models.Index(fields=["platform", "kind"]),
+            models.Index(fields=["-vanished_at"]),
         ]
 
     def __str__(self):
         return f"{self.service_id} {self.name}"
+
+    @property
+    def labels(self) -> Labels:
+        return Labels(**{name: getattr(self, name) for name in LABEL_FIELDS})
+
+    @property
+    def offers_refill(self) -> bool | None:
+        """Whether a refill can be asked for: the panel's flag, or else what the name says."""
+        return self.refill if self.refill is not None else self.refill_in_name
 
     @property
     def is_new(self) -> bool:
@@ -301,3 +333,19 @@ class ExchangeRate(models.Model):
         self.currency = self.currency.upper()
         self.base = self.base.upper()
         super().save(*args, **kwargs)
+
+
+class RateFetch(models.Model):
+    """One run of the exchange-rate fetch: what it stored, or why it could not."""
+
+    source = models.CharField(max_length=200)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField(default=False)
+    stored = models.JSONField(default=dict, blank=True)  # {currency: rate as text}
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+
+    def __str__(self):
+        return f"Rates from {self.source} at {self.fetched_at:%Y-%m-%d %H:%M}"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dashboard",
     "providers",
     "orders",
+    "compare",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,14 @@ CATALOG_DISPATCH_SECONDS = env.int("CATALOG_DISPATCH_SECONDS", default=60)
 ORDER_POLL_DISPATCH_SECONDS = env.int("ORDER_POLL_DISPATCH_SECONDS", default=60)
 ORDER_STATUS_MAX_AGE_SECONDS = env.int("ORDER_STATUS_MAX_AGE_SECONDS", default=120)
 PANEL_REQUESTS_PER_SECOND = env.float("PANEL_REQUESTS_PER_SECOND", default=5.0)
+# Exchange rates: where reference rates are fetched from ({base} is BASE_CURRENCY; empty
+# turns fetching off, leaving rates to staff) and how often.
+EXCHANGE_RATES_URL = env.str(
+    "EXCHANGE_RATES_URL", default="https://open.er-api.com/v6/latest/{base}"
+)
+EXCHANGE_RATES_FETCH_SECONDS = env.int("EXCHANGE_RATES_FETCH_SECONDS", default=6 * 3600)
+# The dashboard's feed lists rate changes of at least this many percent.
+NOTABLE_PRICE_MOVE_PERCENT = env.int("NOTABLE_PRICE_MOVE_PERCENT", default=10)
 
 # --- Celery -----------------------------------------------------------------
 # The default broker needs no server: messages are files under var/broker.
@@ -223,6 +232,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": ORDER_POLL_DISPATCH_SECONDS},
     },
 }
+
+if EXCHANGE_RATES_URL:
+    CELERY_BEAT_SCHEDULE["fetch-exchange-rates"] = {
+        "task": "providers.tasks.fetch_exchange_rates",
+        "schedule": EXCHANGE_RATES_FETCH_SECONDS,
+        "options": {"expires": EXCHANGE_RATES_FETCH_SECONDS},
+    }
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

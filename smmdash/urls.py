@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("providers/", include("providers.urls")),
     path("orders/", include("orders.urls")),
+    path("compare/", include("compare.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -18,6 +18,8 @@ os.environ.setdefault(
 os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_HOSTS", "true")
 # Requests to the simulator are not paced, except where a test sets a pace itself.
 os.environ.setdefault("PANEL_REQUESTS_PER_SECOND", "0")
+# No test reaches out to the internet for exchange rates; the rate tests name their source.
+os.environ.setdefault("EXCHANGE_RATES_URL", "")
 
 from smmdash.settings import *  # noqa: F403
 from smmdash.settings import DATABASES, VAR_DIR

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from compare import services as failover
 from dashboard.access import PLACE_ORDERS, require, view_required
 from dashboard.htmx import render_page
 from orders import services
@@ -14,7 +15,7 @@ place_required = require(PLACE_ORDERS)
 
 def _order(pk):
     return get_object_or_404(
-        Order.objects.select_related("provider", "service", "placed_by"), pk=pk
+        Order.objects.select_related("provider", "service__provider", "placed_by"), pk=pk
     )
 
 
@@ -31,8 +32,34 @@ def detail(request, pk, resolve_form=None):
         "charge_in_base": to_base(order.charge, order.currency, rates),
         "balance_drop": _balance_drop(order),
         "resendable": services.RESENDABLE,
+        **_failover(order),
     }
     return render_page(request, "orders/detail.html", context, partials={"order-live"})
+
+
+# Orders that did not reach the panel, or were refused there: placing the same elsewhere is
+# safe. An order needing checking is not one of them: it may have been placed after all.
+REPLACEABLE = {
+    Order.Status.QUEUED,
+    Order.Status.NOT_SENT,
+    Order.Status.REJECTED,
+    Order.Status.NOT_PLACED,
+    Order.Status.FAILED,
+}
+
+
+def _failover(order):
+    if order.status not in REPLACEABLE:
+        return {"problem": None}
+    problem = failover.order_problem(order.service, order.quantity, order.expected_cost)
+    if problem is None and order.status == Order.Status.REJECTED:
+        problem = f"{order.provider.name} refused it."
+    if problem is None:
+        return {"problem": None}
+    return {
+        "problem": problem,
+        "alternatives": failover.alternatives(order.service, order.quantity),
+    }
 
 
 def _balance_drop(order):

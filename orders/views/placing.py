@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from compare import services as failover
 from dashboard.access import PLACE_ORDERS, require
 from dashboard.htmx import render_page
 from orders import services
@@ -49,7 +50,13 @@ def _cost_context(form):
     rates = rates_to_base()
     cost = form.cost()
     balance = provider.balance
+    quantity = getattr(form, "priced_quantity", None)
+    problem = failover.order_problem(service, quantity, cost)
     return {
+        "problem": problem,
+        "alternatives": failover.alternatives(service, quantity) if problem else [],
+        "quantity": quantity,
+        "link": form["link"].value() or "",
         "form": form,
         "service": service,
         "provider": provider,

@@ -9,6 +9,8 @@ import logging
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from providers.classify import FIELDS as LABEL_FIELDS
+from providers.classify import classify
 from providers.client import Service as FetchedService
 from providers.models import RATE, PriceChange, Provider, Service
 
@@ -37,7 +39,7 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
     cached = {
         row[1]: row
         for row in Service.objects.filter(provider=provider).values_list(
-            "pk", "service_id", "active", *FIELDS
+            "pk", "service_id", "active", "labels_fixed", *FIELDS
         )
     }
     added, updated, price_changes = [], [], []
@@ -53,18 +55,24 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
                     first_seen=now,
                     last_seen=now,
                     **values,
+                    **classify(values["name"], values["category"]).as_dict(),
                 )
             )
             counts["added"] += 1
             continue
-        pk, _, active, *old = row
+        pk, _, active, labels_fixed, *old = row
         old_values = dict(zip(FIELDS, old, strict=True))
         if active and old_values == values:
             counts["unchanged"] += 1
             continue
-        service = Service(pk=pk, active=True, last_seen=now, **values)
+        service = Service(pk=pk, active=True, last_seen=now, vanished_at=None, **values)
         fields = [name for name in FIELDS if old_values[name] != values[name]]
-        fields += ["last_seen"] if active else ["last_seen", "active"]
+        fields += ["last_seen"] if active else ["last_seen", "active", "vanished_at"]
+        renamed = {"name", "category"} & set(fields)
+        if renamed and not labels_fixed:
+            for name, value in classify(values["name"], values["category"]).as_dict().items():
+                setattr(service, name, value)
+            fields += LABEL_FIELDS
         if old_values["rate"] != values["rate"]:
             service.previous_rate, service.rate_changed_at = old_values["rate"], now
             fields += ["previous_rate", "rate_changed_at"]
@@ -97,7 +105,7 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
     last_seen = provider.catalog_synced_at or now
     for start in range(0, len(vanished), _CHUNK):
         Service.objects.filter(pk__in=vanished[start : start + _CHUNK]).update(
-            active=False, last_seen=last_seen
+            active=False, last_seen=last_seen, vanished_at=now
         )
     if price_changes:
         PriceChange.objects.bulk_create(price_changes)

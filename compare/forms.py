@@ -1,0 +1,199 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+
+from compare.models import ServiceGroup
+from compare.search import SORTS, Criteria
+from providers.classify import KINDS, LIFETIME, PLATFORMS, QUALITIES, Labels
+from providers.models import Provider, Service
+
+PLATFORM_CHOICES = [(key, label) for key, (label, _) in PLATFORMS.items()]
+KIND_CHOICES = [(key, label) for key, (label, _) in KINDS.items()]
+QUALITY_CHOICES = [(key, label) for key, (label, _) in QUALITIES.items()]
+DEFAULT_QUANTITY = 1000
+
+
+class CompareForm(forms.Form):
+    """The Compare page's search: a GET form, so every result is a link to share or bookmark.
+    Bad values are ignored (the field falls back to its default), never an error page."""
+
+    q = forms.CharField(required=False, max_length=200, label="What you need")
+    quantity = forms.IntegerField(required=False, min_value=1, max_value=10**12)
+    link = forms.CharField(required=False, max_length=2000, label="Link (for the order)")
+    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *PLATFORM_CHOICES])
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *KIND_CHOICES])
+    provider = forms.ModelMultipleChoiceField(
+        required=False,
+        queryset=Provider.objects.filter(enabled=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    refill = forms.BooleanField(required=False, label="Refill")
+    cancel = forms.BooleanField(required=False, label="Cancel")
+    dripfeed = forms.BooleanField(required=False, label="Drip-feed")
+    fits = forms.BooleanField(required=False, label="Quantity fits")
+    like = forms.ModelChoiceField(
+        required=False,
+        queryset=Service.objects.select_related("provider"),
+        widget=forms.HiddenInput,
+    )
+    group = forms.ModelChoiceField(
+        required=False, queryset=ServiceGroup.objects.all(), widget=forms.HiddenInput
+    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, data=None, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and "quantity" not in data:
+            data["quantity"] = str(DEFAULT_QUANTITY)
+        super().__init__(data, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            placeholder='e.g. "instagram followers real", "tiktok views", "подписчики youtube"',
+            autocomplete="off",
+            autofocus=True,
+            type="search",
+        )
+        self.fields["quantity"].widget.attrs.update(placeholder=str(DEFAULT_QUANTITY))
+        self.fields["link"].widget.attrs.update(placeholder="https://…", autocomplete="off")
+
+    def criteria(self) -> Criteria:
+        data = self._good_data()
+        return Criteria(
+            text=(data.get("q") or "").strip(),
+            quantity=data.get("quantity"),
+            platform=data.get("platform") or "",
+            kind=data.get("kind") or "",
+            providers=list(data.get("provider") or []),
+            refill=bool(data.get("refill")),
+            cancel=bool(data.get("cancel")),
+            dripfeed=bool(data.get("dripfeed")),
+            fits=bool(data.get("fits")),
+            like=data.get("like"),
+            group=data.get("group"),
+            sort=data.get("sort") or "cost",
+        )
+
+    def _good_data(self) -> dict:
+        """The fields that are valid, so one bad value does not drop the whole search."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def value(self, name, default=""):
+        return self._good_data().get(name) or default
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = ServiceGroup
+        fields = ["name", "platform", "kind", "note"]
+        widgets = {
+            "platform": forms.Select(choices=[("", "Any platform"), *PLATFORM_CHOICES]),
+            "kind": forms.Select(choices=[("", "Any kind"), *KIND_CHOICES]),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "platform": "Suggestions come from this platform's services.",
+            "kind": "…and of this kind.",
+        }
+
+
+class PinForm(forms.Form):
+    """Pin a service to an existing group, or to a new one named here."""
+
+    group = forms.ModelChoiceField(
+        required=False, queryset=ServiceGroup.objects.all(), empty_label="A new group…"
+    )
+    new_name = forms.CharField(required=False, max_length=120, label="New group's name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("group") and not (cleaned.get("new_name") or "").strip():
+            raise forms.ValidationError("Choose a group, or name a new one.")
+        return cleaned
+
+
+REFILL_CHOICES = [
+    ("", "Not stated"),
+    ("none", "No refill"),
+    ("unstated", "Refill, period not stated"),
+    ("days", "Refill for N days"),
+    ("lifetime", "Lifetime refill"),
+]
+
+
+class LabelsForm(forms.Form):
+    """A correction of what smmdash read from a service's name."""
+
+    platform = forms.ChoiceField(required=False, choices=[("", "Unknown"), *PLATFORM_CHOICES])
+    kind = forms.ChoiceField(required=False, choices=[("", "Unknown"), *KIND_CHOICES])
+    quality = forms.ChoiceField(required=False, choices=[("", "Not stated"), *QUALITY_CHOICES])
+    refill = forms.ChoiceField(required=False, choices=REFILL_CHOICES)
+    refill_days = forms.IntegerField(
+        required=False, min_value=1, max_value=LIFETIME - 1, label="Refill days"
+    )
+    geo = forms.CharField(required=False, max_length=20, label="Geo")
+    speed = forms.CharField(required=False, max_length=20)
+
+    @classmethod
+    def of(cls, service: Service):
+        if service.refill_in_name is None:
+            refill = ""
+        elif not service.refill_in_name:
+            refill = "none"
+        elif service.refill_days == LIFETIME:
+            refill = "lifetime"
+        else:
+            refill = "days" if service.refill_days else "unstated"
+        initial = {name: getattr(service, name) for name in ("platform", "kind", "quality")}
+        initial |= {
+            "refill": refill,
+            "refill_days": service.refill_days,
+            "geo": service.geo,
+            "speed": service.speed,
+        }
+        return cls(initial=initial)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("refill") == "days" and not cleaned.get("refill_days"):
+            self.add_error("refill_days", "How many days does the refill cover?")
+        return cleaned
+
+    def labels(self) -> Labels:
+        data = self.cleaned_data
+        refill_in_name, refill_days = {
+            "": (None, None),
+            "none": (False, 0),
+            "unstated": (True, None),
+            "days": (True, data.get("refill_days")),
+            "lifetime": (True, LIFETIME),
+        }[data["refill"]]
+        return Labels(
+            platform=data["platform"],
+            kind=data["kind"],
+            quality=data["quality"],
+            refill_in_name=refill_in_name,
+            refill_days=refill_days,
+            geo=data["geo"].strip(),
+            speed=data["speed"].strip(),
+        )
+
+
+class RateForm(forms.Form):
+    currency = forms.RegexField(
+        regex=r"^[A-Za-z]{3}$",
+        max_length=3,
+        error_messages={"invalid": "A three-letter currency code."},
+    )
+    rate = forms.DecimalField(max_digits=24, decimal_places=10, min_value=Decimal("0.0000000001"))
+    note = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].label = f"Value of 1 unit in {settings.BASE_CURRENCY}"
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].upper()
+        if currency == settings.BASE_CURRENCY:
+            raise forms.ValidationError(f"{currency} is the base currency: its rate is always 1.")
+        return currency

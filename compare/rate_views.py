@@ -1,0 +1,66 @@
+"""The exchange-rates page: the rate in force for each currency, its history, and changes."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from compare.forms import RateForm
+from dashboard.access import MANAGE_PROVIDERS, require, view_required
+from providers.models import ExchangeRate, RateFetch
+from providers.services import rates
+
+manage_required = require(MANAGE_PROVIDERS)
+HISTORY = 30
+
+
+@view_required
+def index(request, form=None):
+    base = settings.BASE_CURRENCY
+    newest = {}
+    for row in (
+        ExchangeRate.objects.filter(base=base)
+        .select_related("set_by")
+        .order_by("currency", "-set_at", "-id")
+    ):
+        newest.setdefault(row.currency, row)
+    used = rates.currencies_in_use()
+    context = {
+        "current": [newest[code] for code in sorted(newest)],
+        "without_rate": [code for code in used if code not in newest],
+        "used": set(used),
+        "history": ExchangeRate.objects.filter(base=base).select_related("set_by")[:HISTORY],
+        "last_fetch": RateFetch.objects.first(),
+        "source": rates.source_url() if settings.EXCHANGE_RATES_URL else "",
+        "form": form or RateForm(),
+    }
+    return render(request, "compare/rates.html", context)
+
+
+@manage_required
+@require_POST
+def set_rate(request):
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return index(request, form=form)
+    data = form.cleaned_data
+    rates.set_rate(data["currency"], data["rate"], user=request.user, note=data["note"])
+    messages.success(
+        request, f"1 {data['currency']} = {data['rate']} {settings.BASE_CURRENCY} from now on."
+    )
+    return redirect("compare:rates")
+
+
+@manage_required
+@require_POST
+def fetch(request):
+    if not settings.EXCHANGE_RATES_URL:
+        messages.error(request, "No source is set (EXCHANGE_RATES_URL), so rates are set by hand.")
+        return redirect("compare:rates")
+    done = rates.fetch_rates()
+    if not done.ok:
+        messages.error(request, f"Rates not fetched: {done.error}. The rates in force are kept.")
+    else:
+        stored = ", ".join(f"{code} {value}" for code, value in done.stored.items()) or "nothing"
+        messages.success(request, f"Fetched from {done.source}: {stored}. {done.error}".strip())
+    return redirect("compare:rates")

@@ -1,0 +1,215 @@
+"""Finding equivalent offers across providers and pricing them in the base currency.
+
+The database does the narrowing, the ordering by base-currency rate and the row limit, so a
+search costs the same few statements whatever the catalogs' size. What is shown is then priced
+in Python with Decimal: the order-by expression is only a sort key.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from compare.models import GroupMember
+from dashboard.charts import rate_history
+from providers.catalog_filters import matching
+from providers.classify import Labels, classify
+from providers.models import PriceChange, Service
+from providers.money import rates_to_base, to_base
+
+ROW_LIMIT = 100
+THOUSAND = Decimal(1000)
+
+SORTS = {
+    "cost": (F("rate_in_base").asc(nulls_last=True), "pk"),
+    "-cost": (F("rate_in_base").desc(nulls_last=True), "pk"),
+    "provider": ("provider__name", F("rate_in_base").asc(nulls_last=True), "pk"),
+    "-provider": ("-provider__name", F("rate_in_base").asc(nulls_last=True), "pk"),
+    "min": ("min", "pk"),
+    "-max": ("-max", "pk"),
+}
+
+
+@dataclass
+class Criteria:
+    text: str = ""
+    quantity: int | None = None
+    platform: str = ""
+    kind: str = ""
+    providers: list = field(default_factory=list)
+    refill: bool = False
+    cancel: bool = False
+    dripfeed: bool = False
+    fits: bool = False
+    like: Service | None = None  # equivalents of this service
+    group: object = None  # a curated ServiceGroup
+    exclude_provider: object = None
+    sort: str = "cost"
+
+
+@dataclass
+class Offer:
+    service: Service
+    rate_in_base: Decimal | None
+    cost: Decimal | None
+    cost_in_base: Decimal | None
+    fits: bool | None  # None when no quantity was given
+    covers: bool | None  # None when the balance or the cost is unknown
+    short_by: Decimal | None
+    history: object = None
+    best: bool = False
+
+    @property
+    def provider(self):
+        return self.service.provider
+
+
+@dataclass
+class Comparison:
+    offers: list[Offer]
+    total: int
+    understood: Labels
+    searched_text: bool  # nothing was recognised, so names were searched instead
+    missing_rates: list[str]
+    best: Offer | None
+
+
+def understood_labels(criteria: Criteria) -> Labels:
+    """What the search asks for: the words typed, with the filters chosen taking precedence."""
+    read = classify(criteria.text) if criteria.text else Labels()
+    return Labels(
+        platform=criteria.platform or read.platform,
+        kind=criteria.kind or read.kind,
+        quality=read.quality,
+        refill_in_name=read.refill_in_name,
+        refill_days=read.refill_days,
+        geo=read.geo,
+    )
+
+
+def compare(criteria: Criteria, limit: int = ROW_LIMIT) -> Comparison:
+    rates = rates_to_base()
+    understood = understood_labels(criteria)
+    services = Service.objects.filter(active=True, provider__enabled=True)
+    searched_text = False
+    if criteria.like is not None:
+        services = services.filter(equivalent_to(criteria.like))
+    elif criteria.group is not None:
+        services = services.filter(pinned__group=criteria.group)
+    else:
+        services, searched_text = _narrowed(services, understood, criteria.text)
+    services = _filtered(services, criteria)
+    services = services.alias(rate_in_base=_rate_in_base(rates))
+    total = services.count()
+    history = Prefetch("price_history", queryset=PriceChange.objects.order_by("changed_at"))
+    rows = (
+        services.select_related("provider", "pinned__group")
+        .prefetch_related(history)
+        .order_by(*SORTS.get(criteria.sort, SORTS["cost"]))[:limit]
+    )
+    offers = [priced(service, criteria.quantity, rates) for service in rows]
+    best = cheapest(offers)
+    if best is not None:
+        best.best = True
+    missing = sorted(
+        {offer.provider.currency or "(not set)" for offer in offers if offer.rate_in_base is None}
+    )
+    return Comparison(offers, total, understood, searched_text, missing, best)
+
+
+def equivalent_to(service: Service) -> Q:
+    """Services equivalent to `service`: its curated group if it is pinned to one, otherwise
+    the unpinned services with the same labels."""
+    group_id = GroupMember.objects.filter(service=service).values_list("group_id", flat=True)
+    group_id = group_id.first()
+    if group_id is not None:
+        return Q(pinned__group_id=group_id)
+    return Q(
+        pinned__isnull=True,
+        platform=service.platform,
+        kind=service.kind,
+        quality=service.quality,
+        refill_in_name=service.refill_in_name,
+        refill_days=service.refill_days,
+        geo=service.geo,
+    )
+
+
+def _narrowed(services, understood: Labels, text: str):
+    """(services narrowed to what the search asks for, whether names were searched)."""
+    if understood.platform:
+        services = services.filter(
+            Q(pinned__isnull=True, platform=understood.platform)
+            | Q(pinned__group__platform=understood.platform)
+        )
+    if understood.kind:
+        services = services.filter(
+            Q(pinned__isnull=True, kind=understood.kind) | Q(pinned__group__kind=understood.kind)
+        )
+    if understood.quality:
+        services = services.filter(quality=understood.quality)
+    if understood.refill_days:
+        services = services.filter(refill_in_name=True, refill_days__gte=understood.refill_days)
+    elif understood.refill_in_name is not None:
+        services = services.filter(refill_in_name=understood.refill_in_name)
+    if understood.geo:
+        services = services.filter(geo=understood.geo)
+    if text and not (understood.platform or understood.kind):
+        # Nothing recognised ("Server 12", a panel's id, a group's name): look at the words.
+        return services.filter(matching(text) | Q(pinned__group__name__icontains=text)), True
+    return services, False
+
+
+def _filtered(services, criteria: Criteria):
+    if criteria.providers:
+        services = services.filter(provider__in=criteria.providers)
+    if criteria.exclude_provider is not None:
+        services = services.exclude(provider=criteria.exclude_provider)
+    if criteria.refill:
+        services = services.filter(Q(refill=True) | Q(refill__isnull=True, refill_in_name=True))
+    if criteria.cancel:
+        services = services.filter(cancel=True)
+    if criteria.dripfeed:
+        services = services.filter(dripfeed=True)
+    if criteria.fits and criteria.quantity:
+        services = services.filter(min__lte=criteria.quantity, max__gte=criteria.quantity)
+    return services
+
+
+def _rate_in_base(rates: dict[str, Decimal]):
+    """The rate per 1000 in the base currency, as a sort key (NULL without a known rate)."""
+    money = DecimalField(max_digits=40, decimal_places=18)
+    by_currency = [
+        When(provider__currency=currency, then=Value(rate, output_field=money))
+        for currency, rate in rates.items()
+    ]
+    return F("rate") * Case(*by_currency, default=Value(None), output_field=money)
+
+
+def priced(service: Service, quantity: int | None, rates: dict[str, Decimal]) -> Offer:
+    """`service` priced for `quantity` in its provider's currency and the base currency."""
+    provider = service.provider
+    rate_in_base = to_base(service.rate, provider.currency, rates)
+    cost = cost_in_base = fits = covers = short_by = None
+    if quantity:
+        cost = service.rate * quantity / THOUSAND
+        cost_in_base = to_base(cost, provider.currency, rates)
+        fits = service.min <= quantity <= service.max
+        if provider.balance is not None:
+            covers = provider.balance >= cost
+            short_by = None if covers else cost - provider.balance
+    history = None
+    if "price_history" in getattr(service, "_prefetched_objects_cache", {}):
+        history = rate_history(
+            service.price_history.all(), service.rate, timezone.now(), width=96, height=24, pad=2
+        )
+    return Offer(service, rate_in_base, cost, cost_in_base, fits, covers, short_by, history)
+
+
+def cheapest(offers: list[Offer]) -> Offer | None:
+    """The cheapest offer in the base currency that can take the quantity, if any."""
+    candidates = [
+        offer for offer in offers if offer.rate_in_base is not None and offer.fits is not False
+    ]
+    return min(candidates, key=lambda offer: (offer.rate_in_base, offer.service.pk), default=None)

@@ -1,0 +1,34 @@
+from django import template
+
+from providers.classify import KINDS, PLATFORMS, QUALITIES, label_of, refill_words
+
+register = template.Library()
+
+
+@register.filter
+def platform_label(key):
+    return label_of(PLATFORMS, key)
+
+
+@register.filter
+def kind_label(key):
+    return label_of(KINDS, key)
+
+
+@register.filter
+def quality_label(key):
+    return label_of(QUALITIES, key)
+
+
+@register.filter
+def refill_label(service):
+    """What the service's name promises about refills ("30-day refill", "No refill")."""
+    return refill_words(service.refill_in_name, service.refill_days)
+
+
+@register.filter
+def yes_no(value):
+    """Yes / No / ? (the panel does not say) for a flag that may be unknown."""
+    if value is None:
+        return "?"
+    return "Yes" if value else "No"
