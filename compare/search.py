@@ -119,21 +119,25 @@ def compare(criteria: Criteria, limit: int = ROW_LIMIT) -> Comparison:
 
 
 def equivalent_to(service: Service) -> Q:
-    """Services equivalent to `service`: its curated group if it is pinned to one, otherwise
-    the unpinned services with the same labels."""
+    """Services that can stand in for `service`: its curated group if it is pinned to one;
+    otherwise the unpinned services of the same platform, kind, quality and geo whose refill
+    promise is at least as good (a 60-day refill stands in for a 30-day one)."""
     group_id = GroupMember.objects.filter(service=service).values_list("group_id", flat=True)
     group_id = group_id.first()
     if group_id is not None:
         return Q(pinned__group_id=group_id)
-    return Q(
+    same = Q(
         pinned__isnull=True,
         platform=service.platform,
         kind=service.kind,
         quality=service.quality,
-        refill_in_name=service.refill_in_name,
-        refill_days=service.refill_days,
         geo=service.geo,
     )
+    if service.refill_in_name:
+        same &= Q(refill_in_name=True)
+        if service.refill_days:
+            same &= Q(refill_days__gte=service.refill_days)
+    return same
 
 
 def _narrowed(services, understood: Labels, text: str):

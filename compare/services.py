@@ -7,17 +7,19 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from compare.models import GroupMember, ServiceGroup
 from compare.search import Criteria, Offer, compare
-from providers.classify import describe
 from providers.models import Service
 
 log = logging.getLogger("smmdash.compare")
 
 SUGGESTIONS = 15
 SUGGESTION_FLOOR = 50  # similarity (0-100) below which a service is not worth suggesting
+# How much each agreeing label counts, and the names' share of the score.
+LABEL_WEIGHTS = {"quality": 0.35, "refill": 0.35, "geo": 0.2, "speed": 0.1}
+NAME_WEIGHT = 0.25
 
 
 class GroupProblem(Exception):
@@ -87,12 +89,14 @@ class Suggestion:
 def suggestions(group: ServiceGroup, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """Unpinned services that look like the group's members, most alike first.
 
-    Candidates are the active services of the group's platform and kind. Each is compared by
-    its description (platform, kind, quality, refill, geo, speed in English, whatever the
-    panel's language) followed by its own name, against every member, and keeps its best
-    score: rapidfuzz's token-set ratio, which ignores word order and repeated words.
+    Candidates are the active services of the group's platform and kind. Each is scored
+    against every member and keeps its best score. Most of the score is how many labels agree
+    (quality, refill, geo, speed: read in any language, so "Подписчики Instagram [Реальные]
+    [Гарантия 30 дней]" agrees with "IG - Followers | Refill 30 days | Real"); the rest is
+    how alike the names are, by rapidfuzz's token-set ratio, which ignores word order and
+    repeated words and so breaks ties between services that agree.
     """
-    references = [_comparable(service) for service in _member_services(group)]
+    references = _member_services(group)
     if not references:
         return []
     candidates = Service.objects.filter(active=True, pinned__isnull=True, provider__enabled=True)
@@ -100,28 +104,36 @@ def suggestions(group: ServiceGroup, limit: int = SUGGESTIONS) -> list[Suggestio
         candidates = candidates.filter(platform=group.platform)
     if group.kind:
         candidates = candidates.filter(kind=group.kind)
-    candidates = {service.pk: service for service in candidates.select_related("provider")[:5000]}
-    choices = {pk: _comparable(service) for pk, service in candidates.items()}
-    best: dict[int, float] = {}
-    for reference in references:
-        for _, score, pk in process.extract(
-            reference,
-            choices,
-            scorer=fuzz.token_set_ratio,
-            limit=limit,
-            score_cutoff=SUGGESTION_FLOOR,
-        ):
-            best[pk] = max(best.get(pk, 0), score)
-    ranked = sorted(best.items(), key=lambda item: (-item[1], candidates[item[0]].rate))
-    return [Suggestion(candidates[pk], round(score)) for pk, score in ranked[:limit]]
+    scored = []
+    for service in candidates.select_related("provider")[:5000]:
+        score = max(_likeness(service, member) for member in references)
+        if score >= SUGGESTION_FLOOR:
+            scored.append(Suggestion(service, round(score)))
+    scored.sort(key=lambda suggestion: (-suggestion.score, suggestion.service.rate))
+    return scored[:limit]
 
 
 def _member_services(group):
     return [member.service for member in group.members.select_related("service")]
 
 
-def _comparable(service: Service) -> str:
-    return f"{describe(service.labels)} {service.name}".lower()
+def _likeness(service: Service, other: Service) -> float:
+    """0-100: how alike two services of one platform and kind are."""
+    agree = {
+        "quality": service.quality == other.quality,
+        "geo": service.geo == other.geo,
+        "refill": 1.0
+        if (service.refill_in_name, service.refill_days)
+        == (other.refill_in_name, other.refill_days)
+        else 0.5
+        if service.refill_in_name and other.refill_in_name
+        else 0.0,
+        # A speed one name leaves out neither agrees nor disagrees.
+        "speed": service.speed == other.speed if service.speed and other.speed else 0.5,
+    }
+    labels = sum(LABEL_WEIGHTS[name] * float(value) for name, value in agree.items())
+    names = fuzz.token_set_ratio(service.name.lower(), other.name.lower()) / 100
+    return 100 * ((1 - NAME_WEIGHT) * labels + NAME_WEIGHT * names)
 
 
 # Failover ------------------------------------------------------------------------------------

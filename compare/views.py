@@ -30,6 +30,7 @@ def index(request):
     context = {
         "form": form,
         "criteria": criteria,
+        "link": form.value("link"),
         "comparison": comparison,
         "understood": describe(comparison.understood) if comparison else "",
         "has_services": searched or Service.objects.filter(active=True).exists(),

@@ -1,0 +1,77 @@
+"""Labels are written as catalogs sync, in bulk; the offer and group pages."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compare import services
+from providers import services as provider_services
+from providers.models import Service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_sync_labels_new_services_and_relabels_renamed_ones_in_bulk(synced, simulator):
+    provider = synced("smmbros")
+    assert not provider.services.filter(platform="").exists()
+    assert not provider.services.filter(kind="").exists()
+    service = provider.services.filter(platform="tiktok", kind="likes").first()
+
+    panel = simulator.panel("smmbros")
+    panel.service(service.service_id).name = "YT - Subscribers | Refill 30 days | Real"
+    panel.withdraw(provider.services.exclude(pk=service.pk).first().service_id)
+    with CaptureQueriesContext(connection) as captured:
+        assert provider_services.sync_catalog(provider).status == "ok"
+    service.refresh_from_db()
+    assert (service.platform, service.kind, service.quality) == ("youtube", "subscribers", "real")
+    assert service.refill_days == 30
+    assert len(captured) < 40  # a handful of bulk statements, not one per service
+    gone = provider.services.get(active=False)
+    assert gone.vanished_at is not None
+
+
+def test_the_relabel_command_keeps_corrections(synced, capsys):
+    provider = synced("smmub")
+    fixed = provider.services.first()
+    Service.objects.filter(pk=fixed.pk).update(kind="comments", labels_fixed=True)
+    Service.objects.exclude(pk=fixed.pk).update(platform="")
+    call_command("classify_services")
+    assert f"{provider.services.count() - 1} services relabelled." in capsys.readouterr().out
+    assert not provider.services.filter(platform="").exists()
+    assert Service.objects.get(pk=fixed.pk).kind == "comments"
+
+
+def test_the_offer_page_plots_its_price_and_lists_equivalents(market, simulator, viewer_client):
+    service = market["smmpllus"].services.filter(platform="tiktok", kind="views").first()
+    simulator.panel("smmpllus").set_rate(service.service_id, service.rate * 2)
+    assert provider_services.sync_catalog(market["smmpllus"]).status == "ok"
+    page = viewer_client.get(f"/compare/offers/{service.pk}/", {"quantity": "5000"})
+    body = page.content.decode()
+    assert '<polyline class="chart-line"' in body
+    assert "first seen" in body and "Equivalents at every provider" in body
+    assert "Correct them" not in body  # a viewer cannot change labels
+
+
+def test_the_group_pages(market, viewer_client):
+    seed = market["smmsheba"].services.filter(platform="telegram", kind="members").first()
+    group = services.create_group("Telegram members", seed=seed, note="Channels only")
+    listing = viewer_client.get("/compare/groups/").content.decode()
+    assert "Telegram members" in listing and "Channels only" in listing
+    page = viewer_client.get(f"/compare/groups/{group.pk}/", {"quantity": "100"}).content.decode()
+    assert seed.name in page and "Suggested matches" in page
+    assert viewer_client.post(f"/compare/groups/{group.pk}/", {"delete": "1"}).status_code == 403
+
+
+def test_empty_groups_page_explains(viewer_client):
+    assert "No curated groups yet" in viewer_client.get("/compare/groups/").content.decode()
+
+
+def test_unpinning_and_deleting(market, manager_client):
+    seed = market["smmsheba"].services.filter(platform="telegram", kind="members").first()
+    group = services.create_group("TG", seed=seed)
+    manager_client.post(f"/compare/offers/{seed.pk}/pin/", {"unpin": "1"})
+    assert not group.members.exists()
+    manager_client.post(f"/compare/groups/{group.pk}/", {"delete": "1"})
+    assert not type(group).objects.exists()
+    assert Service.objects.filter(pk=seed.pk, active=True).exists()  # the service stays

@@ -1,0 +1,183 @@
+"""The Compare page: equivalent offers from every provider, priced in the base currency."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compare.search import Criteria, compare
+from providers.models import ExchangeRate, Provider
+from tests.compare.conftest import PANELS, RUB_IN_USD
+from tests.htmx import fragment_body, htmx_headers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_typed_need_finds_the_same_product_at_every_panel(market):
+    found = compare(Criteria(text="instagram followers", quantity=1000))
+    assert {offer.provider.name for offer in found.offers} == set(PANELS)
+    assert {(o.service.platform, o.service.kind) for o in found.offers} == {
+        ("instagram", "followers")
+    }
+    assert found.total == len(found.offers)
+    assert not found.searched_text
+
+
+def test_russian_words_find_youtube_subscribers(market):
+    found = compare(Criteria(text="подписчики youtube", quantity=1000))
+    assert {offer.provider.name for offer in found.offers} == set(PANELS)
+    assert {o.service.kind for o in found.offers} == {"subscribers"}
+    assert {o.service.platform for o in found.offers} == {"youtube"}
+
+
+def test_attributes_in_the_search_narrow_it(market):
+    found = compare(Criteria(text="tiktok likes real refill 60"))
+    assert found.offers
+    for offer in found.offers:
+        assert offer.service.quality == "real"
+        assert offer.service.refill_days >= 60
+
+
+def test_offers_are_sorted_by_base_currency_cost_and_the_cheapest_fitting_one_is_marked(
+    market,
+):
+    found = compare(Criteria(text="instagram likes", quantity=500))
+    in_base = [offer.rate_in_base for offer in found.offers]
+    assert in_base == sorted(in_base)
+    fitting = [offer for offer in found.offers if offer.fits]
+    assert found.best is fitting[0]
+    assert [offer for offer in found.offers if offer.best] == [found.best]
+
+
+def test_costs_are_decimal_in_both_currencies(market):
+    found = compare(
+        Criteria(text="instagram followers", quantity=1234, providers=[market["smmub"]])
+    )
+    offer = found.offers[0]
+    rate = offer.service.rate
+    assert offer.cost == rate * 1234 / 1000
+    assert offer.rate_in_base == (rate * RUB_IN_USD).quantize(Decimal("0.01"))
+    assert offer.cost_in_base == (rate * 1234 / 1000 * RUB_IN_USD).quantize(Decimal("0.01"))
+    assert all(isinstance(value, Decimal) for value in (offer.cost, offer.cost_in_base))
+
+
+def test_a_currency_without_a_rate_is_kept_unconverted_and_sorted_last(market, viewer_client):
+    ExchangeRate.objects.all().delete()
+    found = compare(Criteria(text="instagram followers", quantity=1000))
+    rub = [offer for offer in found.offers if offer.provider.currency == "RUB"]
+    assert rub and all(offer.rate_in_base is None and offer.cost_in_base is None for offer in rub)
+    assert all(offer.cost is not None for offer in rub)
+    assert found.offers[-len(rub) :] == rub
+    assert found.missing_rates == ["RUB"]
+    assert found.best.provider.currency == "USD"
+
+    page = viewer_client.get("/compare/", {"q": "instagram followers"}).content.decode()
+    assert "No exchange rate for RUB" in page
+
+
+def test_quantity_fit(market):
+    biggest = max(
+        s.max for s in market["smmprovider"].services.filter(platform="youtube", kind="subscribers")
+    )
+    found = compare(Criteria(text="youtube subscribers", quantity=biggest + 1))
+    assert all(offer.fits is False for offer in found.offers)
+    assert found.best is None
+    fitting_only = compare(Criteria(text="youtube subscribers", quantity=biggest + 1, fits=True))
+    assert fitting_only.offers == []
+
+    small = compare(Criteria(text="youtube subscribers", quantity=100, fits=True))
+    assert small.offers and all(o.service.min <= 100 <= o.service.max for o in small.offers)
+
+
+def test_balance_sufficiency(market):
+    provider = market["smmprovider"]
+    Provider.objects.filter(pk=provider.pk).update(balance=Decimal("1.50"))
+    found = compare(Criteria(text="youtube subscribers", quantity=1000, providers=[provider]))
+    for offer in found.offers:
+        assert offer.covers is False
+        assert offer.short_by == offer.cost - Decimal("1.50")
+    rich = compare(Criteria(text="tiktok views", quantity=1000, providers=[provider]))
+    assert all(offer.covers is True and offer.short_by is None for offer in rich.offers)
+
+
+def test_refill_and_cancel_filters(market):
+    found = compare(Criteria(text="instagram followers", refill=True))
+    assert {offer.provider.name for offer in found.offers} == set(PANELS)
+    # smmbros publishes no refill flag: its names say it.
+    assert all(offer.service.offers_refill for offer in found.offers)
+    cancellable = compare(Criteria(text="instagram followers", cancel=True))
+    assert cancellable.offers and all(o.service.cancel for o in cancellable.offers)
+    assert len(cancellable.offers) < len(compare(Criteria(text="instagram followers")).offers)
+
+
+def test_the_page_filters_by_provider_and_sorts(market, viewer_client):
+    wanted = [market["smmsheba"].pk, market["smmub"].pk]
+    page = viewer_client.get(
+        "/compare/", {"q": "tiktok views", "provider": wanted, "sort": "-cost"}
+    ).content.decode()
+    names = re.findall(r'href="/providers/(\d+)/">', page)
+    assert names and set(map(int, names)) == set(wanted)
+    assert "Rate / 1000 ↓" in page
+
+
+def test_unrecognised_words_search_names(market):
+    found = compare(Criteria(text="Speed 50K"))
+    assert found.searched_text and found.offers
+    assert all("50K" in offer.service.name for offer in found.offers)
+
+
+def test_the_page_without_javascript_and_the_fragment_for_htmx(market, viewer_client):
+    query = {"q": "instagram followers", "quantity": "1000"}
+    page = viewer_client.get("/compare/", query).content.decode()
+    assert "<html" in page and 'id="compare-results"' in page
+    assert 'class="row-best"' in page
+
+    fragment = viewer_client.get("/compare/", query, **htmx_headers("compare-results"))
+    body = fragment_body(fragment, "compare-results")
+    assert 'class="row-best"' in body and "compare-form" not in body.split(">", 1)[0]
+
+
+def test_one_click_to_a_pre_filled_order_form(market, buyer_client):
+    link = "https://instagram.com/smmdash"
+    page = buyer_client.get(
+        "/compare/", {"q": "instagram followers", "quantity": "2500", "link": link}
+    ).content.decode()
+    best_row = page.split('class="row-best"', 1)[1].split("</tr>", 1)[0]
+    order_url = re.search(r'href="(/orders/new/\?[^"]+)"', best_row).group(1).replace("&amp;", "&")
+    assert "quantity=2500" in order_url and "link=https%3A//instagram.com/smmdash" in order_url
+
+    form = buyer_client.get(order_url).content.decode()
+    assert f'value="{link}"' in form
+    assert 'value="2500"' in form
+    assert "Enter a quantity" not in form  # priced at once from the pre-filled quantity
+
+
+def test_the_cheapest_offer_can_be_exported(market, viewer_client):
+    response = viewer_client.get("/compare/", {"q": "instagram followers", "export": "csv"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("provider,service id,service")
+    assert len(lines) - 1 == compare(Criteria(text="instagram followers")).total
+
+
+def test_query_count_does_not_grow_with_the_results(market, viewer_client):
+    def statements(query):
+        with CaptureQueriesContext(connection) as captured:
+            assert viewer_client.get("/compare/", {"q": query}).status_code == 200
+        return len(captured)
+
+    few, many = "discord members", "instagram"
+    assert len(compare(Criteria(text=many)).offers) > 4 * len(compare(Criteria(text=few)).offers)
+    assert statements(few) == statements(many)
+
+
+def test_an_empty_search_says_what_to_type_and_no_catalog_says_what_to_do(viewer_client, synced):
+    assert "Nothing to compare yet" in viewer_client.get("/compare/").content.decode()
+    synced("smmsheba")
+    page = viewer_client.get("/compare/").content.decode()
+    assert "What are you buying?" in page
+    nothing = viewer_client.get(
+        "/compare/", {"q": "linkedin followers", "cancel": "on", "quantity": "1"}
+    ).content.decode()
+    assert "No offers match" in nothing
