@@ -3,9 +3,16 @@
 import platform
 import sys
 
-from bench import catalog_pages, catalog_sync, order_list, order_polling, panel_client
+from bench import (
+    catalog_pages,
+    catalog_sync,
+    compare_search,
+    order_list,
+    order_polling,
+    panel_client,
+)
 
-SUITES = [panel_client, catalog_sync, catalog_pages, order_polling, order_list]
+SUITES = [panel_client, catalog_sync, catalog_pages, order_polling, order_list, compare_search]
 
 
 def table(title, headers, rows):

@@ -51,8 +51,8 @@ class CompareForm(forms.Form):
             placeholder='e.g. "instagram followers real", "tiktok views", "подписчики youtube"',
             autocomplete="off",
             autofocus=True,
-            type="search",
         )
+        self.fields["q"].widget.input_type = "search"
         self.fields["quantity"].widget.attrs.update(placeholder=str(DEFAULT_QUANTITY))
         self.fields["link"].widget.attrs.update(placeholder="https://…", autocomplete="off")
 

@@ -12,6 +12,7 @@ from providers.models import (
     ExchangeRate,
     PriceChange,
     Provider,
+    RateFetch,
     Service,
 )
 
@@ -133,8 +134,10 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(ReadOnlyAdmin):
-    list_display = ["service_id", "name", "provider", "category", "rate", "min", "max", "active"]
-    list_filter = ["provider", "active", "refill", "cancel", "dripfeed", "type"]
+    list_display = ["service_id", "name", "provider", "platform", "kind", "rate", "min", "max"]
+    list_display += ["active"]
+    list_filter = ["provider", "active", "platform", "kind", "quality", "labels_fixed", "refill"]
+    list_filter += ["cancel", "dripfeed", "type"]
     search_fields = ["service_id", "name", "category"]
     list_select_related = ["provider"]
     show_full_result_count = False
@@ -190,3 +193,9 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.set_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(RateFetch)
+class RateFetchAdmin(ReadOnlyAdmin):
+    list_display = ["fetched_at", "source", "ok", "stored", "error"]
+    list_filter = ["ok", "source"]

@@ -75,3 +75,16 @@ def test_unpinning_and_deleting(market, manager_client):
     manager_client.post(f"/compare/groups/{group.pk}/", {"delete": "1"})
     assert not type(group).objects.exists()
     assert Service.objects.filter(pk=seed.pk, active=True).exists()  # the service stays
+
+
+def test_every_admin_list_and_the_group_form_open(market, admin_client):
+    from django.contrib import admin
+
+    seed = market["smmsheba"].services.first()
+    group = services.create_group("Admin view", seed=seed)
+    for model in admin.site._registry:
+        meta = model._meta
+        url = f"/admin/{meta.app_label}/{meta.model_name}/"
+        assert admin_client.get(url).status_code == 200, url
+    page = admin_client.get(f"/admin/compare/servicegroup/{group.pk}/change/").content.decode()
+    assert "Admin view" in page and str(seed.pk) in page

@@ -1,0 +1,42 @@
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from providers.models import ExchangeRate
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_results_update_as_you_type_and_the_cheapest_is_one_click_from_an_order(
+    page, log_in, buyer, synced
+):
+    for panel in ("smmprovider", "smmbros", "smmub"):
+        synced(panel, currency="RUB" if panel == "smmub" else "")
+    ExchangeRate.objects.create(currency="RUB", base="USD", rate=Decimal("0.0108"))
+    log_in(buyer)
+    page.goto("/compare/")
+    page.evaluate("document.body.dataset.marker = 'same page'")
+    expect(page.get_by_role("heading", name="What are you buying?")).to_be_visible()
+
+    page.get_by_label("Quantity", exact=True).fill("2000")
+    page.get_by_label("Link", exact=True).fill("https://instagram.com/smmdash")
+    page.get_by_role("searchbox").press_sequentially("подписчики instagram", delay=20)
+    results = page.locator("#compare-results")
+    expect(results).to_contain_text("Understood as: Instagram Followers")
+    expect(results.locator("tr.row-best")).to_have_count(1)
+    expect(results).to_contain_text("smmub")
+    assert page.evaluate("document.body.dataset.marker") == "same page"  # swapped, not reloaded
+    expect(page).to_have_url(re.compile(r"q=%D0%BF"))  # the search is in the address bar
+
+    page.get_by_label("Refill", exact=True).check()
+    expect(page).to_have_url(re.compile(r"refill=on"))
+    expect(results.locator("tbody tr").first).to_contain_text("Yes ·")
+    best_name = results.locator("tr.row-best td:nth-child(2) > a").inner_text()
+    results.locator("tr.row-best").get_by_role("button", name="Order").click()
+
+    expect(page.get_by_role("heading", name=f"Order {best_name}")).to_be_visible()
+    expect(page.get_by_label("Link")).to_have_value("https://instagram.com/smmdash")
+    expect(page.get_by_label("Quantity")).to_have_value("2000")
+    expect(page.locator("#order-cost")).not_to_contain_text("Enter a quantity")
