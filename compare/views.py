@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -108,7 +109,7 @@ def offer(request, pk, labels_form=None, pin_form=None):
     service = _service(pk)
     quantity = CompareForm(request.GET).criteria().quantity
     history = list(service.price_history.order_by("changed_at"))
-    pinned = getattr(service, "pinned", None) if hasattr(service, "pinned") else None
+    pinned = getattr(service, "pinned", None)  # None when it is in no group
     context = {
         "service": service,
         "provider": service.provider,
@@ -176,7 +177,7 @@ def groups(request):
     form = GroupForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm(MANAGE_PROVIDERS):
-            return render(request, "403.html", status=403)
+            raise PermissionDenied
         if form.is_valid():
             try:
                 group = services.create_group(user=request.user, **form.cleaned_data)
@@ -194,7 +195,7 @@ def group(request, pk):
     chosen = get_object_or_404(ServiceGroup, pk=pk)
     if request.method == "POST":
         if not request.user.has_perm(MANAGE_PROVIDERS):
-            return render(request, "403.html", status=403)
+            raise PermissionDenied
         return _change_group(request, chosen)
     quantity = CompareForm(request.GET).criteria().quantity
     context = {
