@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from compare.models import GroupMember
 from dashboard.charts import rate_history
+from orders.models import expected_cost
 from providers.catalog_filters import matching
 from providers.classify import Labels, classify
-from providers.models import PriceChange, Service
+from providers.models import OFFERS_REFILL, PriceChange, Service
 from providers.money import rates_to_base, to_base
 
 ROW_LIMIT = 100
-THOUSAND = Decimal(1000)
 
 SORTS = {
     "cost": (F("rate_in_base").asc(nulls_last=True), "pk"),
@@ -171,7 +171,7 @@ def _filtered(services, criteria: Criteria):
     if criteria.exclude_provider is not None:
         services = services.exclude(provider=criteria.exclude_provider)
     if criteria.refill:
-        services = services.filter(Q(refill=True) | Q(refill__isnull=True, refill_in_name=True))
+        services = services.filter(OFFERS_REFILL)
     if criteria.cancel:
         services = services.filter(cancel=True)
     if criteria.dripfeed:
@@ -197,7 +197,7 @@ def priced(service: Service, quantity: int | None, rates: dict[str, Decimal]) ->
     rate_in_base = to_base(service.rate, provider.currency, rates)
     cost = cost_in_base = fits = covers = short_by = None
     if quantity:
-        cost = service.rate * quantity / THOUSAND
+        cost = expected_cost(service.rate, quantity)  # what the order form will say
         cost_in_base = to_base(cost, provider.currency, rates)
         fits = service.min <= quantity <= service.max
         if provider.balance is not None:

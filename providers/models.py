@@ -218,7 +218,8 @@ class Service(models.Model):
 
     @property
     def offers_refill(self) -> bool | None:
-        """Whether a refill can be asked for: the panel's flag, or else what the name says."""
+        """Whether a refill can be asked for: the panel's flag, or else what the name says
+        (OFFERS_REFILL below is the same condition, for queries)."""
         return self.refill if self.refill is not None else self.refill_in_name
 
     @property
@@ -233,6 +234,9 @@ class Service(models.Model):
     @property
     def price_changed(self) -> bool:
         return self.rate_changed_at is not None and self.rate_changed_at > timezone.now() - RECENT
+
+
+OFFERS_REFILL = models.Q(refill=True) | models.Q(refill__isnull=True, refill_in_name=True)
 
 
 class PriceChange(models.Model):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compare.search import Criteria, compare
+from orders.models import expected_cost
 from providers.models import ExchangeRate, Provider
 from tests.compare.conftest import PANELS, RUB_IN_USD
 from tests.htmx import fragment_body, htmx_headers
@@ -57,9 +58,10 @@ def test_costs_are_decimal_in_both_currencies(market):
     )
     offer = found.offers[0]
     rate = offer.service.rate
-    assert offer.cost == rate * 1234 / 1000
+    assert offer.cost == expected_cost(rate, 1234)  # to the cent what the order form says
+    assert offer.cost == (rate * 1234 / 1000).quantize(Decimal("0.000001"))
     assert offer.rate_in_base == (rate * RUB_IN_USD).quantize(Decimal("0.01"))
-    assert offer.cost_in_base == (rate * 1234 / 1000 * RUB_IN_USD).quantize(Decimal("0.01"))
+    assert offer.cost_in_base == (offer.cost * RUB_IN_USD).quantize(Decimal("0.01"))
     assert all(isinstance(value, Decimal) for value in (offer.cost, offer.cost_in_base))
 
 
