@@ -88,7 +88,8 @@ def understood_labels(criteria: Criteria) -> Labels:
     )
 
 
-def compare(criteria: Criteria, limit: int = ROW_LIMIT) -> Comparison:
+def compare(criteria: Criteria, limit: int | None = ROW_LIMIT) -> Comparison:
+    """The offers `criteria` ask for, cheapest first; `limit` rows of them (None: all)."""
     rates = rates_to_base()
     understood = understood_labels(criteria)
     services = Service.objects.filter(active=True, provider__enabled=True)

@@ -25,9 +25,9 @@ def index(request):
     form = CompareForm(request.GET)
     searched = any(request.GET.get(name) for name in SEARCH_FIELDS)
     criteria = form.criteria()
+    if searched and request.GET.get("export") == "csv":
+        return _csv(compare(criteria, limit=None))  # every offer, not the first page's worth
     comparison = compare(criteria) if searched else None
-    if comparison is not None and request.GET.get("export") == "csv":
-        return _csv(comparison, criteria)
     context = {
         "form": form,
         "criteria": criteria,
@@ -64,7 +64,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv(comparison, criteria):
+def _csv(comparison):
     def yes_no(value):
         return "" if value is None else ("yes" if value else "no")
 

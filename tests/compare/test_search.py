@@ -161,6 +161,10 @@ def test_the_cheapest_offer_can_be_exported(market, viewer_client):
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("provider,service id,service")
     assert len(lines) - 1 == compare(Criteria(text="instagram followers")).total
+    # Everything found, not only the rows the page shows.
+    response = viewer_client.get("/compare/", {"q": "instagram", "export": "csv"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) - 1 == compare(Criteria(text="instagram")).total > 100
 
 
 def test_query_count_does_not_grow_with_the_results(market, viewer_client):
