@@ -66,11 +66,18 @@ def test_the_key_appears_nowhere_staff_or_logs_can_see(
         f"/admin/providers/catalogsync/{provider.syncs.first().pk}/change/",
         "/admin/providers/balancesnapshot/",
         "/admin/providers/service/",
+        "/compare/?q=instagram+followers",
+        "/compare/?q=instagram&export=csv",
+        f"/compare/offers/{provider.services.first().pk}/",
+        "/compare/rates/",
     ]
     for url in pages:
         bodies[url] = client.get(url)
     bodies["list fragment"] = client.get("/providers/", **htmx_headers("provider-table"))
     bodies["dashboard fragment"] = client.get("/", **htmx_headers("balances"))
+    bodies["compare fragment"] = client.get(
+        "/compare/?q=tiktok+views", **htmx_headers("compare-results")
+    )
 
     # The panel did quote the key, and the errors it caused are on show, masked.
     for name in ("failed test", "balance fragment", "admin action", f"/providers/{pk}/"):
