@@ -75,11 +75,6 @@ def unpin(group: ServiceGroup, services) -> int:
     return deleted
 
 
-def members(group: ServiceGroup, quantity: int | None = None) -> list[Offer]:
-    """The group's active members at enabled providers, priced, cheapest first."""
-    return compare(Criteria(group=group, quantity=quantity)).offers
-
-
 @dataclass
 class Suggestion:
     service: Service
@@ -160,6 +155,17 @@ def order_problem(service: Service, quantity: int | None = None, cost=None) -> s
     if quantity is not None and not service.min <= quantity <= service.max:
         return f"{provider.name} takes {service.min}-{service.max} of this service."
     return None
+
+
+def failover(service: Service, quantity: int | None, cost=None, refused_by_panel=False) -> dict:
+    """What the order form and the order page show: why an order of `service` would fail
+    ("problem", None when nothing says so) and the equivalents to order instead."""
+    problem = order_problem(service, quantity, cost)
+    if problem is None and refused_by_panel:
+        problem = f"{service.provider.name} refused it."
+    if problem is None:
+        return {"problem": None, "alternatives": []}
+    return {"problem": problem, "alternatives": alternatives(service, quantity)}
 
 
 def alternatives(service: Service, quantity: int | None = None, limit: int = 3) -> list[Offer]:

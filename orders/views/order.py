@@ -51,15 +51,12 @@ REPLACEABLE = {
 def _failover(order):
     if order.status not in REPLACEABLE:
         return {"problem": None}
-    problem = failover.order_problem(order.service, order.quantity, order.expected_cost)
-    if problem is None and order.status == Order.Status.REJECTED:
-        problem = f"{order.provider.name} refused it."
-    if problem is None:
-        return {"problem": None}
-    return {
-        "problem": problem,
-        "alternatives": failover.alternatives(order.service, order.quantity),
-    }
+    return failover.failover(
+        order.service,
+        order.quantity,
+        order.expected_cost,
+        refused_by_panel=order.status == Order.Status.REJECTED,
+    )
 
 
 def _balance_drop(order):

@@ -51,10 +51,8 @@ def _cost_context(form):
     cost = form.cost()
     balance = provider.balance
     quantity = getattr(form, "priced_quantity", None)
-    problem = failover.order_problem(service, quantity, cost)
     return {
-        "problem": problem,
-        "alternatives": failover.alternatives(service, quantity) if problem else [],
+        **failover.failover(service, quantity, cost),
         "quantity": quantity,
         "link": form["link"].value() or "",
         "form": form,
