@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from compare.forms import RateForm
 from dashboard.access import MANAGE_PROVIDERS, require, view_required
 from providers.models import ExchangeRate, RateFetch
+from providers.money import current_rates
 from providers.services import rates
 
 manage_required = require(MANAGE_PROVIDERS)
@@ -17,17 +18,11 @@ HISTORY = 30
 @view_required
 def index(request, form=None):
     base = settings.BASE_CURRENCY
-    newest = {}
-    for row in (
-        ExchangeRate.objects.filter(base=base)
-        .select_related("set_by")
-        .order_by("currency", "-set_at", "-id")
-    ):
-        newest.setdefault(row.currency, row)
+    current = current_rates()
     used = rates.currencies_in_use()
     context = {
-        "current": [newest[code] for code in sorted(newest)],
-        "without_rate": [code for code in used if code not in newest],
+        "current": current,
+        "without_rate": sorted(set(used) - {row.currency for row in current}),
         "used": set(used),
         "history": ExchangeRate.objects.filter(base=base).select_related("set_by")[:HISTORY],
         "last_fetch": RateFetch.objects.first(),

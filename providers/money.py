@@ -9,14 +9,21 @@ from providers.models import ExchangeRate
 CENT = Decimal("0.01")
 
 
+def current_rates() -> list[ExchangeRate]:
+    """The rate in force for each currency (the newest row of each) against the base, in
+    currency order: one query."""
+    newest = {}
+    rows = ExchangeRate.objects.filter(base=settings.BASE_CURRENCY).select_related("set_by")
+    for row in rows.order_by("currency", "-set_at", "-id"):
+        newest.setdefault(row.currency, row)
+    return list(newest.values())
+
+
 def rates_to_base() -> dict[str, Decimal]:
     """{currency: value of one unit in the base currency}, the newest rate of each (one query)."""
-    base = settings.BASE_CURRENCY
-    rates = {base: Decimal(1)}
-    newest_first = ExchangeRate.objects.filter(base=base).order_by("currency", "-set_at", "-id")
-    for currency, rate in newest_first.values_list("currency", "rate"):
-        rates.setdefault(currency, rate)
-    return rates
+    return {settings.BASE_CURRENCY: Decimal(1)} | {
+        row.currency: row.rate for row in current_rates()
+    }
 
 
 def to_base(amount: Decimal | None, currency: str, rates: dict[str, Decimal]) -> Decimal | None:
