@@ -88,8 +88,11 @@ def understood_labels(criteria: Criteria) -> Labels:
     )
 
 
-def compare(criteria: Criteria, limit: int | None = ROW_LIMIT) -> Comparison:
-    """The offers `criteria` ask for, cheapest first; `limit` rows of them (None: all)."""
+def compare(
+    criteria: Criteria, limit: int | None = ROW_LIMIT, *, history: bool = True
+) -> Comparison:
+    """The offers `criteria` ask for, cheapest first; `limit` rows of them (None: all), with
+    each one's price history plotted unless `history` is off."""
     rates = rates_to_base()
     understood = understood_labels(criteria)
     services = Service.objects.filter(active=True, provider__enabled=True)
@@ -103,12 +106,11 @@ def compare(criteria: Criteria, limit: int | None = ROW_LIMIT) -> Comparison:
     services = _filtered(services, criteria)
     services = services.alias(rate_in_base=_rate_in_base(rates))
     total = services.count()
-    history = Prefetch("price_history", queryset=PriceChange.objects.order_by("changed_at"))
-    rows = (
-        services.select_related("provider", "pinned__group")
-        .prefetch_related(history)
-        .order_by(*SORTS.get(criteria.sort, SORTS["cost"]))[:limit]
-    )
+    rows = services.select_related("provider", "pinned__group")
+    if history:
+        changes = PriceChange.objects.order_by("changed_at")
+        rows = rows.prefetch_related(Prefetch("price_history", queryset=changes))
+    rows = rows.order_by(*SORTS.get(criteria.sort, SORTS["cost"]))[:limit]
     offers = [priced(service, criteria.quantity, rates) for service in rows]
     best = cheapest(offers)
     if best is not None:

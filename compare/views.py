@@ -26,7 +26,8 @@ def index(request):
     searched = any(request.GET.get(name) for name in SEARCH_FIELDS)
     criteria = form.criteria()
     if searched and request.GET.get("export") == "csv":
-        return _csv(compare(criteria, limit=None))  # every offer, not the first page's worth
+        # Every offer, not the first page's worth; a spreadsheet has no use for the plots.
+        return _csv(compare(criteria, limit=None, history=False))
     comparison = compare(criteria) if searched else None
     context = {
         "form": form,
