@@ -185,7 +185,12 @@ class RateForm(forms.Form):
         max_length=3,
         error_messages={"invalid": "A three-letter currency code."},
     )
-    rate = forms.DecimalField(max_digits=24, decimal_places=10, min_value=Decimal("0.0000000001"))
+    rate = forms.DecimalField(
+        max_digits=24,
+        decimal_places=10,
+        min_value=Decimal("0.0000000001"),
+        error_messages={"min_value": "A rate is above zero (at most 10 decimal places)."},
+    )
     note = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):

@@ -139,7 +139,8 @@ def test_staff_set_rates_on_the_page(accounts, manager, viewer):
     )
     refused = client.post("/compare/rates/set/", {"currency": "USD", "rate": "2"})
     assert "USD is the base currency" in refused.content.decode()
-    assert client.post("/compare/rates/set/", {"currency": "RUB", "rate": "-1"}).status_code == 200
+    negative = client.post("/compare/rates/set/", {"currency": "RUB", "rate": "-1"})
+    assert "A rate is above zero" in negative.content.decode()
     assert ExchangeRate.objects.count() == 1
 
     viewing = Client()
