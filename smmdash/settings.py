@@ -5,11 +5,13 @@ start without a SECRET_KEY. `bin/dev` writes a .env for local use; .env.example
 documents every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "dashboard",
     "providers",
     "orders",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smmdash.urls"
@@ -107,6 +112,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -145,8 +155,12 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
-    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# Load balancers and monitors probe over plain HTTP on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the client's address
+# to X-Forwarded-For. Off, both headers are ignored: anyone could send them.
+BEHIND_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -155,6 +169,16 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Keying on the pair means a
+# stranger cannot lock a colleague out from elsewhere. A success clears the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dashboard.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
 X_FRAME_OPTIONS = "DENY"
 
 # --- smmdash ----------------------------------------------------------------
@@ -203,6 +227,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Work is split by kind, so that a worker can be given only some of it (`celery worker -Q`):
+# orders - sending orders, which staff wait for; panels - status polls and balances, short
+# requests; catalogs - catalog syncs and exchange rates, long and heavy; celery - beat's
+# dispatchers and the heartbeat, which take milliseconds. A worker started without -Q takes all.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "orders", "panels", "catalogs")]
+CELERY_TASK_ROUTES = {
+    "orders.tasks.submit_order": {"queue": "orders"},
+    "orders.tasks.poll_provider_orders": {"queue": "panels"},
+    "providers.tasks.refresh_balance": {"queue": "panels"},
+    "providers.tasks.run_catalog_sync": {"queue": "catalogs"},
+    "providers.tasks.fetch_exchange_rates": {"queue": "catalogs"},
+}
+# A worker takes one message per free slot: a long sync never holds back messages that
+# another worker could run now.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -241,17 +280,36 @@ if EXCHANGE_RATES_URL:
     }
 
 # --- Logging ----------------------------------------------------------------
+# One JSON object a line in production (LOG_FORMAT=json, the default unless DEBUG), for a log
+# collector to index; plain lines for people at a terminal. Either way RedactSecrets masks
+# anything shaped like a credential that some library might log.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_secrets": {"()": "smmdash.logs.RedactSecrets"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Its start-up banner, in every process; its login failures are still logged.
+        "axes.apps": {"level": "WARNING"},
     },
 }
