@@ -1,12 +1,22 @@
-"""Is the background machinery (Celery beat and workers) alive?"""
+"""Is smmdash healthy? The database, the broker, and the background machinery.
+
+Three readers: the dashboard's Background work card, the Background work page (with the
+banner every page shows when work waits and nothing takes it), and /health/ for monitors.
+"""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from dashboard.models import WorkerHeartbeat
+
+# Work queued longer than this was not taken by any worker: the queue it is on has none.
+# Longer than any countdown smmdash queues with (30 s between send attempts).
+WAITING_TOO_LONG = timedelta(minutes=2)
 
 
 def record_heartbeat(hostname):
@@ -29,6 +39,11 @@ class WorkerStatus:
     def never_seen(self):
         return not self.alive and not self.stale
 
+    @property
+    def last_seen(self):
+        beats = self.alive or self.stale
+        return beats[0].last_seen if beats else None
+
 
 def worker_status():
     # Three missed beats before a worker counts as gone: one late beat is noise.
@@ -40,3 +55,93 @@ def worker_status():
         stale=[beat for beat in heartbeats if beat.last_seen < cutoff],
         stale_after_seconds=stale_after_seconds,
     )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Work of one kind handed to the workers and not yet taken."""
+
+    noun: str
+    doing: str
+    queue: str
+    count: int
+    oldest: datetime | None
+
+    @property
+    def what(self):
+        return f"{self.noun}s {self.doing}"
+
+    @property
+    def summary(self):
+        return f"{self.count} {self.noun}{'' if self.count == 1 else 's'} {self.doing}"
+
+    @property
+    def stuck(self):
+        return self.count and self.oldest < timezone.now() - WAITING_TOO_LONG
+
+
+@dataclass(frozen=True)
+class Background:
+    worker: WorkerStatus
+    waiting: list[Waiting]
+    last_sync_at: datetime | None
+    last_poll_at: datetime | None
+    last_balance_at: datetime | None
+
+    @property
+    def stuck(self) -> list[Waiting]:
+        return [waiting for waiting in self.waiting if waiting.stuck]
+
+    @property
+    def needs_attention(self):
+        """Work waits and nothing takes it: the case staff must hear about on every page."""
+        return bool(self.stuck) or (not self.worker.running and any(w.count for w in self.waiting))
+
+
+def background() -> Background:
+    from orders.models import Order
+    from providers.models import CatalogSync, Provider
+
+    orders = Order.objects.filter(status=Order.Status.QUEUED).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    syncs = CatalogSync.objects.filter(status=CatalogSync.Status.QUEUED).aggregate(
+        count=Count("pk"), oldest=Min("queued_at")
+    )
+    last = Provider.objects.aggregate(
+        sync=Max("last_sync_at"), poll=Max("last_poll_at"), balance=Max("balance_checked_at")
+    )
+    return Background(
+        worker=worker_status(),
+        waiting=[
+            Waiting("order", "waiting to be sent", "orders", orders["count"], orders["oldest"]),
+            Waiting(
+                "catalog sync", "waiting to start", "catalogs", syncs["count"], syncs["oldest"]
+            ),
+        ],
+        last_sync_at=last["sync"],
+        last_poll_at=last["poll"],
+        last_balance_at=last["balance"],
+    )
+
+
+def check_database() -> str:
+    """ "" when the database answers, else what went wrong."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return ""
+
+
+def check_broker() -> str:
+    """ "" when the Celery broker accepts a connection, else what went wrong."""
+    from smmdash.celery import app
+
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return ""

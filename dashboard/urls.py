@@ -5,4 +5,5 @@ from dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("background/", views.background, name="background"),
 ]

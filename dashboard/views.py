@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from compare.feed import market_moves
+from dashboard import health
 from dashboard.access import view_required
 from dashboard.health import worker_status
 from dashboard.htmx import render_page
@@ -30,6 +33,65 @@ def home(request):
     }
     partials = {"worker-status", "balances", "order-summary", "market-moves"}
     return render_page(request, "dashboard/home.html", context, partials=partials)
+
+
+@view_required
+def background(request):
+    """Background work: workers, work waiting for them, and when each kind last ran.
+
+    Its `work-alert` partial is the banner every page loads, shown only when work waits and
+    nothing takes it.
+    """
+    context = {
+        "background": health.background(),
+        "heartbeat_seconds": settings.WORKER_HEARTBEAT_SECONDS,
+    }
+    if request.htmx and request.htmx.target == "work-alert":
+        return render_page(request, "dashboard/background.html", context, partials={"work-alert"})
+    context["database_error"] = health.check_database()
+    context["broker_error"] = health.check_broker()
+    return render_page(request, "dashboard/background.html", context)
+
+
+def _age(moment, now):
+    return None if moment is None else round((now - moment).total_seconds())
+
+
+@login_not_required
+def health_check(request):
+    """For monitors and load balancers: 200 while the database and broker answer, else 503.
+
+    Open to anyone, so it names no provider and quotes no error: the Background work page
+    has the details for staff.
+    """
+    now = timezone.now()
+    database_ok = not health.check_database()
+    broker_ok = not health.check_broker()
+    body = {"database": {"ok": database_ok}, "broker": {"ok": broker_ok}}
+    degraded = False
+    if database_ok:
+        work = health.background()
+        body["worker"] = {
+            "ok": work.worker.running,
+            "last_heartbeat_age_seconds": _age(work.worker.last_seen, now),
+        }
+        body["last_catalog_sync_age_seconds"] = _age(work.last_sync_at, now)
+        body["last_order_poll_age_seconds"] = _age(work.last_poll_at, now)
+        body["last_balance_age_seconds"] = _age(work.last_balance_at, now)
+        body["waiting"] = {
+            waiting.queue: {
+                "count": waiting.count,
+                "oldest_age_seconds": _age(waiting.oldest, now),
+                "stuck": bool(waiting.stuck),
+            }
+            for waiting in work.waiting
+        }
+        degraded = work.needs_attention or not work.worker.running
+    up = database_ok and broker_ok
+    body["status"] = "down" if not up else "degraded" if degraded else "ok"
+    response = JsonResponse(body, status=200 if up else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_not_required

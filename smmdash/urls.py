@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dashboard.views import favicon
+from dashboard.views import favicon, health_check
 
 admin.site.site_header = "smmdash administration"
 admin.site.site_title = "smmdash admin"
@@ -18,4 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for it on pages (the admin's) that do not name an icon.
     path("favicon.ico", favicon),
+    # For monitors: JSON, no login (see dashboard.views.health_check).
+    path("health/", health_check, name="health"),
 ]
