@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from dashboard.access import ROLES
+from orders import services as order_services
+from orders.models import Order
 from providers import services
 from providers.models import Provider
 
@@ -106,3 +108,17 @@ def synced(make_provider):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
+
+
+@pytest.fixture
+def place(buyer):
+    """Queue an order the way the form does, then run the submit task's body once."""
+
+    def place(service, quantity=None, *, link="https://instagram.com/p/smmdash", **extra):
+        order, _ = order_services.create_order(
+            service, link=link, quantity=quantity or service.min, extra=extra, user=buyer
+        )
+        order_services.submit(order.pk)
+        return Order.objects.select_related("provider", "service").get(pk=order.pk)
+
+    return place

@@ -85,6 +85,44 @@ def page(browser, live_server, request):
 
 
 @pytest.fixture
+def snap(page, request):
+    """Save a screenshot now, named after the test and `step`, beside the final one."""
+
+    def snap(step):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", f"{request.node.name}--{step}")
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return snap
+
+
+@pytest.fixture
+def background(processes, tmp_path):
+    """Start a real Celery worker, and beat if asked, on this run's database and broker.
+
+    Beat looks for order statuses to read every second; catalogs and balances are left to the
+    tests, so nothing else moves while a test watches.
+    """
+    from tests.processes import worker_env
+
+    env = worker_env(
+        tmp_path,
+        ORDER_POLL_DISPATCH_SECONDS=1,
+        ORDER_STATUS_MAX_AGE_SECONDS=1,
+        CATALOG_DISPATCH_SECONDS=3600,
+        BALANCE_REFRESH_SECONDS=3600,
+        WORKER_HEARTBEAT_SECONDS=2,
+    )
+
+    def start(*, beat=False):
+        processes.celery("worker", "worker", "--pool=solo", "--loglevel=INFO", env=env)
+        if beat:
+            processes.celery("beat", "beat", "--loglevel=INFO", env=env)
+
+    return start
+
+
+@pytest.fixture
 def log_in(page, live_server):
     """Put a logged-in session for `user` into the browser (the form has its own test)."""
 

@@ -1,8 +1,6 @@
 import pytest
 from django.test import Client
 
-from orders import services
-from orders.models import Order
 from orders.simulated import open_orders_at
 from providers.models import Service
 
@@ -14,20 +12,6 @@ def a_service(provider, *, type="Default", **flags) -> Service:
     found = provider.services.filter(active=True, type=type, **flags).order_by("rate").first()
     assert found is not None, f"{provider} has no active {type} service with {flags}"
     return found
-
-
-@pytest.fixture
-def place(buyer):
-    """Queue an order the way the form does, then run the submit task's body once."""
-
-    def place(service, quantity=None, *, link="https://instagram.com/p/smmdash", **extra):
-        order, _ = services.create_order(
-            service, link=link, quantity=quantity or service.min, extra=extra, user=buyer
-        )
-        services.submit(order.pk)
-        return Order.objects.select_related("provider", "service").get(pk=order.pk)
-
-    return place
 
 
 @pytest.fixture
