@@ -34,6 +34,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+SKIPPED_IN_CI = []
+
+
+def pytest_runtest_logreport(report):
+    if os.environ.get("CI") and report.skipped and "browser" in report.keywords:
+        SKIPPED_IN_CI.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # However a browser test came to be skipped, CI must not pass without it.
+    if SKIPPED_IN_CI:
+        print(f"\nBrowser tests may not be skipped in CI: {', '.join(SKIPPED_IN_CI)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
