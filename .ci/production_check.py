@@ -151,11 +151,9 @@ def main():
 
     work = Path(tempfile.mkdtemp(prefix="smmdash-production-"))
     web_port, simulator_port = free_port(), free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
-        # What the README's Production section sets: the virtualenv first on PATH...
-        "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}",
-        "ENV_FILE": os.devnull,
+    # The README's Production section: settings in one file that ENV_FILE names, read by every
+    # process (and by honcho, for the Procfile's own variables); the virtualenv first on PATH.
+    settings = {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "PROVIDER_SECRET_KEYS": subprocess.check_output(
             [
@@ -165,6 +163,7 @@ def main():
             ],
             text=True,
         ).strip(),
+        "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": options.database_url,
         "CELERY_BROKER_URL": options.broker_url,
@@ -184,6 +183,14 @@ def main():
         "ORDER_STATUS_MAX_AGE_SECONDS": "2",
         "BALANCE_REFRESH_SECONDS": "5",
         "WORKER_HEARTBEAT_SECONDS": "2",
+    }
+    env_file = work / "smmdash.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
+    env_file.chmod(0o600)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
+        "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}",
+        "ENV_FILE": str(env_file),
         "DJANGO_SUPERUSER_PASSWORD": secrets.token_urlsafe(16),
     }
     stack = Stack(env, work)
@@ -224,9 +231,7 @@ def check(stack, env, options, work, web_port, simulator_port):
             "8",
         ],
     )
-    stack.start(
-        "honcho", [str(Path(PYTHON).parent / "honcho"), "start", "-f", "Procfile", "-e", os.devnull]
-    )
+    stack.start("honcho", ["honcho", "start", "-e", env["ENV_FILE"]])
     base = f"http://127.0.0.1:{web_port}"
 
     def answering():
