@@ -126,7 +126,7 @@ def background() -> Background:
 
 
 def check_database() -> str:
-    """ "" when the database answers, else what went wrong."""
+    """What went wrong reaching the database, or an empty string when it answers."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -136,7 +136,7 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
-    """ "" when the Celery broker accepts a connection, else what went wrong."""
+    """What went wrong reaching the Celery broker, or an empty string when it answers."""
     from smmdash.celery import app
 
     try:
