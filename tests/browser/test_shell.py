@@ -72,3 +72,29 @@ def test_the_worker_status_fragment_swaps_in_place(page, log_in, viewer):
     expect(card).to_contain_text("worker@demo")
     # Swapped in place: the page was not reloaded.
     assert page.evaluate("document.body.dataset.marker") == "same page"
+
+
+def test_the_background_work_page_names_the_queue_nobody_takes(page, log_in, viewer, synced):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders import services
+    from orders.models import Order
+    from tests.orders.conftest import a_service
+
+    order, _ = services.create_order(
+        a_service(synced("smmprovider")), link="https://t.me/c", quantity=100
+    )
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    record_heartbeat("panels@host")  # a worker runs, but none takes the orders queue
+    log_in(viewer)
+
+    page.goto("/orders/")
+    banner = page.locator("#work-alert")
+    expect(banner).to_contain_text("1 order waiting to be sent since 5")
+    banner.get_by_role("link", name="What to do").click()
+
+    expect(page.get_by_role("heading", name="Work is waiting and nothing takes it")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("celery -A smmdash worker --queues=orders")
+    expect(page.locator("main")).to_contain_text("panels@host")
