@@ -59,14 +59,13 @@ def test_health_is_degraded_while_work_waits_for_a_worker_that_is_not_there(clie
     assert body["waiting"]["orders"]["oldest_age_seconds"] >= 300
 
 
-def test_health_answers_503_when_the_broker_is_unreachable(client):
+def test_health_answers_503_when_the_broker_is_unreachable(client, monkeypatch):
     closed_port = free_port()
-    original = app.conf.broker_url
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port}/0"
-    try:
-        response = client.get("/health/")
-    finally:
-        app.conf.broker_url = original
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{closed_port}/0")
+    assert app.conf.broker_url.endswith(f":{closed_port}/0")
+
+    response = client.get("/health/")
 
     assert response.status_code == 503
     body = response.json()
