@@ -1,14 +1,11 @@
-"""Which provider URLs the server may request: http(s) only, and no internal hosts in production.
+"""Which provider URLs smmdash accepts: http(s), a host, and no credentials in the URL.
 
-Without this, anyone who can add a provider could make the server fetch its own admin ports or
-a cloud metadata address and show the answer as "the panel's error".
+Where the host may lead is checked later and lower down, when the client connects
+(``providers.panel.connections``): the address it resolves to is checked and then used, so a
+host name cannot pass the check with one address and be connected to at another.
 """
 
-import ipaddress
-import socket
 from urllib.parse import urlsplit
-
-from django.conf import settings
 
 
 class UnsafeProviderURL(ValueError):
@@ -16,7 +13,7 @@ class UnsafeProviderURL(ValueError):
 
 
 def check_provider_url(url: str) -> None:
-    """Raise UnsafeProviderURL (with a message for staff) if smmdash must not request `url`."""
+    """Raise UnsafeProviderURL (with a message for staff) if `url` is no panel address at all."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise UnsafeProviderURL("The API URL must start with http:// or https://.")
@@ -24,30 +21,7 @@ def check_provider_url(url: str) -> None:
         raise UnsafeProviderURL("The API URL has no host name.")
     if parts.username or parts.password:
         raise UnsafeProviderURL("The API URL must not contain a user name or password.")
-    if settings.PROVIDER_ALLOW_PRIVATE_HOSTS:
-        return
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        answers = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError):
-        raise UnsafeProviderURL(f"The host {parts.hostname} could not be resolved.") from None
-    for *_, sockaddr in answers:
-        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
-        if _internal(address):
-            raise UnsafeProviderURL(
-                f"The host {parts.hostname} resolves to {address}, an internal address. "
-                "Provider URLs must be public (PROVIDER_ALLOW_PRIVATE_HOSTS allows internal ones)."
-            )
-
-
-def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+    except ValueError:
+        raise UnsafeProviderURL("The API URL's port is not a number from 1 to 65535.") from None

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 
 from providers.panel import values
+from providers.panel.connections import AddressRefused
 from providers.panel.errors import (
     ActionNotSupported,
     OrderOutcomeUnknown,
@@ -39,6 +40,7 @@ __all__ = [
     "STATUSES",
     "UNKNOWN_STATUS_DEFAULT",
     "ActionNotSupported",
+    "AddressRefused",
     "Balance",
     "Capabilities",
     "OrderOutcomeUnknown",
@@ -91,7 +93,12 @@ class PanelClient:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         capabilities: Capabilities | None = None,
         requests_per_second: float | None = None,
+        ca_bundle: str | None = None,
+        allow_private_hosts: bool = False,
     ):
+        """``ca_bundle``: a file of CA certificates to verify the panel's certificate against
+        instead of the system's. ``allow_private_hosts``: connect to loopback and private
+        addresses too (a simulator, a panel on the LAN); off, only public addresses are used."""
         self._transport = Transport(
             api_url,
             api_key,
@@ -100,6 +107,8 @@ class PanelClient:
             backoff=backoff,
             max_bytes=max_response_bytes,
             min_interval=1 / requests_per_second if requests_per_second else 0.0,
+            ca_bundle=ca_bundle,
+            allow_private_hosts=allow_private_hosts,
         )
         self.api_url = api_url
         self.capabilities = capabilities or Capabilities()
@@ -170,7 +179,6 @@ class PanelClient:
         fields = {name: _form_value(name, value) for name, value in extra.items()}
         answer = self._transport.write(
             "add",
-            after_sending=OrderOutcomeUnknown,
             service=str(service_id),
             # One dialect reads `url`, the rest `link`; every panel ignores the field it does not
             # know, so sending both places the order in one request, whichever panel this is.

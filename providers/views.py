@@ -90,6 +90,8 @@ def _edit(request, provider):
                 balance = services.check_connection(form.cleaned_data["api_url"], api_key)
             except encryption.KeyNotDecryptable:
                 pass  # the form now says so on the key field
+            except services.ProviderAddressRefused as problem:
+                form.add_error("api_url", str(problem))
             except services.ProviderProblem as problem:
                 form.connection_failed(str(problem))
         form.check_currency(balance)

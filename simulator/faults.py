@@ -19,8 +19,24 @@ KINDS = {
     "invalid_key": "the panel's own invalid-key error",
     "echo_key": "an error that quotes the key back, as careless panels do",
     "huge": "an answer of `size` bytes",
+    # A real network's ways of losing an answer, each by default after the work was done:
+    "tls_alert": "a fatal TLS alert record instead of the answer, then the line drops",
+    "tls_garbage": "a TLS record that cannot be decrypted instead of the answer",
+    "truncated": "the answer's headers and half its body, then the line drops",
+    "html_500": "HTTP 500 with an HTML error page",
+    "bad_gateway": "HTTP 502 with the HTML page a proxy in front of the panel sends",
+    "found": "HTTP 302 to the panel's home page",
 }
-DONE_FIRST_BY_DEFAULT = {"slow", "reset"}
+DONE_FIRST_BY_DEFAULT = {
+    "slow",
+    "reset",
+    "tls_alert",
+    "tls_garbage",
+    "truncated",
+    "html_500",
+    "bad_gateway",
+    "found",
+}
 
 
 @dataclass

@@ -1,11 +1,14 @@
 """The simulator's HTTP server: the five panels at one address, one path each.
 
-sim = Simulator(clock=ManualClock()).start()      # on a free loopback port
-client = PanelClient(sim.url("smmub"), sim.key("smmub"))
-sim.inject("smmub", "reset", action="add")        # the next add is placed, then the line drops
+sim = Simulator(clock=ManualClock(), tls_dir="var/tls").start()  # free loopback ports
+client = PanelClient(sim.url("smmub"), sim.key("smmub"), allow_private_hosts=True)
+sim.inject("smmub", "reset", action="add")  # the next add is placed, then the line drops
+sim.scheme = "https"  # url() now names the HTTPS port; verify with ca_bundle=sim.ca_file
 """
 
 import logging
+import os
+import secrets
 import socket
 import struct
 import threading
@@ -19,6 +22,7 @@ from simulator.dialects import DIALECTS
 from simulator.faults import Fault
 from simulator.ledger import ManualClock, Pace, RealClock
 from simulator.panels import SimPanel
+from simulator.tls import Certificates
 from simulator.wire import to_json
 
 log = logging.getLogger("smmdash.simulator")
@@ -33,6 +37,13 @@ UNAVAILABLE_PAGE = (
     "<body><center><h1>503 Service Temporarily Unavailable</h1></center>"
     "<hr><center>nginx</center></body></html>"
 )
+ERROR_PAGE = (
+    "<!DOCTYPE html><html><head><title>{code} {reason}</title></head>"
+    "<body><h1>{reason}</h1><p>The server encountered an error.</p></body></html>"
+)
+# A TLS record of type "alert", level fatal, internal_error: sent in the clear, as a
+# misbehaving proxy does; to the client it is a broken TLS stream either way.
+TLS_FATAL_ALERT = b"\x15\x03\x03\x00\x02\x02\x50"
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Simulator:
         catalog_size: int | None = None,
         keys: dict | None = None,
         latency: float = 0.0,
+        tls_dir=None,
     ):
         self.clock = clock or RealClock()
         self.pace = pace or Pace()
@@ -63,7 +75,12 @@ class Simulator:
         self.books_file = None  # where orders are kept across restarts (see simulator.books)
         self.host = "127.0.0.1"
         self.port = 0
+        # With a folder for its certificates, it serves HTTPS too, on a port of its own.
+        self.certificates = Certificates(tls_dir) if tls_dir is not None else None
+        self.https_port = 0
+        self.scheme = "http"  # which of the two url() names
         self._server = None
+        self._tls_server = None
         self._lock = threading.Lock()  # guards faults and received, shared with server threads
         self.reset(keys)
 
@@ -90,8 +107,17 @@ class Simulator:
     def key(self, slug: str) -> str:
         return self._keys[slug]
 
-    def url(self, slug: str) -> str:
-        return f"http://{self.host}:{self.port}/{slug}{self.panels[slug].dialect.path}"
+    def url(self, slug: str, scheme: str | None = None) -> str:
+        scheme = scheme or self.scheme
+        if scheme == "https" and self._tls_server is None:
+            raise RuntimeError("this simulator serves no HTTPS: give it a tls_dir")
+        port = self.https_port if scheme == "https" else self.port
+        return f"{scheme}://{self.host}:{port}/{slug}{self.panels[slug].dialect.path}"
+
+    @property
+    def ca_file(self) -> str | None:
+        """The CA certificate that HTTPS clients verify the simulator with."""
+        return str(self.certificates.ca_file) if self.certificates else None
 
     def advance(self, seconds: float):
         self.clock.advance(seconds)
@@ -121,26 +147,42 @@ class Simulator:
 
     # Serving ---------------------------------------------------------------------------------
 
-    def bind(self, host: str = "127.0.0.1", port: int = 0) -> "Simulator":
+    def bind(self, host: str = "127.0.0.1", port: int = 0, https_port: int = 0) -> "Simulator":
         self._server = _Server((host, port), _Handler)
         self._server.simulator = self
         self.host, self.port = host, self._server.server_address[1]
+        if self.certificates is not None:
+            self._tls_server = _TLSServer((host, https_port), _Handler)
+            self._tls_server.simulator = self
+            self._tls_server.tls = self.certificates.server_context()
+            self.https_port = self._tls_server.server_address[1]
         return self
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> "Simulator":
-        """Serve on a background thread; port 0 picks a free one."""
-        self.bind(host, port)
-        threading.Thread(target=self.serve_forever, name="panel-simulator", daemon=True).start()
+    def start(self, host: str = "127.0.0.1", port: int = 0, https_port: int = 0) -> "Simulator":
+        """Serve on background threads; port 0 picks a free one."""
+        self.bind(host, port, https_port)
+        for server in self._servers():
+            threading.Thread(
+                target=server.serve_forever, name="panel-simulator", daemon=True
+            ).start()
         return self
 
     def serve_forever(self):
+        """Serve in this thread (HTTPS, if any, in another) until stopped."""
+        if self._tls_server is not None:
+            threading.Thread(
+                target=self._tls_server.serve_forever, name="panel-simulator-tls", daemon=True
+            ).start()
         self._server.serve_forever()
 
+    def _servers(self):
+        return [server for server in (self._server, self._tls_server) if server is not None]
+
     def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        for server in self._servers():
+            server.shutdown()
+            server.server_close()
+        self._server = self._tls_server = None
 
     def __enter__(self):
         return self.start() if self._server is None else self
@@ -176,6 +218,20 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         # Clients hanging up (timeouts, refused answers) are part of the job, not errors.
         log.debug("connection from %s ended abruptly", client_address, exc_info=True)
+
+
+class _TLSServer(_Server):
+    """The same panels over HTTPS. The handshake runs in the connection's own thread, so one
+    client that never finishes it holds up nobody else."""
+
+    tls = None  # an ssl.SSLContext, set by Simulator.bind
+
+    def finish_request(self, request, client_address):
+        secure = self.tls.wrap_socket(request, server_side=True)
+        try:
+            self.RequestHandlerClass(secure, client_address, self)
+        finally:
+            secure.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -234,7 +290,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "unavailable":
             return self._send(503, UNAVAILABLE_PAGE, "text/html")
         if fault.kind == "cloudflare":
-            return self._send(403, CLOUDFLARE_PAGE, "text/html; charset=UTF-8")
+            # Served by Cloudflare's edge, which marks its challenges with this header.
+            headers = {"cf-mitigated": "challenge"}
+            return self._send(403, CLOUDFLARE_PAGE, "text/html; charset=UTF-8", headers)
         if fault.kind == "empty":
             return self._send(200, "", dialect.content_type)
         if fault.kind == "not_json":
@@ -252,7 +310,44 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(panel, {"error": f"Invalid API key: {form.get('key', '')}"})
         if fault.kind == "huge":
             return self._stream_huge(fault.size)
+        if fault.kind == "tls_alert":
+            return self._break_stream(TLS_FATAL_ALERT)
+        if fault.kind == "tls_garbage":
+            # An application-data record whose contents decrypt to nothing.
+            return self._break_stream(b"\x17\x03\x03\x00\x40" + secrets.token_bytes(64))
+        if fault.kind == "truncated":
+            return self._truncated(panel, done)
+        if fault.kind == "html_500":
+            page = ERROR_PAGE.format(code=500, reason="Internal Server Error")
+            return self._send(500, page, "text/html")
+        if fault.kind == "bad_gateway":
+            return self._send(502, ERROR_PAGE.format(code=502, reason="Bad Gateway"), "text/html")
+        if fault.kind == "found":
+            location = f"https://{self.headers.get('Host', 'localhost')}/"
+            return self._send(302, "", "text/html", {"Location": location})
         raise AssertionError(fault.kind)
+
+    def _break_stream(self, raw: bytes):
+        """Write `raw` straight to the socket, under any TLS layer, and hang up."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            os.write(self.connection.fileno(), raw)
+        except OSError:
+            pass
+
+    def _truncated(self, panel, done):
+        body = to_json(done if done is not None else {"error": "Incorrect request"}).encode()
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", panel.dialect.content_type)
+            self.send_header("Content-Length", str(len(body) + 64))
+            self.end_headers()
+            self.wfile.write(body[: max(1, len(body) // 2)])
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _stream_huge(self, size):
         """Chunked, with no Content-Length, so only counting the bytes can stop a client."""

@@ -193,6 +193,9 @@ WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
 # Provider URLs may point at loopback, private or link-local addresses only when
 # this is on: the demo's simulator runs on loopback, production panels never do.
 PROVIDER_ALLOW_PRIVATE_HOSTS = env.bool("PROVIDER_ALLOW_PRIVATE_HOSTS", default=DEBUG)
+# A file of CA certificates that panels' HTTPS certificates are verified against, instead of
+# the system's (empty: the system's). For a panel behind a private CA, or the simulator.
+PANEL_CA_BUNDLE = env.str("PANEL_CA_BUNDLE", default="")
 # How often balances are read from every enabled provider, and how often beat
 # looks for providers whose catalog is due (each provider has its own interval).
 BALANCE_REFRESH_SECONDS = env.int("BALANCE_REFRESH_SECONDS", default=300)

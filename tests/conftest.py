@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -62,20 +64,34 @@ def processes(tmp_path):
     running.stop_all()
 
 
+def pytest_generate_tests(metafunc):
+    """Modules marked ``over_http_and_https`` run each simulator test once per scheme."""
+    if metafunc.definition.get_closest_marker("over_http_and_https") and (
+        "simulator" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("simulator", ["http", "https"], indirect=True)
+
+
 @pytest.fixture(scope="session")
 def simulator_server():
+    """The simulator, over HTTP and HTTPS; its CA file is where PANEL_CA_BUNDLE points."""
     from simulator import ManualClock, Simulator
 
-    server = Simulator(clock=ManualClock()).start()
+    tls_dir = Path(settings.PANEL_CA_BUNDLE).parent
+    server = Simulator(clock=ManualClock(), tls_dir=tls_dir).start()
+    assert server.ca_file == settings.PANEL_CA_BUNDLE
     yield server
     server.stop()
 
 
 @pytest.fixture
-def simulator(simulator_server):
-    """The five simulated panels on a loopback port, fresh for each test, on a manual clock."""
+def simulator(request, simulator_server):
+    """The five simulated panels on loopback, fresh for each test, on a manual clock; over HTTP,
+    or the scheme a test is parametrized with."""
     simulator_server.reset()
-    return simulator_server
+    simulator_server.scheme = getattr(request, "param", "http")
+    yield simulator_server
+    simulator_server.scheme = "http"
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def smmdash_env(**overrides):
         SECRET_KEY="tests-only-" + "y" * 50,
         DATABASE_URL=database_url_of_this_run(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        PANEL_CA_BUNDLE=settings.PANEL_CA_BUNDLE,
         **overrides,
     )
 

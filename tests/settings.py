@@ -5,6 +5,7 @@ the same suite runs on SQLite and on PostgreSQL with Redis.
 """
 
 import os
+from pathlib import Path
 
 # Tests never read the developer's .env, and need a key of their own.
 os.environ["ENV_FILE"] = os.devnull
@@ -18,6 +19,10 @@ os.environ.setdefault(
 os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_HOSTS", "true")
 # Requests to the simulator are not paced, except where a test sets a pace itself.
 os.environ.setdefault("PANEL_REQUESTS_PER_SECOND", "0")
+# The simulator's HTTPS certificates are made in var/tests/ and verified against its own CA.
+os.environ.setdefault(
+    "PANEL_CA_BUNDLE", str(Path(__file__).parent.parent / "var" / "tests" / "simulator-ca.pem")
+)
 # No test reaches out to the internet for exchange rates; the rate tests name their source.
 os.environ.setdefault("EXCHANGE_RATES_URL", "")
 

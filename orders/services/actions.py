@@ -5,7 +5,12 @@ from django.utils import timezone
 from orders.models import Order, Refill
 from orders.services.events import Kind, record, request_data
 from orders.services.placing import OrderActionRefused
-from providers.client import ActionNotSupported, ProviderError, ProviderUnreachable
+from providers.client import (
+    ActionNotSupported,
+    OrderOutcomeUnknown,
+    ProviderError,
+    ProviderUnreachable,
+)
 from providers.services import ProviderProblem, open_client, remember_capabilities
 
 
@@ -64,11 +69,13 @@ def _ask(order, user, action):
         problem = f"{provider} has no {action} (the panel says “{missing.message}”)."
     except ProviderError as refusal:
         problem = f"The panel refused: {refusal.message}"
-    except ProviderUnreachable as unreachable:
+    except OrderOutcomeUnknown as lost:
         problem = (
-            f"No answer from the panel ({unreachable}). The {action} may or may not have reached "
+            f"No answer from the panel ({lost}). The {action} may or may not have reached "
             "it: the order's status will tell. It is not asked again on its own."
         )
+    except ProviderUnreachable as unreachable:
+        problem = f"Nothing reached the panel ({unreachable}). Try again in a moment."
     except ProviderProblem as broken:
         problem = str(broken)
     if problem is not None:

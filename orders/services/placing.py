@@ -18,7 +18,13 @@ from django.utils import timezone
 from orders.models import Order, OrderEvent
 from orders.service_types import service_type
 from orders.services.events import Kind, event, record, request_data
-from providers.client import OrderOutcomeUnknown, ProviderError, ProviderUnreachable, RateLimited
+from providers.client import (
+    AddressRefused,
+    OrderOutcomeUnknown,
+    ProviderError,
+    ProviderUnreachable,
+    RateLimited,
+)
 from providers.services import ProviderProblem, open_client, refresh_balance
 
 log = logging.getLogger("smmdash.orders")
@@ -108,6 +114,8 @@ def submit(order_id: int) -> Order | None:
         return _not_sent(order, str(slow_down), retry_in=slow_down.wait_seconds + 1)
     except ProviderError as refusal:
         return _rejected(order, refusal.message)
+    except AddressRefused as refused:
+        return _not_sent(order, str(refused), retry=False)
     except ProviderUnreachable as unreachable:
         return _not_sent(order, str(unreachable), retry_in=RETRY_DELAY)
     except Exception:

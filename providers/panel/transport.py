@@ -2,7 +2,8 @@
 
 The key travels only in the POST body. Redirects are not followed, so it is never re-sent to
 another address. Reads may be retried; writes (``add``, ``refill``, ``cancel``) never are, and
-go out on a fresh connection so that a failure can be placed before or after sending.
+go out on a fresh connection. Whether a failed write may have reached the panel is decided by
+what the connection did (``connections.WireState``), never by which exception was raised.
 """
 
 import logging
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+from urllib3.exceptions import MaxRetryError
 
 from providers.panel import lenient_json
+from providers.panel.connections import AddressRefused, WatchedAdapter, WireState
 from providers.panel.errors import (
     DEFAULT_RATE_LIMIT_WAIT,
+    OrderOutcomeUnknown,
+    PanelClientError,
     ProviderError,
     ProviderUnreachable,
     RateLimited,
@@ -62,7 +65,19 @@ class _Form(dict):
 
 
 class Transport:
-    def __init__(self, api_url, api_key, *, timeout, retries, backoff, max_bytes, min_interval=0.0):
+    def __init__(
+        self,
+        api_url,
+        api_key,
+        *,
+        timeout,
+        retries,
+        backoff,
+        max_bytes,
+        min_interval=0.0,
+        ca_bundle=None,
+        allow_private_hosts=False,
+    ):
         parts = urlsplit(api_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("The API URL must be an http:// or https:// address")
@@ -79,14 +94,18 @@ class Transport:
         # by not reaching it, rather than by backing off once it complains.
         self.min_interval = min_interval
         self._last_request_at = None
+        # Certificates are always verified: against these CA certificates if given, else the
+        # system's. A panel with a self-signed certificate needs its CA here, never "verify off".
+        self.verify = ca_bundle or True
+        self.wire = WireState(allow_private_hosts=allow_private_hosts)
         self._reads = self._session()
 
-    @staticmethod
-    def _session() -> requests.Session:
+    def _session(self) -> requests.Session:
         session = requests.Session()
         session.trust_env = False  # no proxies or .netrc credentials picked up from the machine
+        session.verify = self.verify
         session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json, */*"})
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=8, max_retries=0)
+        adapter = WatchedAdapter(self.wire, pool_connections=1, pool_maxsize=8, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         return session
@@ -108,24 +127,24 @@ class Transport:
             try:
                 return self._call(action, params, self._reads, ProviderUnreachable)
             except ProviderUnreachable as unreachable:
-                if attempt == self.retries:
+                if attempt == self.retries or isinstance(unreachable, AddressRefused):
                     raise
                 pause = self.backoff * 2**attempt
                 log.info("%s %s: %s; retrying in %.1fs", self.host, action, unreachable, pause)
             time.sleep(pause)
             attempt += 1
 
-    def write(self, action: str, *, after_sending=ProviderUnreachable, **params):
+    def write(self, action: str, **params):
         """An action that changes something (an order, a refill, a cancel): sent once.
 
-        A failure once the request may have gone out raises ``after_sending``:
-        ``OrderOutcomeUnknown`` for ``add``.
+        A failure once the request's first byte left raises ``OrderOutcomeUnknown``: the panel
+        may have acted on it. ``ProviderUnreachable`` means it certainly did not.
         """
         # A pooled connection may have been closed by the panel while idle; sending on it fails
         # in a way that looks like "sent, no answer". A new connection per write rules that out.
         with self._session() as session:
             session.headers["Connection"] = "close"
-            return self._call(action, params, session, after_sending)
+            return self._call(action, params, session, OrderOutcomeUnknown)
 
     def _pace(self):
         if self.min_interval and self._last_request_at is not None:
@@ -162,6 +181,7 @@ class Transport:
         # Failures are raised outside the `except` blocks so that no exception from requests
         # (which holds the request, key included) stays attached to ours as its context.
         failure = None
+        self.wire.reset()
         try:
             response = session.post(
                 self.api_url,
@@ -170,6 +190,8 @@ class Transport:
                 allow_redirects=False,
                 stream=True,
             )
+        except PanelClientError as refused:  # the address check, from inside the connection
+            failure = type(refused)(refused.message)
         except requests.RequestException as sending_failed:
             failure = self._sending_failure(sending_failed, after_sending)
         if failure is not None:
@@ -179,23 +201,26 @@ class Transport:
         return self._decode(response, body, after_sending)
 
     def _sending_failure(self, failure, after_sending) -> ProviderUnreachable:
-        if isinstance(failure, requests.ConnectTimeout):
-            return ProviderUnreachable(
-                f"Could not connect to {self.host} within {self.timeouts.connect:g}s"
-            )
+        if not self.wire.request_started:
+            return ProviderUnreachable(self._not_sent_message(failure))
         if isinstance(failure, requests.ReadTimeout):
             return after_sending(
                 f"{self.host} did not answer within {self.timeouts.read:g}s "
                 "after the request was sent"
             )
-        if isinstance(failure, requests.ConnectionError):
-            if _nothing_was_sent(failure):
-                return ProviderUnreachable(f"Could not connect to {self.host} ({_reason(failure)})")
-            return after_sending(
-                f"The connection to {self.host} broke after the request was sent "
-                f"({_reason(failure)})"
+        return after_sending(
+            f"The connection to {self.host} broke after the request was sent ({_reason(failure)})"
+        )
+
+    def _not_sent_message(self, failure) -> str:
+        if isinstance(failure, requests.ConnectTimeout):
+            return f"Could not connect to {self.host} within {self.timeouts.connect:g}s"
+        if isinstance(failure, requests.exceptions.SSLError):
+            return (
+                f"Could not connect to {self.host}: the secure connection failed "
+                f"({_tls_reason(failure)})"
             )
-        return ProviderUnreachable(f"Could not reach {self.host} ({type(failure).__name__})")
+        return f"Could not connect to {self.host} ({_reason(failure)})"
 
     def _body(self, response, after_sending) -> bytes:
         declared = response.headers.get("Content-Length", "")
@@ -221,10 +246,16 @@ class Transport:
 
     def _decode(self, response, body: bytes, after_sending):
         code = response.status_code
-        if 300 <= code < 400:
-            # The panel did not handle the request here, so nothing was placed.
-            where = self.scrub(response.headers.get("Location", "elsewhere"))
+        if response.headers.get("cf-mitigated", "").strip().lower() == "challenge":
+            # Cloudflare's edge answered before the panel saw the request: nothing was done.
             raise ProviderUnreachable(
+                f"{self.host}'s site is asking for a browser check (a Cloudflare challenge), "
+                "so the request did not reach the panel"
+            )
+        if 300 <= code < 400:
+            # A panel may act on a request and then redirect, so after a write this is unknown.
+            where = self.scrub(response.headers.get("Location", "elsewhere"))
+            raise after_sending(
                 f"{self.host} redirected to {where} (HTTP {code}); use that address as the API URL"
             )
         text = body.decode("utf-8", errors="replace")
@@ -263,15 +294,6 @@ class Transport:
         return f"{self.host} sent an answer that is not JSON (HTTP {code})"
 
 
-def _nothing_was_sent(failure: requests.ConnectionError) -> bool:
-    if isinstance(failure, requests.exceptions.SSLError):
-        return True  # the TLS handshake comes before the request
-    cause = failure.args[0] if failure.args else None
-    if isinstance(cause, MaxRetryError):
-        cause = cause.reason
-    return isinstance(cause, (NewConnectionError, ConnectTimeoutError))
-
-
 def _reason(failure: Exception) -> str:
     cause = failure.args[0] if failure.args else failure
     if isinstance(cause, MaxRetryError) and cause.reason is not None:
@@ -286,6 +308,16 @@ def _reason(failure: Exception) -> str:
     if "aborted" in text or "disconnected" in text or "closed" in text:
         return "connection closed by the panel"
     return type(cause).__name__
+
+
+def _tls_reason(failure: Exception) -> str:
+    text = str(failure.args[0] if failure.args else failure)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        detail = text.split("certificate verify failed:", 1)[-1].split("(_ssl", 1)[0]
+        return f"its certificate is not trusted:{detail}".rstrip(" :")
+    if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
+        return "it does not speak HTTPS on this port"
+    return "TLS handshake failed"
 
 
 def _retry_after(value) -> int:

@@ -2,6 +2,7 @@
 management commands call these functions and nothing else."""
 
 from providers.services.accounts import (
+    ProviderAddressRefused,
     ProviderProblem,
     check_connection,
     open_client,
@@ -22,6 +23,7 @@ from providers.services.catalog import (
 __all__ = [
     "SYNC_LOCK",
     "SYNC_TIME_LIMIT",
+    "ProviderAddressRefused",
     "ProviderProblem",
     "check_connection",
     "dispatch_due_syncs",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from providers import encryption
 from providers.addresses import UnsafeProviderURL, check_provider_url
-from providers.client import Balance, PanelClient, PanelClientError, Timeouts
+from providers.client import AddressRefused, Balance, PanelClient, PanelClientError, Timeouts
 from providers.models import BalanceSnapshot, Provider
 
 log = logging.getLogger("smmdash.providers")
@@ -25,6 +25,19 @@ class ProviderProblem(Exception):
     answered, otherwise what went wrong. It never contains the API key."""
 
 
+class ProviderAddressRefused(ProviderProblem):
+    """The URL's host leads somewhere smmdash must not connect to (an internal address)."""
+
+
+def client_options(*, interactive: bool = False) -> dict:
+    """The settings every panel client is made with: timeouts, CA bundle, the address guard."""
+    return {
+        **(INTERACTIVE if interactive else {}),
+        "ca_bundle": settings.PANEL_CA_BUNDLE or None,
+        "allow_private_hosts": settings.PROVIDER_ALLOW_PRIVATE_HOSTS,
+    }
+
+
 def open_client(provider: Provider, *, interactive: bool = False) -> PanelClient:
     """A panel client for `provider`, with what earlier calls learned about its panel."""
     try:
@@ -32,13 +45,12 @@ def open_client(provider: Provider, *, interactive: bool = False) -> PanelClient
         api_key = provider.api_key
     except (UnsafeProviderURL, encryption.KeyNotDecryptable) as problem:
         raise ProviderProblem(str(problem)) from None
-    options = INTERACTIVE if interactive else {}
     return PanelClient(
         provider.api_url,
         api_key,
         capabilities=provider.client_capabilities,
         requests_per_second=settings.PANEL_REQUESTS_PER_SECOND,
-        **options,
+        **client_options(interactive=interactive),
     )
 
 
@@ -49,8 +61,10 @@ def check_connection(api_url: str, api_key: str) -> Balance:
     except UnsafeProviderURL as problem:
         raise ProviderProblem(str(problem)) from None
     try:
-        with PanelClient(api_url, api_key, **INTERACTIVE) as client:
+        with PanelClient(api_url, api_key, **client_options(interactive=True)) as client:
             return client.balance()
+    except AddressRefused as problem:
+        raise ProviderAddressRefused(str(problem)) from None
     except PanelClientError as problem:
         raise ProviderProblem(str(problem)) from None
 

@@ -64,9 +64,15 @@ def fetch_rates(url: str | None = None) -> RateFetch:
 
 def _download(url: str) -> str:
     try:
-        response = requests.get(url, timeout=TIMEOUT, headers={"Accept": "application/json"})
+        # No redirects: a source that moved is named by staff, not followed to wherever it says.
+        response = requests.get(
+            url, timeout=TIMEOUT, headers={"Accept": "application/json"}, allow_redirects=False
+        )
     except requests.RequestException as problem:
         raise RatesUnavailable(f"could not reach the source ({type(problem).__name__})") from None
+    if response.is_redirect:
+        where = response.headers.get("Location", "elsewhere")
+        raise RatesUnavailable(f"the source redirects to {where}; set that address instead")
     if response.status_code != 200:
         raise RatesUnavailable(f"the source answered HTTP {response.status_code}")
     return response.text

@@ -12,7 +12,7 @@ KEY = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
 
 def test_repr_and_str_of_a_client_mask_the_key(simulator):
-    client = PanelClient(simulator.url("smmprovider"), KEY)
+    client = PanelClient(simulator.url("smmprovider"), KEY, allow_private_hosts=True)
 
     for text in (repr(client), str(client), repr(client._transport), repr(vars(client))):
         assert KEY not in text
@@ -28,6 +28,7 @@ def test_the_form_sent_hides_the_key_from_debuggers_and_error_pages():
 
 FAULTS = ["slow", "reset", "unavailable", "cloudflare", "empty", "not_json", "server_error"]
 FAULTS += ["redirect", "rate_limit", "invalid_key", "echo_key", "huge"]
+FAULTS += ["tls_alert", "tls_garbage", "truncated", "html_500", "bad_gateway", "found"]
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -42,6 +43,8 @@ def test_no_failure_reveals_the_key(simulator, caplog, fault, call):
         retries=1,
         backoff=0,
         max_response_bytes=1024 * 1024,
+        allow_private_hosts=True,
+        ca_bundle=simulator.ca_file,
     )
     arguments = {"balance": (), "add_order": ("101", "https://x.com", 100), "cancel": ("1",)}
 
@@ -66,7 +69,7 @@ def test_a_panel_quoting_the_key_back_is_masked(simulator):
     simulator.inject("smmbros", "echo_key")
 
     with pytest.raises(PanelClientError) as failure:
-        PanelClient(simulator.url("smmbros"), KEY).balance()
+        PanelClient(simulator.url("smmbros"), KEY, allow_private_hosts=True).balance()
 
     assert failure.value.message == "Invalid API key: ••••b1a0"
 
@@ -74,7 +77,7 @@ def test_a_panel_quoting_the_key_back_is_masked(simulator):
 def test_the_key_travels_only_in_the_post_body(simulator):
     simulator.panel("smmprovider").ledger.open_account(KEY)
 
-    PanelClient(simulator.url("smmprovider"), KEY).balance()
+    PanelClient(simulator.url("smmprovider"), KEY, allow_private_hosts=True).balance()
 
     (seen,) = simulator.requests("smmprovider")
     assert seen.key_known and "key" not in seen.form

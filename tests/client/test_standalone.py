@@ -47,7 +47,9 @@ def test_runsimulator_serves_the_five_panels_with_keys_kept_in_a_file(tmp_path, 
     assert accounts.stat().st_mode & 0o777 == 0o600
     for panel, account in saved.items():
         assert account["url"].startswith(f"http://127.0.0.1:{port}/{panel}/api/v")
-        client = PanelClient(account["url"], account["key"], retries=5, backoff=0.2)
+        client = PanelClient(
+            account["url"], account["key"], retries=5, backoff=0.2, allow_private_hosts=True
+        )
         assert client.balance().amount == 1000
         assert len(client.services()) > 100
     assert account["key"] not in processes.log("simulator")

@@ -28,6 +28,8 @@ def source():
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            if 300 <= status < 400:
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
             self.end_headers()
             self.wfile.write(body)
 
@@ -103,6 +105,14 @@ def test_a_bad_answer_keeps_the_rates_in_force(accounts, source, status, body, c
     assert list(ExchangeRate.objects.values_list("currency", "rate")) == [
         ("RUB", Decimal("0.0108000000"))
     ]
+
+
+def test_a_redirect_is_not_followed(accounts, source):
+    fetch = rates.fetch_rates(source(302, b"", "text/html"))
+
+    assert not fetch.ok
+    assert "redirects to http://169.254.169.254/latest/meta-data/" in fetch.error
+    assert not ExchangeRate.objects.exists()
 
 
 def test_an_unreachable_source_is_recorded_not_raised(accounts):

@@ -7,7 +7,7 @@ from orders import services
 from orders.models import Order
 from tests.orders.conftest import a_service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.over_http_and_https]
 S = Order.Status
 
 
@@ -178,3 +178,36 @@ def test_the_admin_cancels_through_the_same_service(simulator, synced, place, cl
     assert "The panels accepted cancel for 1 orders." in response.content.decode()
     assert order.events.get(kind="request", data__action="cancel").actor == staff_admin
     assert client.get(f"/admin/orders/order/{order.pk}/change/").status_code == 200
+
+
+@pytest.mark.parametrize("fault", ["tls_alert", "bad_gateway", "reset"])
+def test_a_cancel_whose_answer_was_lost_says_it_may_have_reached_the_panel(
+    simulator, synced, place, buyer_client, fault
+):
+    provider = synced("smmprovider")
+    order = place(offering(simulator, provider, "smmprovider", "cancel"))
+    simulator.inject("smmprovider", fault, action="cancel")
+
+    page = buyer_client.post(f"/orders/{order.pk}/cancel/", follow=True).content.decode()
+
+    assert "may or may not have reached" in page
+    assert simulator.panel("smmprovider").ledger.orders[int(order.provider_order_id)].canceled_at
+    assert len(simulator.requests("smmprovider", "cancel")) == 1  # not asked again
+    services.poll_provider(provider)
+    assert Order.objects.get(pk=order.pk).status == S.CANCELED  # the status told
+
+
+def test_a_refill_that_never_left_says_nothing_reached_the_panel(
+    simulator, synced, place, buyer_client
+):
+    provider = synced("smmprovider")
+    order = completed(
+        simulator, provider, place(offering(simulator, provider, "smmprovider", "refill"))
+    )
+    simulator.inject("smmprovider", "cloudflare", action="refill")
+
+    page = buyer_client.post(f"/orders/{order.pk}/refill/", follow=True).content.decode()
+
+    assert "Nothing reached the panel" in page and "browser check" in page
+    assert simulator.panel("smmprovider").ledger.refills == {}
+    assert not order.refills.exists()

@@ -13,7 +13,7 @@ from tests.orders.conftest import a_service
 from tests.processes import wait_for
 from tests.processes import worker_env as worker_env_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.over_http_and_https]
 
 
 @pytest.fixture

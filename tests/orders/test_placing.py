@@ -12,7 +12,7 @@ from providers.models import Provider
 from tests.orders.conftest import PANELS, a_service, adds
 from tests.processes import free_port
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.over_http_and_https]
 S = Order.Status
 
 
@@ -67,7 +67,21 @@ def test_a_refusal_is_rejected_with_the_panels_words_verbatim(
     assert "The panel rejected this order:" in page and expected in page
 
 
-@pytest.mark.parametrize("fault", ["reset", "server_error", "not_json", "empty"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "reset",
+        "server_error",
+        "not_json",
+        "empty",
+        "tls_alert",
+        "tls_garbage",
+        "truncated",
+        "html_500",
+        "bad_gateway",
+        "found",
+    ],
+)
 def test_a_lost_answer_is_unknown_and_never_sent_again(simulator, synced, place, fault):
     provider = synced("smmprovider")
     service = a_service(provider)
@@ -148,6 +162,19 @@ def test_a_panel_that_cannot_be_reached_gets_the_order_later_and_then_gives_up(
     order.refresh_from_db()
     assert order.status == S.NOT_SENT and "could not connect" in order.last_error.lower()
     assert "Nothing was placed" in order.events.last().message
+
+
+def test_a_cloudflare_challenge_placed_nothing_so_the_order_is_sent_again(simulator, synced, place):
+    service = a_service(synced("smmprovider"))
+    simulator.inject("smmprovider", "cloudflare", action="add")
+
+    order = place(service)
+
+    assert order.status == S.QUEUED and "browser check" in order.last_error
+    services.submit(order.pk)  # the retry the task queued
+    order.refresh_from_db()
+    assert order.status == S.PENDING
+    assert len(simulator.panel("smmprovider").ledger.orders) == 1
 
 
 def test_spam_protection_is_waited_out_not_rejected(simulator, synced, place):

@@ -13,7 +13,7 @@ from providers.models import Provider
 from tests.htmx import htmx_headers
 from tests.orders.conftest import a_service
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.over_http_and_https]
 S = Order.Status
 
 

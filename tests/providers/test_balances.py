@@ -84,7 +84,7 @@ def test_refresh_now_shows_the_panels_error_in_the_fragment(
     target = f"balance-{provider.pk}"
     response = viewer_client.post(f"/providers/{provider.pk}/balance/", **htmx_headers(target))
     body = fragment_body(response, target)
-    assert "Could not read the balance:" in body and "Just a moment..." in body
+    assert "Could not read the balance:" in body and "asking for a browser check" in body
     assert BalanceSnapshot.objects.count() == 0
 
 

@@ -145,7 +145,7 @@ def test_the_edit_form_never_shows_the_key(manager_client, simulator, make_provi
     [
         ("ftp://panel.example/api/v2", "must start with http:// or https://"),
         ("https://user:pw@panel.example/api/v2", "must not contain a user name or password"),
-        ("http://127.0.0.1:8000/api/v2", "internal address"),
+        ("http://127.0.0.1:8000/api/v2", "127.0.0.1 is a loopback address"),
     ],
 )
 def test_the_form_refuses_unsafe_urls(manager_client, simulator, settings, url, message):

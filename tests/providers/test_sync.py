@@ -119,7 +119,7 @@ def test_a_service_that_vanishes_is_counted_once_and_never_deleted(simulator, sy
     [
         ("unavailable", "503"),
         ("not_json", "not JSON"),
-        ("cloudflare", "web page titled"),
+        ("cloudflare", "asking for a browser check"),
         ("invalid_key", "Invalid api key"),
     ],
 )
