@@ -8,6 +8,7 @@ from compare import services
 from compare.forms import CompareForm, GroupForm, LabelsForm, PinForm
 from compare.models import ServiceGroup
 from compare.search import Criteria, compare
+from dashboard import params
 from dashboard.access import MANAGE_PROVIDERS, require, view_required
 from dashboard.charts import rate_history
 from dashboard.exports import csv_response
@@ -218,7 +219,7 @@ def _change_group(request, chosen):
             request, f"Group {chosen} deleted; its services are matched by name again."
         )
         return redirect("compare:groups")
-    picked = Service.objects.filter(pk__in=request.POST.getlist("service"))
+    picked = Service.objects.filter(pk__in=params.ids(request.POST.getlist("service")))
     if "remove" in request.POST:
         count = services.unpin(chosen, picked)
         messages.success(request, f"{count} service{'s' if count != 1 else ''} taken out.")

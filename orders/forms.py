@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from orders.models import PROBLEMS, STILL_MOVING, Order, expected_cost
+from dashboard import params
+from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order, expected_cost
 from orders.service_types import SUBSCRIPTION_DELAYS, lines, service_type
+from orders.services.mass import UnreadableFile, lines_from_csv
 from orders.validation import check_quantity, check_service, clean_link
 from providers.models import Provider
 
@@ -21,7 +23,7 @@ class OrderForm(forms.Form):
         max_length=2000,
         widget=forms.URLInput(attrs={"placeholder": "https://", "autofocus": True}),
     )
-    quantity = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     runs = forms.IntegerField(
         required=False,
         min_value=2,
@@ -35,11 +37,14 @@ class OrderForm(forms.Form):
     usernames = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text=LINE_HELP)
     hashtags = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=LINE_HELP)
     username = forms.CharField(max_length=200)
-    answer_number = forms.IntegerField(min_value=1, label="Answer number")
-    min = forms.IntegerField(min_value=1, label="Min per post")
-    max = forms.IntegerField(min_value=1, label="Max per post")
+    answer_number = forms.IntegerField(min_value=1, max_value=1000, label="Answer number")
+    min = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Min per post")
+    max = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Max per post")
     posts = forms.IntegerField(
-        min_value=1, required=False, help_text="New posts to cover; empty for unlimited."
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        required=False,
+        help_text="New posts to cover; empty for unlimited.",
     )
     delay = forms.TypedChoiceField(
         coerce=int,
@@ -133,10 +138,7 @@ class OrderForm(forms.Form):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return params.whole_number(value, maximum=MAX_QUANTITY)
 
 
 class MassOrderForm(forms.Form):
@@ -160,10 +162,16 @@ class MassOrderForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_csv_file(self):
+        """The upload's rows as mass-order lines (read here, so a bad file is a form error)."""
         upload = self.cleaned_data.get("csv_file")
-        if upload and upload.size > self.MAX_UPLOAD:
+        if not upload:
+            return []
+        if upload.size > self.MAX_UPLOAD:
             raise ValidationError("That file is over 2 MB; split it into smaller ones.")
-        return upload
+        try:
+            return lines_from_csv(upload.read())
+        except UnreadableFile as problem:
+            raise ValidationError(str(problem)) from None
 
     def clean(self):
         data = super().clean()
@@ -240,7 +248,7 @@ def _day_start(day):
 
 def _search(text):
     found = Q(link__icontains=text) | Q(provider_order_id=text)
-    number = text.lstrip("#")
-    if number.isdigit():
-        found |= Q(pk=int(number))
+    number = params.an_id(text.lstrip("#"))
+    if number is not None:
+        found |= Q(pk=number)
     return found

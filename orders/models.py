@@ -8,6 +8,8 @@ from django.utils import timezone
 from providers.models import AMOUNT, RATE, Provider, Service
 
 COST_STEP = Decimal("0.000001")  # AMOUNT's decimal places
+# The most an order's quantity can be (its PositiveIntegerField's ceiling); no service sells more.
+MAX_QUANTITY = 2_147_483_647
 
 
 def expected_cost(rate: Decimal, quantity: int, runs: int = 1) -> Decimal:

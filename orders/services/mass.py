@@ -10,12 +10,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from orders.models import Order
+from dashboard.params import whole_number
+from orders.models import MAX_QUANTITY, Order
 from orders.service_types import service_type
 from orders.services.placing import create_order
 from orders.validation import check_quantity, check_service, clean_link
 
 MAX_LINES = 1000
+MAX_CELL = 4000  # characters: a link longer than any real one, far under the csv module's limit
+
+
+class UnreadableFile(ValueError):
+    """The uploaded file cannot be read as CSV; the message says why, for staff."""
 
 
 @dataclass
@@ -38,19 +44,42 @@ def lines_from_text(text: str) -> list[MassLine]:
 
 
 def lines_from_csv(data: bytes) -> list[MassLine]:
-    """Rows of service id, link, quantity; a header row, if any, is skipped."""
-    text = data.decode("utf-8-sig", errors="replace")
+    """Rows of service id, link, quantity; a header row, if any, is skipped.
+
+    Raises UnreadableFile for anything that is not CSV text (an image, a spreadsheet, a cell
+    too long to be a link), so a wrong upload is a message and never a server error.
+    """
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("This is not a CSV file (it looks like a binary file, e.g. an image).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            "This is not a CSV file in UTF-8 text: save it from the spreadsheet as CSV (UTF-8)."
+        ) from None
     dialect = csv.excel
     with contextlib.suppress(csv.Error):  # not sniffable: read it as plain commas
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     found = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if number == 1 and cells[0].lower() in ("service", "service_id", "service id", "id"):
-            continue
-        found.append(MassLine(number, ",".join(row), cells, source="CSV row"))
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for number, row in enumerate(reader, start=1):
+            cells = [cell.strip() for cell in row]
+            if not any(cells):
+                continue
+            if number == 1 and cells[0].lower() in ("service", "service_id", "service id", "id"):
+                continue
+            if any(len(cell) > MAX_CELL for cell in cells):
+                raise UnreadableFile(
+                    f"Row {number} has a cell too long to be a service id, link or quantity "
+                    f"(over {MAX_CELL:,} characters)."
+                )
+            found.append(MassLine(number, ",".join(row), cells, source="CSV row"))
+    except csv.Error as problem:
+        raise UnreadableFile(
+            f"Row {reader.line_num} could not be read ({problem}): a cell is too long, or a "
+            "quote is not closed."
+        ) from None
     return found
 
 
@@ -95,9 +124,8 @@ def _check(line, services):
             f"Service {service_id} is a {service.type} service: order it with the order form."
         )
     link = clean_link(link)
-    try:
-        quantity = int(quantity_text.replace(",", "").replace(" ", ""))
-    except ValueError:
-        raise ValidationError(f"“{quantity_text}” is not a whole number.") from None
+    quantity = whole_number(quantity_text.replace(",", "").replace(" ", ""), maximum=MAX_QUANTITY)
+    if quantity is None:
+        raise ValidationError(f"“{quantity_text[:40]}” is not a whole number.")
     check_quantity(service, quantity)
     return service, link, quantity

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dashboard import params
 from dashboard.access import PLACE_ORDERS, view_required
 from dashboard.exports import csv_response
 from dashboard.htmx import render_page
@@ -36,8 +37,8 @@ def index(request):
 @view_required
 def live(request):
     """The open rows' status and progress, from the database, for the list to swap in place."""
-    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.isdigit()]
-    orders = list(Order.objects.filter(pk__in=ids[:PAGE_SIZE]).order_by("-created_at", "-id"))
+    ids = params.ids(request.GET.get("ids", ""), limit=PAGE_SIZE)
+    orders = list(Order.objects.filter(pk__in=ids).order_by("-created_at", "-id"))
     context = {"orders": orders, "open_ids": [order.pk for order in orders if order.is_open]}
     return render(request, "orders/index.html#live-cells", context)
 
@@ -46,7 +47,7 @@ def live(request):
 @require_POST
 def bulk(request):
     action = request.POST.get("action")
-    ids = request.POST.getlist("ids")[:MAX_BULK]
+    ids = params.ids(request.POST.getlist("ids"), limit=MAX_BULK)
     orders = list(Order.objects.select_related("provider", "service").filter(pk__in=ids))
     if not orders:
         messages.warning(request, "Tick the orders to act on first.")

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from compare import services as failover
+from dashboard import params
 from dashboard.access import PLACE_ORDERS, require
 from dashboard.htmx import render_page
 from orders import services
@@ -17,8 +18,8 @@ SEARCH_RESULTS = 30
 @place_required
 def new(request):
     """An order form for one cached service, or a search for the service to order."""
-    service_pk = request.GET.get("service") or request.POST.get("service")
-    if not (service_pk or "").isdigit():
+    service_pk = params.an_id(request.GET.get("service") or request.POST.get("service"))
+    if service_pk is None:
         return _pick_service(request)
     service = get_object_or_404(Service.objects.select_related("provider"), pk=service_pk)
     initial = {"link": request.GET.get("link", ""), "quantity": request.GET.get("quantity")}
@@ -87,9 +88,7 @@ def mass(request):
     report = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        lines = services.lines_from_text(data["lines"] or "")
-        if data["csv_file"]:
-            lines += services.lines_from_csv(data["csv_file"].read())
+        lines = services.lines_from_text(data["lines"] or "") + data["csv_file"]
         report = services.place_mass_order(
             data["provider"], lines, user=request.user, form_token=data["form_token"]
         )
