@@ -2,7 +2,8 @@
 
 gunicorn, two Celery workers (orders; panels and catalogs) and beat, started from the Procfile
 by honcho, on PostgreSQL and Redis, configured only from the environment, behind a (pretend)
-TLS proxy. Against the simulated panels it then shows, end to end: logging in, adding a
+TLS proxy. Against the simulated panels it then shows, end to end: logging in (two-factor
+sign-in set up at the first, as the owner's role requires, then a code at the next), adding a
 provider (connection test), its first sync, a sync started by beat's schedule, an order placed
 through the form and sent by the orders worker, its status polled to completion on beat's
 schedule, /health/ reporting all of it, the security headers, and logs that are JSON lines
@@ -22,14 +23,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from base64 import b32decode
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import requests
+from django_otp.oath import TOTP
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+
+
+def totp_code(secret: str, *, steps_ahead: int = 0) -> str:
+    """What an authenticator app set up with `secret` shows (a code not yet used: a code is
+    accepted once, so a second sign-in takes the next step's)."""
+    totp = TOTP(b32decode(secret.replace(" ", "")))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
 
 
 def free_port():
@@ -257,10 +268,25 @@ def check(stack, env, options, work, web_port, simulator_port):
     assert "Secure" in login_page.headers["Set-Cookie"], login_page.headers["Set-Cookie"]
     assert health.json()["database"]["ok"] and health.json()["broker"]["ok"], health.text
 
-    step("Log in; add a provider with a wrong key (refused), then the right one")
+    step("Log in: two-factor sign-in is set up first, then asked for at the next sign-in")
     password = env["DJANGO_SUPERUSER_PASSWORD"]
     logged_in = browser.post_form("/login/", {"username": "owner", "password": password})
     assert logged_in.status_code == 302, logged_in.status_code
+    made_to_enrol = browser.get("/providers/")
+    assert made_to_enrol.headers["Location"].startswith("/account/two-factor/"), made_to_enrol
+    enrolment = browser.get("/account/two-factor/")
+    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', enrolment.text).group(1)
+    enrolled = browser.post_form("/account/two-factor/", {"code": totp_code(secret)})
+    assert "Keep these recovery codes" in enrolled.text, enrolled.text[:2000]
+    browser.cookies.clear()  # a new browser: signing in again asks for a code
+    browser.post_form("/login/", {"username": "owner", "password": password})
+    asked = browser.get("/providers/")
+    assert asked.headers["Location"].startswith("/login/verify/"), asked.headers
+    verified = browser.post_form("/login/verify/", {"code": totp_code(secret, steps_ahead=1)})
+    assert verified.status_code == 302, verified.text[:2000]
+    assert browser.get("/providers/").status_code == 200
+
+    step("Add a provider with a wrong key (refused), then the right one")
     provider = {
         "name": "SMM Provider",
         "api_url": panels["smmprovider"]["url"],

@@ -1,4 +1,5 @@
-"""Numbers and ids read from requests: whatever was typed or crafted, a number or nothing.
+"""Values read from requests: whatever was typed or crafted, a number or nothing, and a
+"next" address that stays on this site.
 
 ``str.isdigit()`` says yes to "²" and "٣", which ``int()`` then refuses or reads as another
 number, and a 23-digit id overflows SQLite. Every view that reads an id or a count from a
@@ -6,6 +7,8 @@ request goes through here, so none of that reaches the database as a server erro
 """
 
 from collections.abc import Iterable
+
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # The largest value of a 64-bit signed integer column: every id smmdash stores fits in one.
 MAX_ID = 2**63 - 1
@@ -38,3 +41,14 @@ def ids(values: Iterable | str, *, limit: int | None = None) -> list[int]:
         values = values.split(",")
     found = list(dict.fromkeys(number for number in map(an_id, values) if number is not None))
     return found[:limit] if limit is not None else found
+
+
+def next_url(request, default: str) -> str:
+    """The page a form asked to go back to ("next"), if it is on this site; else `default`
+    (a URL or a view name). Anything else would make smmdash a redirector to any address."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, {request.get_host()}, request.is_secure()
+    ):
+        return wanted
+    return default

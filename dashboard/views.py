@@ -1,15 +1,16 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django_htmx.http import HttpResponseClientRefresh
 
 from compare.feed import market_moves
 from dashboard import health
 from dashboard.access import view_required
-from dashboard.health import worker_status
 from dashboard.htmx import render_page
 from orders.models import Order
 from providers.models import Provider
@@ -21,7 +22,7 @@ def home(request):
     providers = with_base_balances(list(Provider.objects.filter(enabled=True)), rates_to_base())
     unconverted = [p for p in providers if p.balance is not None and p.balance_in_base is None]
     context = {
-        "worker": worker_status(),
+        "worker": health.worker_status(),
         "providers": providers,
         "total_in_base": sum(p.balance_in_base for p in providers if p.balance_in_base is not None),
         "unconverted": unconverted,
@@ -98,3 +99,16 @@ def health_check(request):
 def favicon(request):
     # Resolved per request: the hashed name exists only once collectstatic has run.
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token, or with a stale one: nothing was done.
+
+    An htmx request is answered with a reload (a 403 would be swapped nowhere, so the click
+    would seem to do nothing), and the reloaded page says why.
+    """
+    if request.headers.get("HX-Request"):
+        messages.warning(request, "This form expired, so nothing was done: the page was reloaded.")
+        return HttpResponseClientRefresh()
+    return render(request, "403_csrf.html", status=403)

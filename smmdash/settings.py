@@ -45,7 +45,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dashboard",
+    "accounts",
     "providers",
     "orders",
     "compare",
@@ -61,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Then the second factor, for whoever has one or must have one.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -177,6 +184,17 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Two-factor sign-in (django-otp): who must have it. "managers" (the default in production):
+# the Manage providers role, who can change where money goes; "everyone"; or "none" (the demo's
+# default). Anyone may turn it on for themselves from their account page.
+TWO_FACTOR_REQUIRED = env.str("TWO_FACTOR_REQUIRED", default="none" if DEBUG else "managers")
+if TWO_FACTOR_REQUIRED not in ("none", "managers", "everyone"):
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED is {TWO_FACTOR_REQUIRED!r}: use none, managers or everyone."
+    )
+OTP_TOTP_ISSUER = "smmdash"
+# A form posted with a missing or stale CSRF token: a page (or, for htmx, a reload) saying so.
+CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
 AXES_CLIENT_IP_CALLABLE = "dashboard.security.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 X_FRAME_OPTIONS = "DENY"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("orders/", include("orders.urls")),
     path("compare/", include("compare.urls")),
+    path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

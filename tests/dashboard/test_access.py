@@ -86,7 +86,7 @@ def test_pages_tell_users_which_role_they_lack(client, viewer, buyer, manager):
 def test_the_top_bar_shows_who_is_logged_in_and_their_roles(client, buyer):
     client.force_login(buyer)
     body = client.get("/").text
-    assert '<span class="user-name">buyer</span>' in body
+    assert 'class="user-name" href="/account/"' in body and ">buyer</a>" in body
     assert '<span class="badge badge-muted">Place orders</span>' in body
 
 

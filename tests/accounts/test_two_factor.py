@@ -1,0 +1,135 @@
+"""Two-factor sign-in: enrolling with an authenticator app, the second step of signing in,
+recovery codes, and the roles that must have it (TWO_FACTOR_REQUIRED)."""
+
+import re
+import time
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import services
+
+pytestmark = pytest.mark.django_db
+
+
+def code_for(device, *, steps_ahead=0):
+    """What the user's authenticator app shows (or will show `steps_ahead` steps from now)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():06d}"
+
+
+def log_in(client, username):
+    return client.post("/login/", {"username": username, "password": "pw"})
+
+
+def enrol(client):
+    """Set up the app from the enrolment page, as a user does; returns the recovery codes."""
+    page = client.get("/account/two-factor/").content.decode()
+    assert "<svg" in page  # the QR code
+    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1)
+    device = TOTPDevice.objects.get(confirmed=False)
+    assert secret.replace(" ", "") in device.config_url
+    done = client.post("/account/two-factor/", {"code": code_for(device)})
+    assert done.status_code == 200
+    return re.findall(r"<li><code>([a-z0-9]+)</code></li>", done.content.decode())
+
+
+def test_a_viewer_enrols_from_the_account_page_and_then_signs_in_with_a_code(
+    client, viewer, settings
+):
+    settings.TWO_FACTOR_REQUIRED = "managers"
+    log_in(client, "viewer")
+    assert client.get("/").status_code == 200  # a viewer is not required to
+    assert "Set up two-factor sign-in" in client.get("/account/").content.decode()
+
+    codes = enrol(client)
+
+    assert len(codes) == 10
+    assert "On" in client.get("/account/").content.decode()
+    client.post("/logout/")
+    response = log_in(client, "viewer")
+    assert response.status_code == 302
+    gated = client.get("/orders/")
+    assert gated.status_code == 302 and gated["Location"].startswith("/login/verify/?next=")
+    device = TOTPDevice.objects.get(user=viewer)
+    wrong = client.post(gated["Location"], {"code": "000000"})
+    assert "That code is not right" in wrong.content.decode()
+    code = code_for(device, steps_ahead=1)
+    too_soon = client.post(gated["Location"], {"code": code})
+    assert "Too many wrong codes: wait 1 second" in too_soon.content.decode()
+    time.sleep(1.1)  # django-otp's throttle after one wrong code
+    right = client.post(gated["Location"], {"code": code})
+    assert right.status_code == 302 and right["Location"] == "/orders/"
+    assert client.get("/orders/").status_code == 200
+
+
+def test_a_recovery_code_signs_in_once(client, viewer):
+    log_in(client, "viewer")
+    codes = enrol(client)
+    client.post("/logout/")
+
+    for attempt in range(2):
+        client.post("/logout/")
+        log_in(client, "viewer")
+        response = client.post("/login/verify/", {"code": codes[0].upper()})
+        if attempt == 0:
+            assert response.status_code == 302
+        else:
+            assert "That code is not right" in response.content.decode()
+    assert services.recovery_codes_left(viewer) == 9
+
+
+def test_a_manager_must_enrol_before_anything_else(client, manager, settings):
+    settings.TWO_FACTOR_REQUIRED = "managers"
+    log_in(client, "manager")
+
+    page = client.get("/providers/")
+    assert page.status_code == 302 and page["Location"].startswith("/account/two-factor/")
+    htmx = client.get("/orders/live/?ids=1", HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 204 and htmx["HX-Redirect"].startswith("/account/two-factor/")
+    enrol(client)
+    assert client.get("/providers/").status_code == 200
+    refused = client.post("/account/two-factor-off/", {"code": "123456"}, follow=True)
+    assert "it cannot be turned off" in refused.content.decode()
+
+
+def test_nobody_must_enrol_in_the_demo(client, manager, settings):
+    settings.TWO_FACTOR_REQUIRED = "none"
+    log_in(client, "manager")
+    assert client.get("/providers/").status_code == 200
+
+
+def test_the_admin_asks_for_the_code_too(client, staff_admin):
+    log_in(client, "boss")
+    enrol(client)
+    client.post("/logout/")
+    client.post("/admin/login/", {"username": "boss", "password": "pw"})
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/login/verify/")
+
+
+def test_turning_it_off_needs_a_code(client, viewer):
+    log_in(client, "viewer")
+    enrol(client)
+    device = TOTPDevice.objects.get(user=viewer)
+
+    client.post("/account/two-factor-off/", {"code": "000000"})
+    assert services.is_enrolled(viewer)
+    time.sleep(1.1)  # django-otp's throttle after one wrong code
+    client.post("/account/two-factor-off/", {"code": code_for(device, steps_ahead=1)})
+    assert not services.is_enrolled(viewer)
+
+
+def test_new_recovery_codes_replace_the_old_ones(client, viewer):
+    log_in(client, "viewer")
+    old = enrol(client)
+
+    page = client.post("/account/recovery-codes/").content.decode()
+
+    new = re.findall(r"<li><code>([a-z0-9]+)</code></li>", page)
+    assert len(new) == 10 and not set(new) & set(old)
+    assert services.recovery_codes_left(viewer) == 10
