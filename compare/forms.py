@@ -6,7 +6,9 @@ from django.conf import settings
 from compare.models import ServiceGroup
 from compare.search import SORTS, Criteria
 from providers.classify import KINDS, LIFETIME, PLATFORMS, QUALITIES, Labels
+from providers.currencies import currency_code
 from providers.models import Provider, Service
+from providers.services.rates import currencies_in_use
 
 PLATFORM_CHOICES = [(key, label) for key, (label, _) in PLATFORMS.items()]
 KIND_CHOICES = [(key, label) for key, (label, _) in KINDS.items()]
@@ -198,7 +200,8 @@ class RateForm(forms.Form):
         self.fields["rate"].label = f"Value of 1 unit in {settings.BASE_CURRENCY}"
 
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].upper()
+        # A currency a provider reports stands, ISO or not (an old "RUR"), since it needs a rate.
+        currency = currency_code(self.cleaned_data["currency"], also=currencies_in_use())
         if currency == settings.BASE_CURRENCY:
             raise forms.ValidationError(f"{currency} is the base currency: its rate is always 1.")
         return currency

@@ -2,9 +2,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.template.defaultfilters import floatformat
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 
 from dashboard.access import MANAGE_PROVIDERS
 from providers import encryption, services
+from providers.currencies import currency_code
 from providers.forms import ProviderForm
 from providers.models import (
     BalanceSnapshot,
@@ -15,6 +18,7 @@ from providers.models import (
     RateFetch,
     Service,
 )
+from providers.services.rates import currencies_in_use
 
 
 class ProviderAdminForm(ProviderForm):
@@ -34,6 +38,26 @@ class ProviderAdminForm(ProviderForm):
             raise forms.ValidationError(f"Connection test failed: {problem}") from None
         self.check_currency(self.balance)
         return cleaned
+
+
+class ExchangeRateAdminForm(forms.ModelForm):
+    """The rates page's rules: a currency code, and a rate above zero."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "base", "rate", "note"]
+
+    def clean_currency(self):
+        return currency_code(self.cleaned_data["currency"], also=currencies_in_use())
+
+    def clean_base(self):
+        return currency_code(self.cleaned_data["base"])
+
+    def clean_rate(self):
+        rate = self.cleaned_data["rate"]
+        if rate is not None and rate <= 0:
+            raise forms.ValidationError("A rate is above zero: what one unit is worth in the base.")
+        return rate
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -80,6 +104,10 @@ class ProviderAdmin(admin.ModelAdmin):
     ]
     actions = ["sync_now", "refresh_balances"]
 
+    @method_decorator(sensitive_post_parameters("api_key"))
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
     @admin.display(description="API key")
     def masked_key(self, provider):
         return provider.masked_key
@@ -115,15 +143,24 @@ class ProviderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sync the catalogs of the selected providers")
     def sync_now(self, request, queryset):
+        queued = 0
         for provider in queryset:
-            services.request_sync(provider, CatalogSync.Trigger.MANUAL, request.user)
-        self.message_user(request, f"Queued {queryset.count()} catalog syncs.")
+            try:
+                services.request_sync(provider, CatalogSync.Trigger.MANUAL, request.user)
+            except services.TooSoon as problem:
+                self.message_user(request, str(problem), messages.WARNING)
+            else:
+                queued += 1
+        self.message_user(request, f"Queued {queued} catalog syncs.")
 
     @admin.action(description="Refresh the balances of the selected providers")
     def refresh_balances(self, request, queryset):
         for provider in queryset:
             try:
-                balance = services.refresh_balance(provider, interactive=True)
+                balance = services.refresh_balance_by_hand(provider)
+            except services.TooSoon as problem:
+                self.message_user(request, str(problem), messages.WARNING)
+                continue
             except services.ProviderProblem as problem:
                 message = f"Could not read the balance of {provider}: {problem}"
                 self.message_user(request, message, messages.ERROR)
@@ -178,6 +215,7 @@ class BalanceSnapshotAdmin(ReadOnlyAdmin):
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
+    form = ExchangeRateAdminForm
     list_display = ["currency", "base", "rate", "set_at", "set_by", "note"]
     list_filter = ["currency", "base"]
     search_fields = ["currency", "note"]

@@ -2,6 +2,7 @@ from django import forms
 
 from providers import encryption
 from providers.addresses import UnsafeProviderURL, check_provider_url
+from providers.currencies import currency_code
 from providers.models import Provider
 
 
@@ -66,7 +67,11 @@ class ProviderForm(forms.ModelForm):
         return url
 
     def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()
+        typed = self.cleaned_data["currency"].strip()
+        if not typed:
+            return ""
+        # What the panel itself reported stands, ISO or not (an old "RUR").
+        return currency_code(typed, also={self.instance.currency} - {""})
 
     @property
     def needs_connection_test(self) -> bool:

@@ -353,3 +353,29 @@ class RateFetch(models.Model):
 
     def __str__(self):
         return f"Rates from {self.source} at {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class ManualCall(models.Model):
+    """When someone last made smmdash call a provider's panel by hand, per kind of call.
+
+    Anyone who can see the dashboard can press Refresh or Sync now; this row is claimed with a
+    conditional UPDATE before each such call, so however many people (or scripts) press, a
+    panel gets at most one call of each kind a minute from the dashboard.
+    """
+
+    class Kind(models.TextChoices):
+        BALANCE = "balance", "balance refresh"
+        SYNC = "sync", "catalog sync"
+        STATUSES = "statuses", "order status refresh"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="manual_calls")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    called_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "kind"], name="one_manual_call_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.kind} at {self.called_at:%Y-%m-%d %H:%M:%S}"

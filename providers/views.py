@@ -4,9 +4,11 @@ from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from dashboard import params
 from dashboard.access import MANAGE_PROVIDERS, require, view_required
 from dashboard.charts import line_chart
 from dashboard.exports import csv_response
@@ -71,11 +73,13 @@ def detail(request, pk):
 
 
 @manage_required
+@sensitive_post_parameters("api_key")
 def add(request):
     return _edit(request, Provider())
 
 
 @manage_required
+@sensitive_post_parameters("api_key")
 def edit(request, pk):
     return _edit(request, get_object_or_404(Provider, pk=pk))
 
@@ -157,13 +161,13 @@ def refresh_balance(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
     error = None
     try:
-        services.refresh_balance(provider, interactive=True)
-    except services.ProviderProblem as problem:
+        services.refresh_balance_by_hand(provider)
+    except (services.ProviderProblem, services.TooSoon) as problem:
         error = str(problem)
     if not request.htmx:
         if error:
             messages.error(request, f"Could not read the balance of {provider}: {error}")
-        return redirect(request.POST.get("next") or "providers:index")
+        return redirect(params.next_url(request, "providers:index"))
     with_base_balances([provider], rates_to_base())
     context = {"provider": provider, "error": error, "compact": request.POST.get("compact")}
     return render(request, "providers/_balance.html#balance", context)
@@ -173,11 +177,18 @@ def refresh_balance(request, pk):
 @require_POST
 def sync(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
-    latest_sync = services.request_sync(provider, CatalogSync.Trigger.MANUAL, request.user)
+    too_soon = None
+    try:
+        latest_sync = services.request_sync(provider, CatalogSync.Trigger.MANUAL, request.user)
+    except services.TooSoon as problem:
+        too_soon, latest_sync = str(problem), provider.syncs.first()
     if not request.htmx:
-        messages.info(request, f"Catalog sync of {provider} queued.")
+        if too_soon:
+            messages.warning(request, too_soon)
+        else:
+            messages.info(request, f"Catalog sync of {provider} queued.")
         return redirect("providers:detail", pk=pk)
-    context = {"provider": provider, "latest_sync": latest_sync}
+    context = {"provider": provider, "latest_sync": latest_sync, "too_soon": too_soon}
     return render(request, "providers/detail.html#sync-status", context)
 
 

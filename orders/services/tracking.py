@@ -20,9 +20,15 @@ from orders.models import AT_PANEL_OPEN, REFILL_OPEN, Order, OrderEvent, Refill
 from orders.services.events import Kind, event
 from orders.services.placing import recover_stalled
 from providers.client import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
-from providers.models import Provider
+from providers.models import ManualCall, Provider
 from providers.panel import statuses as panel_statuses
-from providers.services import ProviderProblem, open_client, remember_capabilities
+from providers.services import (
+    ProviderProblem,
+    TooSoon,
+    claim_manual_call,
+    open_client,
+    remember_capabilities,
+)
 
 log = logging.getLogger("smmdash.orders")
 
@@ -261,12 +267,20 @@ def _poll_refills(provider, client, cutoff) -> int:
 
 
 def refresh_now(orders) -> list[PollResult]:
-    """Read these orders' statuses now ("refresh status"), one poll per provider."""
+    """Read these orders' statuses now ("refresh status"), one poll per provider, and at most
+    one such poll a minute per provider (the others are reported as skipped)."""
     by_provider: dict[int, list[int]] = {}
     for order in orders:
         if order.status in AT_PANEL_OPEN and order.provider_order_id:
             by_provider.setdefault(order.provider_id, []).append(order.pk)
-    return [
-        poll_provider(provider, order_ids=by_provider[provider.pk], interactive=True)
-        for provider in Provider.objects.filter(pk__in=by_provider)
-    ]
+    results = []
+    for provider in Provider.objects.filter(pk__in=by_provider):
+        try:
+            claim_manual_call(provider, ManualCall.Kind.STATUSES)
+        except TooSoon as problem:
+            results.append(PollResult(provider, skipped=str(problem)))
+            continue
+        results.append(
+            poll_provider(provider, order_ids=by_provider[provider.pk], interactive=True)
+        )
+    return results

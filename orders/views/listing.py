@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dashboard import params
@@ -60,10 +59,7 @@ def bulk(request):
             )
         else:
             _act(request, orders, action)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-        back = "orders:index"
-    return redirect(back or "orders:index")
+    return redirect(params.next_url(request, "orders:index"))
 
 
 def _refresh(request, orders):

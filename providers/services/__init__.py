@@ -7,6 +7,7 @@ from providers.services.accounts import (
     check_connection,
     open_client,
     refresh_balance,
+    refresh_balance_by_hand,
     remember_capabilities,
     rotate_keys,
     save_provider,
@@ -19,16 +20,20 @@ from providers.services.catalog import (
     run_queued_sync,
     sync_catalog,
 )
+from providers.services.manual_calls import TooSoon, claim_manual_call
 
 __all__ = [
     "SYNC_LOCK",
     "SYNC_TIME_LIMIT",
     "ProviderAddressRefused",
     "ProviderProblem",
+    "TooSoon",
     "check_connection",
+    "claim_manual_call",
     "dispatch_due_syncs",
     "open_client",
     "refresh_balance",
+    "refresh_balance_by_hand",
     "remember_capabilities",
     "request_sync",
     "rotate_keys",

@@ -10,7 +10,8 @@ from django.utils import timezone
 from providers import encryption
 from providers.addresses import UnsafeProviderURL, check_provider_url
 from providers.client import AddressRefused, Balance, PanelClient, PanelClientError, Timeouts
-from providers.models import BalanceSnapshot, Provider
+from providers.models import BalanceSnapshot, ManualCall, Provider
+from providers.services.manual_calls import claim_manual_call
 
 log = logging.getLogger("smmdash.providers")
 
@@ -99,6 +100,13 @@ def refresh_balance(provider: Provider, *, interactive: bool = False) -> Balance
         raise ProviderProblem(str(problem)) from None
     _record_balance(provider, balance)
     return balance
+
+
+def refresh_balance_by_hand(provider: Provider) -> Balance:
+    """ "Refresh" pressed: read the balance now, unless someone did less than a minute ago
+    (TooSoon), so nobody can hammer the panel from the dashboard."""
+    claim_manual_call(provider, ManualCall.Kind.BALANCE)
+    return refresh_balance(provider, interactive=True)
 
 
 def _record_balance(provider: Provider, balance: Balance):

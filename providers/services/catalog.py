@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from providers.client import PanelClientError
-from providers.models import CatalogSync, Provider
+from providers.models import CatalogSync, ManualCall, Provider
 from providers.services.accounts import ProviderProblem, open_client, remember_capabilities
 from providers.services.diff import apply_catalog
+from providers.services.manual_calls import claim_manual_call
 
 log = logging.getLogger("smmdash.providers")
 
@@ -28,10 +29,15 @@ Status = CatalogSync.Status
 
 
 def request_sync(provider: Provider, trigger: str, user=None) -> CatalogSync:
-    """Queue a sync for a worker, unless one is already queued or running; returns that sync."""
+    """Queue a sync for a worker, unless one is already queued or running; returns that sync.
+
+    A sync asked for by hand (Sync now) within a minute of the last one raises TooSoon.
+    """
     pending = _pending(provider)
     if pending is not None:
         return pending
+    if trigger == CatalogSync.Trigger.MANUAL:
+        claim_manual_call(provider, ManualCall.Kind.SYNC)
     sync = CatalogSync.objects.create(provider=provider, trigger=trigger, requested_by=user)
     transaction.on_commit(lambda: _enqueue(sync.pk))
     return sync
