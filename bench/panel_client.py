@@ -11,9 +11,8 @@ from functools import partial
 
 import requests
 
-from providers.client import PanelClient
-from providers.panel import lenient_json
-from providers.panel.shapes import service_from
+from panel import PanelClient, lenient_json
+from panel.shapes import service_from
 from simulator import PANELS, ManualClock, Simulator
 
 CATALOG_SIZE = 10_000

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from dashboard import params
 from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order, expected_cost
-from orders.service_types import SUBSCRIPTION_DELAYS, lines, service_type
 from orders.services.mass import UnreadableFile, lines_from_csv
 from orders.validation import check_quantity, check_service, clean_link
+from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, service_type
 from providers.models import Provider
 
 LINE_HELP = "One per line."
@@ -119,7 +119,7 @@ class OrderForm(forms.Form):
             if name in ("comments", "usernames", "hashtags"):
                 value = "\n".join(lines(value))
             elif name == "expiry":
-                value = value.strftime("%d/%m/%Y")  # the API's date format
+                value = value.strftime(API_DATE_FORMAT)
             extra[name] = value
         return extra
 

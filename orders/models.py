@@ -46,7 +46,7 @@ class Order(models.Model):
         NOT_SENT = "not_sent", "Not sent"
         REJECTED = "rejected", "Rejected"
         NOT_PLACED = "not_placed", "Not placed"
-        # The panel's (providers.client.STATUSES).
+        # The panel's (panel.client.STATUSES).
         PENDING = "pending", "Pending"
         IN_PROGRESS = "in_progress", "In progress"
         PROCESSING = "processing", "Processing"

@@ -1,7 +1,7 @@
 from django import forms
 
+from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
-from providers.addresses import UnsafeProviderURL, check_provider_url
 from providers.currencies import currency_code
 from providers.models import Provider
 

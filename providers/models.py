@@ -6,10 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from panel import Capabilities, mask_key
 from providers import encryption
 from providers.classify import FIELDS as LABEL_FIELDS
 from providers.classify import Labels
-from providers.client import Capabilities, mask_key
 
 # Money columns: panels quote rates per 1000 with up to 8 decimals; balances fit in 6.
 RATE = {"max_digits": 24, "decimal_places": 8}

@@ -5,7 +5,7 @@ from django.utils import timezone
 from orders.models import Order, Refill
 from orders.services.events import Kind, record, request_data
 from orders.services.placing import OrderActionRefused
-from providers.client import (
+from panel import (
     ActionNotSupported,
     OrderOutcomeUnknown,
     ProviderError,

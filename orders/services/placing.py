@@ -16,15 +16,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from orders.models import Order, OrderEvent
-from orders.service_types import service_type
 from orders.services.events import Kind, event, record, request_data
-from providers.client import (
+from panel import (
     AddressRefused,
     OrderOutcomeUnknown,
     ProviderError,
     ProviderUnreachable,
     RateLimited,
 )
+from panel.order_types import service_type
 from providers.services import ProviderProblem, open_client, refresh_balance
 
 log = logging.getLogger("smmdash.orders")

@@ -19,9 +19,9 @@ from django.utils import timezone
 from orders.models import AT_PANEL_OPEN, REFILL_OPEN, Order, OrderEvent, Refill
 from orders.services.events import Kind, event
 from orders.services.placing import recover_stalled
-from providers.client import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
+from panel import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
+from panel import statuses as panel_statuses
 from providers.models import ManualCall, Provider
-from providers.panel import statuses as panel_statuses
 from providers.services import (
     ProviderProblem,
     TooSoon,

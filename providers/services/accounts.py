@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from panel import AddressRefused, Balance, PanelClient, PanelClientError, Timeouts
+from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
-from providers.addresses import UnsafeProviderURL, check_provider_url
-from providers.client import AddressRefused, Balance, PanelClient, PanelClientError, Timeouts
 from providers.models import BalanceSnapshot, ManualCall, Provider
 from providers.services.manual_calls import claim_manual_call
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from providers.client import PanelClientError
+from panel import PanelClientError
 from providers.models import CatalogSync, ManualCall, Provider
 from providers.services.accounts import ProviderProblem, open_client, remember_capabilities
 from providers.services.diff import apply_catalog

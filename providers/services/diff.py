@@ -9,9 +9,9 @@ import logging
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from panel import Service as FetchedService
 from providers.classify import FIELDS as LABEL_FIELDS
 from providers.classify import classify
-from providers.client import Service as FetchedService
 from providers.models import RATE, PriceChange, Provider, Service
 
 log = logging.getLogger("smmdash.providers")

@@ -1,6 +1,6 @@
 import pytest
 
-from providers.client import PanelClient
+from panel import PanelClient
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The simulator's books outlive its process, so demo orders can be tracked after a restart."""
 
-from providers.client import PanelClient
+from panel import PanelClient
 from simulator import Simulator
 
 

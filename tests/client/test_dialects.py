@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from providers.client import ActionNotSupported, Balance, ProviderError
+from panel import ActionNotSupported, Balance, ProviderError
 from simulator import PANELS
 
 CURRENCY = {"smmsheba": "USD", "smmprovider": "USD", "smmbros": "USD", "smmub": None}
@@ -347,7 +347,7 @@ def test_the_status_of_an_unknown_order_is_the_panels_error(connect, simulator, 
 
 
 def test_a_catalog_of_ten_thousand_services():
-    from providers.client import PanelClient
+    from panel import PanelClient
     from simulator import Simulator
 
     with Simulator(catalog_size=10_000) as large:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from providers.client import (
+from panel import (
     OrderOutcomeUnknown,
     ProviderError,
     ProviderUnreachable,
@@ -257,7 +257,7 @@ def test_reads_share_one_connection_and_each_write_gets_a_new_one(connect, simul
 
 
 def test_a_realistic_user_agent_is_sent(connect, simulator):
-    from providers.panel.transport import USER_AGENT
+    from panel.transport import USER_AGENT
 
     assert USER_AGENT.startswith("Mozilla/5.0") and "python-requests" not in USER_AGENT
     assert connect("smmprovider")._transport._reads.headers["User-Agent"] == USER_AGENT

@@ -2,7 +2,7 @@
 
 import pytest
 
-from providers.client import Capabilities, OrderStatus, ProviderError, RateLimited
+from panel import Capabilities, OrderStatus, ProviderError, RateLimited
 
 
 def place_orders(client, simulator, panel, count):

@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from providers.client import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
-from providers.panel import lenient_json, values
-from providers.panel.errors import RateLimited, error_from_message
-from providers.panel.statuses import normalize
+from panel import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, lenient_json, values
+from panel.errors import RateLimited, error_from_message
+from panel.statuses import normalize
 
 # Copied verbatim from the smmsheba API page: trailing commas, a missing comma, a bare USD.
 SHEBA_SERVICES = """[
@@ -245,6 +244,6 @@ def test_rate_limit_messages_carry_their_wait(message, wait):
     ],
 )
 def test_what_counts_as_an_error_answer(answer, message):
-    from providers.panel.shapes import error_message
+    from panel.shapes import error_message
 
     assert error_message(answer) == message

@@ -5,8 +5,8 @@ import traceback
 
 import pytest
 
-from providers.client import PanelClient, PanelClientError
-from providers.panel.transport import _Form
+from panel import PanelClient, PanelClientError
+from panel.transport import _Form
 
 KEY = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 

@@ -9,9 +9,8 @@ import socket
 
 import pytest
 
-from providers.client import AddressRefused, OrderOutcomeUnknown, PanelClient, ProviderUnreachable
-from providers.panel import connections
-from providers.panel.connections import refusal_reason
+from panel import AddressRefused, OrderOutcomeUnknown, PanelClient, ProviderUnreachable, connections
+from panel.connections import refusal_reason
 
 pytestmark = pytest.mark.over_http_and_https
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from providers.client import PanelClient
+from panel import PanelClient
 from tests.processes import free_port, smmdash_env, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_client_and_simulator_import_no_django():
     code = (
-        "import sys, providers.client, simulator\n"
+        "import sys, panel.client, simulator\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'django')\n"
         "print(','.join(loaded))"
     )

@@ -8,8 +8,8 @@ import socket
 
 import pytest
 
+from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import services
-from providers.addresses import UnsafeProviderURL, check_provider_url
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Which provider URLs smmdash accepts: http(s), a host, and no credentials in the URL.
 
 Where the host may lead is checked later and lower down, when the client connects
-(``providers.panel.connections``): the address it resolves to is checked and then used, so a
+(``panel.connections``): the address it resolves to is checked and then used, so a
 host name cannot pass the check with one address and be connected to at another.
 """
 

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import MaxRetryError
 
-from providers.panel import lenient_json
-from providers.panel.connections import AddressRefused, WatchedAdapter, WireState
-from providers.panel.errors import (
+from panel import lenient_json
+from panel.connections import AddressRefused, WatchedAdapter, WireState
+from panel.errors import (
     DEFAULT_RATE_LIMIT_WAIT,
     OrderOutcomeUnknown,
     PanelClientError,
@@ -25,7 +25,7 @@ from providers.panel.errors import (
     ProviderUnreachable,
     RateLimited,
 )
-from providers.panel.shapes import error_message, raise_if_error
+from panel.shapes import error_message, raise_if_error
 
 log = logging.getLogger("smmdash.panel")
 

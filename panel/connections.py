@@ -23,7 +23,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
-from providers.panel.errors import ProviderUnreachable
+from panel.errors import ProviderUnreachable
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 

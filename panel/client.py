@@ -1,20 +1,15 @@
-"""A client for SMM panels: every dialect of the one API, with nothing to configure but URL and key.
+"""``PanelClient``: one provider account at one SMM panel, in whichever dialect it speaks.
 
-    client = PanelClient("https://panel.example/api/v2", key)
-    client.balance()                    # Balance(amount=Decimal('100.84292'), currency='USD')
-    order_id = client.add_order("1", "https://instagram.com/p/x", 1000)
-    client.statuses([order_id, ...])    # {"23501": OrderStatus(...), "10": ProviderError(...)}
-
-Plain Python on purpose (no Django): ``providers.accounts`` wraps it for the rest of smmdash.
-What it tolerates, and why, is written next to the code that does it.
+What it tolerates, and why, is written next to the code that does it: reading answers in
+``shapes``, ``values`` and ``lenient_json``, talking HTTP in ``transport`` and ``connections``.
 """
 
 import logging
 from collections.abc import Iterable
 
-from providers.panel import values
-from providers.panel.connections import AddressRefused
-from providers.panel.errors import (
+from panel import values
+from panel.connections import AddressRefused
+from panel.errors import (
     ActionNotSupported,
     OrderOutcomeUnknown,
     PanelClientError,
@@ -22,16 +17,16 @@ from providers.panel.errors import (
     ProviderUnreachable,
     RateLimited,
 )
-from providers.panel.records import Balance, Capabilities, OrderStatus, Service
-from providers.panel.shapes import (
+from panel.records import Balance, Capabilities, OrderStatus, Service
+from panel.shapes import (
     answers_by_id,
     item_for,
     one_object,
     raise_if_error,
     service_from,
 )
-from providers.panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, normalize
-from providers.panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
+from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, normalize
+from panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
 
 __all__ = [
     "MULTI_STATUS_BATCH",

@@ -4,9 +4,9 @@ One object or a one-element list around it; a per-item list (``[{"order": 1, "ca
 a multi-status dict keyed by order id; errors as ``{"error": ...}`` at any of those levels.
 """
 
-from providers.panel import values
-from providers.panel.errors import ProviderUnreachable, error_from_message
-from providers.panel.records import Service
+from panel import values
+from panel.errors import ProviderUnreachable, error_from_message
+from panel.records import Service
 
 _FAILED_STATUS_WORDS = {"error", "fail", "failed", "failure"}
 _ORDER_FIELDS = {"charge", "start_count", "remains"}

@@ -7,6 +7,8 @@ subscriptions order up to `max` per new post.
 
 from dataclasses import dataclass
 
+# How the API writes a date (a subscription's expiry): day/month/year.
+API_DATE_FORMAT = "%d/%m/%Y"
 # Delays a subscription may wait before each post, in minutes, as the API documents them.
 SUBSCRIPTION_DELAYS = (0, 5, 10, 15, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420)
 SUBSCRIPTION_DELAYS += (480, 540, 600)

@@ -1,0 +1,49 @@
+"""A client for SMM panels: every dialect of the one key/action API, with nothing to configure
+but URL and key.
+
+    client = PanelClient("https://panel.example/api/v2", key)
+    client.balance()                    # Balance(amount=Decimal('100.84292'), currency='USD')
+    order_id = client.add_order("1", "https://instagram.com/p/x", 1000)
+    client.statuses([order_id, ...])    # {"23501": OrderStatus(...), "10": ProviderError(...)}
+
+Plain Python on purpose: nothing in this package imports Django or any part of smmdash, so the
+client runs and is tested on its own. ``providers.services.accounts`` wraps it for the rest of
+smmdash. Import from here, not from the modules inside.
+"""
+
+from panel.client import DEFAULT_TIMEOUTS, MULTI_STATUS_BATCH, ORDER_EXTRAS, PanelClient
+from panel.connections import AddressRefused
+from panel.errors import (
+    ActionNotSupported,
+    OrderOutcomeUnknown,
+    PanelClientError,
+    ProviderError,
+    ProviderUnreachable,
+    RateLimited,
+)
+from panel.records import Balance, Capabilities, OrderStatus, Service
+from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
+from panel.transport import Timeouts, mask_key
+
+__all__ = [
+    "DEFAULT_TIMEOUTS",
+    "MULTI_STATUS_BATCH",
+    "OPEN_STATUSES",
+    "ORDER_EXTRAS",
+    "STATUSES",
+    "UNKNOWN_STATUS_DEFAULT",
+    "ActionNotSupported",
+    "AddressRefused",
+    "Balance",
+    "Capabilities",
+    "OrderOutcomeUnknown",
+    "OrderStatus",
+    "PanelClient",
+    "PanelClientError",
+    "ProviderError",
+    "ProviderUnreachable",
+    "RateLimited",
+    "Service",
+    "Timeouts",
+    "mask_key",
+]
