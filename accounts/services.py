@@ -13,7 +13,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dashboard.access import MANAGE_PROVIDERS
+from smmdash.lib.access import MANAGE_PROVIDERS
 
 RECOVERY_CODES = 10
 APP_NAME = "Authenticator app"

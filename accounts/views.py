@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import CodeForm
-from dashboard import params
-from dashboard.access import role_names
+from smmdash.lib import params
+from smmdash.lib.access import role_names
 
 
 @login_required

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from compare.forms import RateForm
-from dashboard.access import MANAGE_PROVIDERS, require, view_required
 from providers.models import ExchangeRate, RateFetch
 from providers.money import current_rates
 from providers.services import rates
+from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 
 manage_required = require(MANAGE_PROVIDERS)
 HISTORY = 30

@@ -8,14 +8,14 @@ from compare import services
 from compare.forms import CompareForm, GroupForm, LabelsForm, PinForm
 from compare.models import ServiceGroup
 from compare.search import Criteria, compare
-from dashboard import params
-from dashboard.access import MANAGE_PROVIDERS, require, view_required
-from dashboard.charts import rate_history
-from dashboard.exports import csv_response
-from dashboard.htmx import render_page
 from providers.classify import describe
 from providers.models import Service
 from providers.services import labels
+from smmdash.lib import params
+from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
+from smmdash.lib.charts import rate_history
+from smmdash.lib.exports import csv_response
+from smmdash.lib.htmx import render_page
 
 manage_required = require(MANAGE_PROVIDERS)
 SEARCH_FIELDS = ("q", "platform", "kind", "like", "group")

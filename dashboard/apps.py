@@ -8,7 +8,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         from dashboard import signals  # noqa: F401 (connects the receivers)
-        from dashboard.access import ensure_roles
+        from smmdash.lib.access import ensure_roles
 
         # After every migrate, so a fresh database has its roles at once.
         post_migrate.connect(ensure_roles, sender=self)

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from dashboard.access import role_names
+from smmdash.lib.access import role_names
 
 
 def staff(request):

@@ -10,11 +10,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from compare.feed import market_moves
 from dashboard import health
-from dashboard.access import view_required
-from dashboard.htmx import render_page
 from orders.models import Order
 from providers.models import Provider
 from providers.money import rates_to_base, with_base_balances
+from smmdash.lib.access import view_required
+from smmdash.lib.htmx import render_page
 
 
 @view_required

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
-from dashboard.access import PLACE_ORDERS
 from orders import services
 from orders.models import Order, OrderEvent, Refill
+from smmdash.lib.access import PLACE_ORDERS
 
 
 class EventInline(admin.TabularInline):

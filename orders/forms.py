@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from dashboard import params
 from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order, expected_cost
 from orders.services.mass import UnreadableFile, lines_from_csv
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, service_type
 from providers.models import Provider
+from smmdash.lib import params
 
 LINE_HELP = "One per line."
 

@@ -5,7 +5,6 @@ from django.template.defaultfilters import floatformat
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from dashboard.access import MANAGE_PROVIDERS
 from providers import encryption, services
 from providers.currencies import currency_code
 from providers.forms import ProviderForm
@@ -19,6 +18,7 @@ from providers.models import (
     Service,
 )
 from providers.services.rates import currencies_in_use
+from smmdash.lib.access import MANAGE_PROVIDERS
 
 
 class ProviderAdminForm(ProviderForm):

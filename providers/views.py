@@ -8,16 +8,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from dashboard import params
-from dashboard.access import MANAGE_PROVIDERS, require, view_required
-from dashboard.charts import line_chart
-from dashboard.exports import csv_response
-from dashboard.htmx import render_page
 from providers import encryption, services
 from providers.catalog_filters import SHOW, SORTS, CatalogFilter
 from providers.forms import ProviderForm
 from providers.models import RECENT, CatalogSync, Provider
 from providers.money import rates_to_base, with_base_balances
+from smmdash.lib import params
+from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
+from smmdash.lib.charts import line_chart
+from smmdash.lib.exports import csv_response
+from smmdash.lib.htmx import render_page
 
 manage_required = require(MANAGE_PROVIDERS)
 

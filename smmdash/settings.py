@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The project's own package, as an app for its shared template tags (smmdash/templatetags).
+    "smmdash",
     "dashboard",
     "accounts",
     "providers",
@@ -195,7 +197,7 @@ if TWO_FACTOR_REQUIRED not in ("none", "managers", "everyone"):
 OTP_TOTP_ISSUER = "smmdash"
 # A form posted with a missing or stale CSRF token: a page (or, for htmx, a reload) saying so.
 CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
-AXES_CLIENT_IP_CALLABLE = "dashboard.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "smmdash.lib.security.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 X_FRAME_OPTIONS = "DENY"
 

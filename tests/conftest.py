@@ -4,11 +4,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from dashboard.access import ROLES
 from orders import services as order_services
 from orders.models import Order
 from providers import services
 from providers.models import Provider
+from smmdash.lib.access import ROLES
 
 
 def pytest_report_header(config):

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from dashboard.params import whole_number
 from orders.models import MAX_QUANTITY, Order
 from orders.services.placing import create_order
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import service_type
+from smmdash.lib.params import whole_number
 
 MAX_LINES = 1000
 MAX_CELL = 4000  # characters: a link longer than any real one, far under the csv module's limit

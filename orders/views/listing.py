@@ -3,13 +3,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dashboard import params
-from dashboard.access import PLACE_ORDERS, view_required
-from dashboard.exports import csv_response
-from dashboard.htmx import render_page
 from orders import services
 from orders.forms import OrderFilter
 from orders.models import Order
+from smmdash.lib import params
+from smmdash.lib.access import PLACE_ORDERS, view_required
+from smmdash.lib.exports import csv_response
+from smmdash.lib.htmx import render_page
 
 PAGE_SIZE = 50
 MAX_BULK = 500

@@ -3,12 +3,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from compare import services as failover
-from dashboard.access import PLACE_ORDERS, require, view_required
-from dashboard.htmx import render_page
 from orders import services
 from orders.forms import ResolveForm
 from orders.models import Order
 from providers.money import rates_to_base, to_base
+from smmdash.lib.access import PLACE_ORDERS, require, view_required
+from smmdash.lib.htmx import render_page
 
 place_required = require(PLACE_ORDERS)
 

@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from compare import services as failover
-from dashboard import params
-from dashboard.access import PLACE_ORDERS, require
-from dashboard.htmx import render_page
 from orders import services
 from orders.forms import MassOrderForm, OrderForm
 from providers.catalog_filters import matching
 from providers.models import Service
 from providers.money import rates_to_base, to_base
+from smmdash.lib import params
+from smmdash.lib.access import PLACE_ORDERS, require
+from smmdash.lib.htmx import render_page
 
 place_required = require(PLACE_ORDERS)
 SEARCH_RESULTS = 30

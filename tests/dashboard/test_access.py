@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from dashboard.access import MANAGE_PROVIDERS, PLACE_ORDERS, ROLES, VIEW, ensure_roles
+from smmdash.lib.access import MANAGE_PROVIDERS, PLACE_ORDERS, ROLES, VIEW, ensure_roles
 
 pytestmark = pytest.mark.django_db
 

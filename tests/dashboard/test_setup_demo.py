@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from dashboard.access import ROLES
+from smmdash.lib.access import ROLES
 
 pytestmark = pytest.mark.django_db
 

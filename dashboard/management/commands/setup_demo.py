@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from dashboard.access import ROLES, ensure_roles
 from orders.demo import place_demo_orders
 from providers import demo
+from smmdash.lib.access import ROLES, ensure_roles
 
 
 class Command(BaseCommand):
