@@ -113,12 +113,12 @@ class Stack:
     def __init__(self, env, log_dir):
         self.env, self.log_dir, self.processes = env, log_dir, []
 
-    def start(self, name, args):
+    def start(self, name, args, **extra_env):
         log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed by the OS at exit)
         process = subprocess.Popen(
             args,
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **extra_env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -241,6 +241,7 @@ def check(stack, env, options, work, web_port, simulator_port):
             "--running-seconds",
             "8",
         ],
+        DEMO="true",  # the simulator is the demo's: production itself does not install it
     )
     stack.start("honcho", ["honcho", "start", "-e", env["ENV_FILE"]])
     base = f"http://127.0.0.1:{web_port}"

@@ -67,8 +67,8 @@ def _measure():
     from django.conf import settings
     from django.db import connection
 
+    from bench.simulated_orders import open_orders_at
     from orders.services import poll_provider
-    from orders.simulated import open_orders_at
     from providers import services
     from providers.models import Provider
     from simulator import ManualClock, Simulator

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "orders",
     "compare",
 ]
+# The demo (setup_demo, runsimulator) only where someone tries smmdash out: a production
+# install imports no simulator.
+DEMO = env.bool("DEMO", default=DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -23,6 +23,8 @@ os.environ.setdefault("PANEL_REQUESTS_PER_SECOND", "0")
 os.environ.setdefault(
     "PANEL_CA_BUNDLE", str(Path(__file__).parent.parent / "var" / "tests" / "simulator-ca.pem")
 )
+# The demo's commands are tested too.
+os.environ.setdefault("DEMO", "true")
 # Two-factor sign-in is tested where a test asks for it (tests/accounts).
 os.environ.setdefault("TWO_FACTOR_REQUIRED", "none")
 # No test reaches out to the internet for exchange rates; the rate tests name their source.

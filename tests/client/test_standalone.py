@@ -37,7 +37,7 @@ def test_runsimulator_serves_the_five_panels_with_keys_kept_in_a_file(tmp_path, 
             f"--port={port}",
             f"--accounts-file={accounts}",
         ],
-        env=smmdash_env(),
+        env=smmdash_env(DEMO="true"),  # the command is the demo's, not production's
     )
     wait_for(lambda: accounts.exists() or process.poll() is not None, timeout=30)
     assert accounts.exists(), processes.log("simulator")

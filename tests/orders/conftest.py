@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from orders.simulated import open_orders_at
+from bench.simulated_orders import open_orders_at
 from providers.models import Service
 
 PANELS = ["smmsheba", "smmprovider", "smmbros", "smmub", "smmpllus"]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from providers import demo
+from demo import provider_accounts as demo_providers
 from simulator import Pace, Simulator, accounts
 
 
@@ -15,11 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=demo.SIMULATOR_PORT)
+        parser.add_argument("--port", type=int, default=demo_providers.SIMULATOR_PORT)
         parser.add_argument(
             "--accounts-file",
             type=Path,
-            default=demo.ACCOUNTS_FILE,
+            default=demo_providers.ACCOUNTS_FILE,
             help="Where the panels' URLs and keys are kept (created if missing).",
         )
         parser.add_argument(
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         keys = accounts.load_or_create(accounts_file)
         simulator = Simulator(pace=pace, catalog_size=catalog_size, keys=keys).bind(host, port)
         accounts.save(accounts_file, simulator)
-        restored = simulator.keep_books(demo.books_file_for(accounts_file))
+        restored = simulator.keep_books(demo_providers.books_file_for(accounts_file))
         if restored:
             self.stdout.write(f"Restored {restored} orders placed before.")
         self.stdout.write(f"Panel simulator on http://{host}:{port}/ (keys in {accounts_file}):")

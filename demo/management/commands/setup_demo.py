@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from orders.demo import place_demo_orders
-from providers import demo
+from demo import provider_accounts as demo_providers
+from demo.demo_orders import place_demo_orders
 from smmdash.lib.access import ROLES, ensure_roles
 
 
@@ -22,13 +22,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--simulator-port",
             type=int,
-            default=demo.SIMULATOR_PORT,
+            default=demo_providers.SIMULATOR_PORT,
             help="Where the panel simulator runs.",
         )
         parser.add_argument(
             "--accounts-file",
             type=Path,
-            default=demo.ACCOUNTS_FILE,
+            default=demo_providers.ACCOUNTS_FILE,
             help="The simulator's URLs and keys (created if missing).",
         )
         parser.add_argument(
@@ -44,7 +44,9 @@ class Command(BaseCommand):
             def place_orders(providers, simulator):
                 place_demo_orders(providers, simulator, user, report=self.stderr.write)
 
-            demo.set_up(accounts_file, simulator_port, report=self.stderr.write, then=place_orders)
+            demo_providers.set_up(
+                accounts_file, simulator_port, report=self.stderr.write, then=place_orders
+            )
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"  Log in at http://127.0.0.1:8000 as  {username}  /  {password}")
 
