@@ -13,6 +13,9 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from dashboard.models import WorkerHeartbeat
+from orders.models import Order, ProviderPolling
+from providers.models import CatalogSync, Provider
+from smmdash.celery import app as celery_app
 
 # Work queued longer than this was not taken by any worker: the queue it is on has none.
 # Longer than any countdown smmdash queues with (30 s between send attempts).
@@ -99,18 +102,14 @@ class Background:
 
 
 def background() -> Background:
-    from orders.models import Order
-    from providers.models import CatalogSync, Provider
-
     orders = Order.objects.filter(status=Order.Status.QUEUED).aggregate(
         count=Count("pk"), oldest=Min("created_at")
     )
     syncs = CatalogSync.objects.filter(status=CatalogSync.Status.QUEUED).aggregate(
         count=Count("pk"), oldest=Min("queued_at")
     )
-    last = Provider.objects.aggregate(
-        sync=Max("last_sync_at"), poll=Max("last_poll_at"), balance=Max("balance_checked_at")
-    )
+    last = Provider.objects.aggregate(sync=Max("last_sync_at"), balance=Max("balance_checked_at"))
+    last["poll"] = ProviderPolling.objects.aggregate(poll=Max("last_poll_at"))["poll"]
     return Background(
         worker=worker_status(),
         waiting=[
@@ -137,10 +136,8 @@ def check_database() -> str:
 
 def check_broker() -> str:
     """What went wrong reaching the Celery broker, or an empty string when it answers."""
-    from smmdash.celery import app
-
     try:
-        with app.connection_for_write() as broker:
+        with celery_app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, timeout=3)
     except Exception as error:
         return f"{type(error).__name__}: {error}"

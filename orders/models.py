@@ -260,3 +260,28 @@ class Refill(models.Model):
 
 
 REFILL_OPEN = frozenset({Refill.Status.REQUESTED, Refill.Status.PENDING, Refill.Status.IN_PROGRESS})
+
+
+class ProviderPolling(models.Model):
+    """How reading one provider's order statuses goes: one poll at a time (a lease), and a
+    provider that keeps failing is left alone for a while rather than hammered."""
+
+    provider = models.OneToOneField(
+        Provider, on_delete=models.CASCADE, primary_key=True, related_name="polling"
+    )
+    lock_until = models.DateTimeField(null=True, blank=True)
+    last_poll_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    backoff_until = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "provider pollings"
+
+    def __str__(self):
+        return f"order polling of {self.provider}"
+
+    @classmethod
+    def of(cls, provider) -> "ProviderPolling":
+        polling, _ = cls.objects.get_or_create(provider=provider)
+        return polling

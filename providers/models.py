@@ -64,14 +64,6 @@ class Provider(models.Model):
     first_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     active_services = models.PositiveIntegerField(default=0, editable=False)
 
-    # Order status polling (orders.services.tracking): one poll per provider at a time, and a
-    # provider that keeps failing is left alone for a while rather than hammered.
-    poll_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
-    last_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
-    poll_failures = models.PositiveIntegerField(default=0, editable=False)
-    poll_backoff_until = models.DateTimeField(null=True, blank=True, editable=False)
-    poll_error = models.TextField(blank=True, editable=False)
-
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -128,6 +120,14 @@ class Provider(models.Model):
         return self.catalog_synced_at < timezone.now() - 2 * self.sync_interval
 
     @property
+    def polling_error(self) -> str:
+        """Why reading this account's order statuses keeps failing, if it does. The orders app
+        keeps that state in a table of its own, one row per provider ("polling"); reading it
+        through the reverse relation needs nothing imported from orders."""
+        polling = getattr(self, "polling", None)
+        return polling.error if polling is not None else ""
+
+    @property
     def health(self) -> tuple[str, str]:
         """(level, words) for the badge: level is ok, warn, bad or off."""
         if not self.enabled:
@@ -136,7 +136,7 @@ class Provider(models.Model):
             return "bad", "Balance check failing"
         if self.last_sync_ok is False:
             return "bad", "Catalog sync failing"
-        if self.poll_error:
+        if self.polling_error:
             return "bad", "Order status checks failing"
         if self.balance_is_low:
             return "warn", "Low balance"

@@ -25,14 +25,15 @@ manage_required = require(MANAGE_PROVIDERS)
 @view_required
 def index(request):
     rates = rates_to_base()
-    providers = with_base_balances(list(Provider.objects.all()), rates)
+    # The health badge reads each provider's order-polling state ("polling", kept by orders).
+    providers = with_base_balances(list(Provider.objects.select_related("polling")), rates)
     context = {"providers": providers, "rates": rates}
     return render_page(request, "providers/index.html", context, partials={"provider-table"})
 
 
 @view_required
 def detail(request, pk):
-    provider = get_object_or_404(Provider, pk=pk)
+    provider = get_object_or_404(Provider.objects.select_related("polling"), pk=pk)
     syncs = list(provider.syncs.select_related("requested_by")[:15])
     latest_sync = syncs[0] if syncs else None
     if request.htmx and request.htmx.target == "sync-status":

@@ -11,7 +11,7 @@ from panel import (
     ProviderError,
     ProviderUnreachable,
 )
-from providers.services import ProviderProblem, open_client, remember_capabilities
+from providers.services import ProviderProblem, open_client
 
 
 def cancel_order(order: Order, user) -> None:
@@ -61,10 +61,7 @@ def _ask(order, user, action):
     problem = None
     try:
         with open_client(provider, interactive=True) as client:
-            try:
-                answer = getattr(client, action)(order.provider_order_id)
-            finally:
-                remember_capabilities(provider, client)
+            answer = getattr(client, action)(order.provider_order_id)
     except ActionNotSupported as missing:
         problem = f"{provider} has no {action} (the panel says “{missing.message}”)."
     except ProviderError as refusal:

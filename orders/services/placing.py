@@ -26,6 +26,7 @@ from panel import (
 )
 from panel.order_types import service_type
 from providers.services import ProviderProblem, open_client, refresh_balance
+from smmdash.lib.queue import SUBMIT_ORDER, queue
 
 log = logging.getLogger("smmdash.orders")
 
@@ -77,9 +78,7 @@ def create_order(service, *, link, quantity, extra=None, user=None, form_token=N
 
 
 def enqueue(order_id: int, countdown: int | None = None):
-    from orders.tasks import submit_order  # tasks import this module
-
-    submit_order.apply_async((order_id,), countdown=countdown)
+    queue(SUBMIT_ORDER, order_id, countdown=countdown)
 
 
 def submit(order_id: int) -> Order | None:

@@ -16,7 +16,14 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from orders.models import AT_PANEL_OPEN, REFILL_OPEN, Order, OrderEvent, Refill
+from orders.models import (
+    AT_PANEL_OPEN,
+    REFILL_OPEN,
+    Order,
+    OrderEvent,
+    ProviderPolling,
+    Refill,
+)
 from orders.services.events import Kind, event
 from orders.services.placing import recover_stalled
 from panel import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
@@ -27,8 +34,9 @@ from providers.services import (
     TooSoon,
     claim_manual_call,
     open_client,
-    remember_capabilities,
 )
+from smmdash.lib.leases import lease
+from smmdash.lib.queue import POLL_PROVIDER_ORDERS, queue
 
 log = logging.getLogger("smmdash.orders")
 
@@ -92,16 +100,17 @@ def dispatch_polls(now=None) -> list[int]:
     cutoff = stale_before(now)
     orders_due = _due_orders(cutoff).filter(provider=OuterRef("pk"))
     refills_due = _due_refills(cutoff).filter(order__provider=OuterRef("pk"))
-    not_resting = Q(poll_backoff_until__isnull=True) | Q(poll_backoff_until__lt=now)
-    not_polling = Q(poll_lock_until__isnull=True) | Q(poll_lock_until__lt=now)
-    due = Provider.objects.filter(not_resting, not_polling, enabled=True).filter(
-        Exists(orders_due) | Exists(refills_due)
+    # A provider without a polling row has never been polled: neither resting nor polling.
+    resting = Q(polling__backoff_until__gte=now)
+    polling = Q(polling__lock_until__gte=now)
+    due = (
+        Provider.objects.filter(enabled=True)
+        .exclude(resting | polling)
+        .filter(Exists(orders_due) | Exists(refills_due))
     )
     provider_ids = list(due.values_list("pk", flat=True))
-    from orders.tasks import poll_provider_orders  # tasks import this module
-
     for provider_id in provider_ids:
-        poll_provider_orders.delay(provider_id)
+        queue(POLL_PROVIDER_ORDERS, provider_id)
     return provider_ids
 
 
@@ -110,30 +119,24 @@ def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> P
     fresh) and of its open refills, and record what changed."""
     result = PollResult(provider)
     started = timezone.now()
-    lock_until = started + POLL_LOCK
-    free = Q(poll_lock_until__isnull=True) | Q(poll_lock_until__lt=started)
-    if not Provider.objects.filter(free, pk=provider.pk).update(poll_lock_until=lock_until):
-        result.skipped = "another status check of this provider is running"
-        return result
-    try:
-        _poll(provider, result, started, order_ids, interactive)
-    except RateLimited as slow_down:
-        _rest(
-            provider, result, f"The panel asked to slow down: {slow_down}", slow_down.wait_seconds
-        )
-    except (PanelClientError, ProviderProblem) as problem:
-        failures = provider.poll_failures + 1
-        wait = min(FIRST_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
-        _rest(provider, result, str(problem), wait, failures=failures)
-    else:
-        Provider.objects.filter(pk=provider.pk).update(
-            last_poll_at=timezone.now(), poll_failures=0, poll_error="", poll_backoff_until=None
-        )
-        provider.poll_failures, provider.poll_error = 0, ""
-    finally:
-        Provider.objects.filter(pk=provider.pk, poll_lock_until=lock_until).update(
-            poll_lock_until=None
-        )
+    polling = ProviderPolling.of(provider)
+    rows = ProviderPolling.objects.filter(pk=polling.pk)
+    with lease(rows, "lock_until", POLL_LOCK) as held:
+        if not held:
+            result.skipped = "another status check of this provider is running"
+            return result
+        try:
+            _poll(provider, result, started, order_ids, interactive)
+        except RateLimited as slow_down:
+            message = f"The panel asked to slow down: {slow_down}"
+            _rest(polling, result, message, slow_down.wait_seconds)
+        except (PanelClientError, ProviderProblem) as problem:
+            failures = polling.failures + 1
+            wait = min(FIRST_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
+            _rest(polling, result, str(problem), wait, failures=failures)
+        else:
+            rows.update(last_poll_at=timezone.now(), failures=0, error="", backoff_until=None)
+    provider.polling = ProviderPolling.objects.get(pk=polling.pk)
     return result
 
 
@@ -146,36 +149,28 @@ def _poll(provider, result, started, order_ids, interactive):
     orders = orders.order_by(F("status_checked_at").asc(nulls_first=True), "pk")
     give_up_at = time.monotonic() + POLL_BUDGET
     with open_client(provider, interactive=interactive) as client:
-        try:
-            while time.monotonic() < give_up_at:
-                # Checked orders leave the due set, so each round takes the next batch.
-                batch = list(orders[:MULTI_STATUS_BATCH])
-                if not batch:
-                    break
-                answers = client.statuses([order.provider_order_id for order in batch])
-                result.changed += record_answers(batch, answers, timezone.now())
-                result.checked += len(batch)
-            if order_ids is None:
-                result.refills_checked = _poll_refills(provider, client, cutoff)
-        finally:
-            remember_capabilities(provider, client)
+        while time.monotonic() < give_up_at:
+            # Checked orders leave the due set, so each round takes the next batch.
+            batch = list(orders[:MULTI_STATUS_BATCH])
+            if not batch:
+                break
+            answers = client.statuses([order.provider_order_id for order in batch])
+            result.changed += record_answers(batch, answers, timezone.now())
+            result.checked += len(batch)
+        if order_ids is None:
+            result.refills_checked = _poll_refills(provider, client, cutoff)
 
 
-def _rest(provider, result, message, wait_seconds, *, failures=None):
+def _rest(polling, result, message, wait_seconds, *, failures=None):
     result.error = message
-    changes = {
-        "poll_error": message,
-        "poll_backoff_until": timezone.now() + timedelta(seconds=wait_seconds),
-    }
+    changes = {"error": message, "backoff_until": timezone.now() + timedelta(seconds=wait_seconds)}
     if failures is not None:
-        changes["poll_failures"] = failures
-    Provider.objects.filter(pk=provider.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(provider, name, value)
+        changes["failures"] = failures
+    ProviderPolling.objects.filter(pk=polling.pk).update(**changes)
     log.warning(
         "Order status checks at provider %s (id %s) failed: %s; next try in %d s",
-        provider,
-        provider.pk,
+        polling.provider,
+        polling.pk,
         message,
         wait_seconds,
     )

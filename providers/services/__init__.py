@@ -8,7 +8,6 @@ from providers.services.accounts import (
     open_client,
     refresh_balance,
     refresh_balance_by_hand,
-    remember_capabilities,
     rotate_keys,
     save_provider,
 )
@@ -34,7 +33,6 @@ __all__ = [
     "open_client",
     "refresh_balance",
     "refresh_balance_by_hand",
-    "remember_capabilities",
     "request_sync",
     "rotate_keys",
     "run_queued_sync",

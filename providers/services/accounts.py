@@ -1,6 +1,8 @@
 """Provider accounts: connecting to them, their keys, and their balances."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,20 +41,28 @@ def client_options(*, interactive: bool = False) -> dict:
     }
 
 
-def open_client(provider: Provider, *, interactive: bool = False) -> PanelClient:
-    """A panel client for `provider`, with what earlier calls learned about its panel."""
+@contextmanager
+def open_client(provider: Provider, *, interactive: bool = False) -> Iterator[PanelClient]:
+    """``with open_client(provider) as client:`` a panel client for `provider`, told what
+    earlier calls learned about its panel; what this one learns is saved when the block ends,
+    however it ends."""
     try:
         check_provider_url(provider.api_url)
         api_key = provider.api_key
     except (UnsafeProviderURL, encryption.KeyNotDecryptable) as problem:
         raise ProviderProblem(str(problem)) from None
-    return PanelClient(
+    client = PanelClient(
         provider.api_url,
         api_key,
         capabilities=provider.client_capabilities,
         requests_per_second=settings.PANEL_REQUESTS_PER_SECOND,
         **client_options(interactive=interactive),
     )
+    try:
+        yield client
+    finally:
+        client.close()
+        remember_capabilities(provider, client)
 
 
 def check_connection(api_url: str, api_key: str) -> Balance:

@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from panel import PanelClientError
 from providers.models import CatalogSync, ManualCall, Provider
-from providers.services.accounts import ProviderProblem, open_client, remember_capabilities
+from providers.services.accounts import ProviderProblem, open_client
 from providers.services.diff import apply_catalog
 from providers.services.manual_calls import claim_manual_call
+from smmdash.lib.leases import lease
+from smmdash.lib.queue import RUN_CATALOG_SYNC, queue
 
 log = logging.getLogger("smmdash.providers")
 
@@ -44,9 +46,7 @@ def request_sync(provider: Provider, trigger: str, user=None) -> CatalogSync:
 
 
 def _enqueue(sync_id: int):
-    from providers.tasks import run_catalog_sync  # tasks import this module
-
-    run_catalog_sync.delay(sync_id)
+    queue(RUN_CATALOG_SYNC, sync_id)
 
 
 def _pending(provider: Provider) -> CatalogSync | None:
@@ -106,23 +106,15 @@ def dispatch_due_syncs(now=None) -> list[CatalogSync]:
 
 def _run(sync: CatalogSync) -> CatalogSync:
     provider = sync.provider
-    lock_until = timezone.now() + SYNC_LOCK
-    if not _take_lock(provider, lock_until):
-        return _finish(sync, Status.SKIPPED, error="Another sync of this provider was running.")
-    try:
-        return _fetch_and_apply(sync, provider)
-    except Exception:
-        _finish(sync, Status.FAILED, error="smmdash failed while saving the catalog (see the log).")
-        raise
-    finally:
-        Provider.objects.filter(pk=provider.pk, sync_lock_until=lock_until).update(
-            sync_lock_until=None
-        )
-
-
-def _take_lock(provider: Provider, lock_until) -> bool:
-    free = Q(sync_lock_until__isnull=True) | Q(sync_lock_until__lt=timezone.now())
-    return bool(Provider.objects.filter(free, pk=provider.pk).update(sync_lock_until=lock_until))
+    with lease(Provider.objects.filter(pk=provider.pk), "sync_lock_until", SYNC_LOCK) as held:
+        if not held:
+            return _finish(sync, Status.SKIPPED, error="Another sync of this provider was running.")
+        try:
+            return _fetch_and_apply(sync, provider)
+        except Exception:
+            error = "smmdash failed while saving the catalog (see the log)."
+            _finish(sync, Status.FAILED, error=error)
+            raise
 
 
 def _fetch_and_apply(sync: CatalogSync, provider: Provider) -> CatalogSync:
@@ -130,7 +122,6 @@ def _fetch_and_apply(sync: CatalogSync, provider: Provider) -> CatalogSync:
     try:
         with open_client(provider) as client:
             fetched = client.services()
-            remember_capabilities(provider, client)
     except (PanelClientError, ProviderProblem) as problem:
         return _failed(sync, provider, str(problem))
 

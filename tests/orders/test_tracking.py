@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from orders import services
-from orders.models import Order
+from orders.models import Order, ProviderPolling
 from providers.models import Provider
 from tests.htmx import htmx_headers
 from tests.orders.conftest import a_service
@@ -96,7 +96,7 @@ def test_an_unknown_order_id_is_flagged_on_the_order_not_the_provider(simulator,
     order.refresh_from_db()
     assert order.status == S.PENDING and order.last_error == "Incorrect order ID"
     provider.refresh_from_db()
-    assert provider.poll_error == ""
+    assert provider.polling_error == ""
 
 
 def test_a_failing_provider_is_backed_off_and_flagged(simulator, synced, place, viewer_client):
@@ -108,29 +108,29 @@ def test_a_failing_provider_is_backed_off_and_flagged(simulator, synced, place, 
 
     assert "503" in result.error
     provider.refresh_from_db()
-    assert provider.poll_failures == 1 and provider.poll_backoff_until > timezone.now()
+    assert provider.polling.failures == 1 and provider.polling.backoff_until > timezone.now()
     assert provider.health == ("bad", "Order status checks failing")
     assert services.dispatch_polls() == []  # resting: not asked again yet
-    Provider.objects.filter(pk=provider.pk).update(poll_backoff_until=timezone.now())
+    ProviderPolling.objects.filter(provider=provider).update(backoff_until=timezone.now())
     assert services.dispatch_polls() == [provider.pk]
     # A second failure doubles the wait.
     simulator.inject("smmbros", "unavailable", action="status", times=3)
     services.poll_provider(Provider.objects.get(pk=provider.pk))
     provider.refresh_from_db()
-    wait = provider.poll_backoff_until - timezone.now()
+    wait = provider.polling.backoff_until - timezone.now()
     assert timedelta(seconds=100) < wait <= timedelta(seconds=120)
     # Success clears the flag.
     Order.objects.update(status_checked_at=None)
     services.poll_provider(provider)
     provider.refresh_from_db()
-    assert (provider.poll_failures, provider.poll_error) == (0, "")
+    assert (provider.polling.failures, provider.polling_error) == (0, "")
 
 
 def test_polls_of_one_provider_never_overlap(simulator, synced, place):
     provider = synced("smmprovider")
     place(a_service(provider))
-    Provider.objects.filter(pk=provider.pk).update(
-        poll_lock_until=timezone.now() + timedelta(minutes=1)
+    ProviderPolling.objects.create(
+        provider=provider, lock_until=timezone.now() + timedelta(minutes=1)
     )
 
     result = services.poll_provider(provider)
