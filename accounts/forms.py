@@ -1,3 +1,5 @@
+"""The one-time code form, shared by setting up two-factor sign-in and the second step."""
+
 from django import forms
 
 

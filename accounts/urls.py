@@ -1,3 +1,5 @@
+"""The account page, two-factor set-up and the second step of signing in."""
+
 from django.urls import path
 
 from accounts import views

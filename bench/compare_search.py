@@ -79,7 +79,8 @@ def _measure():
     from compare.forms import CompareForm
     from compare.search import compare
     from providers import services
-    from providers.models import ExchangeRate, Provider
+    from providers.models import Provider
+    from rates.models import ExchangeRate
     from simulator import ManualClock, Simulator
 
     providers = []

@@ -1,0 +1,1 @@
+"""Compare: equivalent services across panels, priced side by side in one currency."""

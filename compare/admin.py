@@ -1,3 +1,5 @@
+"""The admin for curated groups and their members."""
+
 from django.contrib import admin
 
 from compare.models import GroupMember, ServiceGroup

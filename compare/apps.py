@@ -1,3 +1,5 @@
+"""The compare app's configuration."""
+
 from django.apps import AppConfig
 
 

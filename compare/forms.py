@@ -1,14 +1,11 @@
-from decimal import Decimal
+"""The Compare search form, and the forms for groups, labels and pins."""
 
 from django import forms
-from django.conf import settings
 
 from compare.models import ServiceGroup
 from compare.search import SORTS, Criteria
 from providers.classify import KINDS, LIFETIME, PLATFORMS, QUALITIES, Labels
-from providers.currencies import currency_code
 from providers.models import Provider, Service
-from providers.services.rates import currencies_in_use
 
 PLATFORM_CHOICES = [(key, label) for key, (label, _) in PLATFORMS.items()]
 KIND_CHOICES = [(key, label) for key, (label, _) in KINDS.items()]
@@ -179,29 +176,3 @@ class LabelsForm(forms.Form):
             geo=data["geo"].strip(),
             speed=data["speed"].strip(),
         )
-
-
-class RateForm(forms.Form):
-    currency = forms.RegexField(
-        regex=r"^[A-Za-z]{3}$",
-        max_length=3,
-        error_messages={"invalid": "A three-letter currency code."},
-    )
-    rate = forms.DecimalField(
-        max_digits=24,
-        decimal_places=10,
-        min_value=Decimal("0.0000000001"),
-        error_messages={"min_value": "A rate is above zero (at most 10 decimal places)."},
-    )
-    note = forms.CharField(required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rate"].label = f"Value of 1 unit in {settings.BASE_CURRENCY}"
-
-    def clean_currency(self):
-        # A currency a provider reports stands, ISO or not (an old "RUR"), since it needs a rate.
-        currency = currency_code(self.cleaned_data["currency"], also=currencies_in_use())
-        if currency == settings.BASE_CURRENCY:
-            raise forms.ValidationError(f"{currency} is the base currency: its rate is always 1.")
-        return currency

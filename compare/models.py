@@ -1,3 +1,5 @@
+"""Curated groups: services staff pinned as the same product across panels."""
+
 from django.conf import settings
 from django.db import models
 

@@ -12,11 +12,10 @@ from django.db.models import Case, DecimalField, F, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from compare.models import GroupMember
-from orders.models import expected_cost
 from providers.catalog_filters import matching
 from providers.classify import Labels, classify
 from providers.models import OFFERS_REFILL, PriceChange, Service
-from providers.money import rates_to_base, to_base
+from rates.money import expected_cost, rates_to_base, to_base
 from smmdash.lib.charts import rate_history
 
 ROW_LIMIT = 100

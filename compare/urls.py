@@ -1,6 +1,8 @@
+"""Compare, offers and curated groups."""
+
 from django.urls import path
 
-from compare import rate_views, views
+from compare import views
 
 app_name = "compare"
 urlpatterns = [
@@ -10,7 +12,4 @@ urlpatterns = [
     path("offers/<int:pk>/pin/", views.offer_pin, name="offer_pin"),
     path("groups/", views.groups, name="groups"),
     path("groups/<int:pk>/", views.group, name="group"),
-    path("rates/", rate_views.index, name="rates"),
-    path("rates/set/", rate_views.set_rate, name="set_rate"),
-    path("rates/fetch/", rate_views.fetch, name="fetch_rates"),
 ]

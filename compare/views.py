@@ -1,3 +1,5 @@
+"""The Compare page and its fragment, an offer's page, curated groups."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render

@@ -1,0 +1,1 @@
+"""The roof: the home page, Background work, /health/ and the worker heartbeat."""

@@ -1,3 +1,5 @@
+"""The admin for worker heartbeats."""
+
 from django.contrib import admin
 
 from dashboard.models import WorkerHeartbeat

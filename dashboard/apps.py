@@ -1,3 +1,5 @@
+"""The dashboard app's configuration: roles made after every migrate."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 

@@ -1,3 +1,5 @@
+"""What every page's template knows: the user's roles and the base currency."""
+
 from django.conf import settings
 
 from smmdash.lib.access import role_names

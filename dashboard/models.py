@@ -1,3 +1,5 @@
+"""The staff roles' permissions, and the heartbeat that shows a worker is alive."""
+
 from django.db import models
 
 

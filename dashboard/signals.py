@@ -1,3 +1,5 @@
+"""Signal receivers: a message when someone logs out."""
+
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver

@@ -1,3 +1,5 @@
+"""Celery tasks: the heartbeat beat sends and a worker records."""
+
 from celery import shared_task
 
 from dashboard.health import record_heartbeat

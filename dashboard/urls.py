@@ -1,3 +1,5 @@
+"""The home page and Background work."""
+
 from django.urls import path
 
 from dashboard import views

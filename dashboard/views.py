@@ -1,3 +1,5 @@
+"""The home page, Background work, /health/, the favicon and the expired-form page."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,7 +14,7 @@ from compare.feed import market_moves
 from dashboard import health
 from orders.models import Order
 from providers.models import Provider
-from providers.money import rates_to_base, with_base_balances
+from rates.money import rates_to_base, with_base_balances
 from smmdash.lib.access import view_required
 from smmdash.lib.htmx import render_page
 

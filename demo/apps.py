@@ -1,3 +1,5 @@
+"""The demo app's configuration."""
+
 from django.apps import AppConfig
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 
 from providers import services
-from providers.models import CatalogSync, ExchangeRate, Provider
+from providers.models import CatalogSync, Provider
+from rates.models import ExchangeRate
 from simulator import PANELS, Simulator, accounts
 
 NAMES = {

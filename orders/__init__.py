@@ -1,0 +1,1 @@
+"""Orders across panels: placed once, tracked, refilled and cancelled."""

@@ -1,3 +1,5 @@
+"""The admin for orders (read-only, with the list's actions), their events and refills."""
+
 from django.contrib import admin, messages
 
 from orders import services

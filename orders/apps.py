@@ -1,3 +1,5 @@
+"""The orders app's configuration."""
+
 from django.apps import AppConfig
 
 

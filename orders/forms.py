@@ -1,3 +1,5 @@
+"""The order form, the mass-order form, the list's filters and the needs-checking form."""
+
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -6,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order, expected_cost
+from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order
 from orders.services.mass import UnreadableFile, lines_from_csv
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, service_type
@@ -123,18 +125,14 @@ class OrderForm(forms.Form):
             extra[name] = value
         return extra
 
-    def cost(self):
-        """The expected cost of what was typed so far, or None; sets priced_quantity and
-        priced_runs to what it priced."""
+    def to_price(self) -> tuple[int | None, int]:
+        """(quantity, runs) as typed so far, to price the order with (quantity None: none yet)."""
         quantity = self.quantity
         if quantity is None:
             # A form pre-filled from Compare is priced before anything is typed.
             quantity = _int((self.data if self.is_bound else self.initial).get("quantity"))
-        if quantity is None or quantity < 1:
-            return None
         runs = self.extra.get("runs") or _int(self.data.get("runs")) or 1
-        self.priced_quantity, self.priced_runs = quantity, runs
-        return expected_cost(self.service.rate, quantity, runs)
+        return quantity, runs
 
 
 def _int(value):

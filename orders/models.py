@@ -1,20 +1,16 @@
+"""Orders, their events and refills, and each provider's order-polling state."""
+
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from providers.models import AMOUNT, RATE, Provider, Service
+from rates.money import expected_cost
 
-COST_STEP = Decimal("0.000001")  # AMOUNT's decimal places
 # The most an order's quantity can be (its PositiveIntegerField's ceiling); no service sells more.
 MAX_QUANTITY = 2_147_483_647
-
-
-def expected_cost(rate: Decimal, quantity: int, runs: int = 1) -> Decimal:
-    """What an order should cost: rate per 1000 x quantity (x drip-feed runs) / 1000."""
-    return (rate * quantity * runs / 1000).quantize(COST_STEP, rounding=ROUND_HALF_UP)
 
 
 class OrderQuerySet(models.QuerySet):
@@ -169,26 +165,26 @@ class Order(models.Model):
         return STATUS_LEVELS.get(self.status, "muted")
 
 
-S = Order.Status
-AT_PANEL_OPEN = frozenset({S.PENDING, S.IN_PROGRESS, S.PROCESSING})
-STILL_MOVING = AT_PANEL_OPEN | {S.QUEUED, S.SUBMITTING}
-REFILLABLE = frozenset({S.COMPLETED, S.PARTIAL})
-PROBLEMS = frozenset({S.UNKNOWN, S.NOT_SENT, S.REJECTED, S.FAILED})
+Status = Order.Status
+AT_PANEL_OPEN = frozenset({Status.PENDING, Status.IN_PROGRESS, Status.PROCESSING})
+STILL_MOVING = AT_PANEL_OPEN | {Status.QUEUED, Status.SUBMITTING}
+REFILLABLE = frozenset({Status.COMPLETED, Status.PARTIAL})
+PROBLEMS = frozenset({Status.UNKNOWN, Status.NOT_SENT, Status.REJECTED, Status.FAILED})
 STATUS_LEVELS = {
-    S.QUEUED: "muted",
-    S.SUBMITTING: "muted",
-    S.UNKNOWN: "bad",
-    S.NOT_SENT: "warn",
-    S.REJECTED: "bad",
-    S.NOT_PLACED: "off",
-    S.PENDING: "muted",
-    S.IN_PROGRESS: "new",
-    S.PROCESSING: "new",
-    S.PARTIAL: "warn",
-    S.COMPLETED: "ok",
-    S.CANCELED: "off",
-    S.REFUNDED: "off",
-    S.FAILED: "bad",
+    Status.QUEUED: "muted",
+    Status.SUBMITTING: "muted",
+    Status.UNKNOWN: "bad",
+    Status.NOT_SENT: "warn",
+    Status.REJECTED: "bad",
+    Status.NOT_PLACED: "off",
+    Status.PENDING: "muted",
+    Status.IN_PROGRESS: "new",
+    Status.PROCESSING: "new",
+    Status.PARTIAL: "warn",
+    Status.COMPLETED: "ok",
+    Status.CANCELED: "off",
+    Status.REFUNDED: "off",
+    Status.FAILED: "bad",
 }
 
 

@@ -1,3 +1,5 @@
+"""The order list, one order, placing and staff actions."""
+
 from django.urls import path
 
 from orders.views import listing, order, placing

@@ -1,0 +1,1 @@
+"""Provider accounts: encrypted keys, balances and cached catalogs."""

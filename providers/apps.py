@@ -1,3 +1,5 @@
+"""The providers app's configuration: its system checks."""
+
 from django.apps import AppConfig
 
 

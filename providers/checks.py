@@ -1,3 +1,5 @@
+"""System checks: PROVIDER_SECRET_KEYS must be set and usable."""
+
 from django.core.checks import Error, register
 
 from providers import encryption

@@ -1,9 +1,11 @@
+"""The provider form: connection tested on save, the key write-only."""
+
 from django import forms
 
 from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
-from providers.currencies import currency_code
 from providers.models import Provider
+from smmdash.lib.currencies import currency_code
 
 
 class ApiKeyField(forms.CharField):

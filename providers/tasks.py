@@ -37,11 +37,3 @@ def refresh_balance(provider_id):
     # A failure is recorded on the provider and logged; the next tick tries again.
     with contextlib.suppress(services.ProviderProblem):
         services.refresh_balance(provider)
-
-
-@shared_task
-def fetch_exchange_rates():
-    """Beat's schedule (when EXCHANGE_RATES_URL is set): fetch reference rates."""
-    from providers.services.rates import fetch_rates
-
-    fetch_rates()

@@ -1,3 +1,5 @@
+"""Providers: list, detail, forms, balance, sync and catalog."""
+
 from django.urls import path
 
 from providers import views

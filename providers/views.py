@@ -1,3 +1,5 @@
+"""The provider pages and their htmx fragments."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
@@ -12,7 +14,6 @@ from providers import encryption, services
 from providers.catalog_filters import SHOW, SORTS, CatalogFilter
 from providers.forms import ProviderForm
 from providers.models import RECENT, CatalogSync, Provider
-from providers.money import rates_to_base, with_base_balances
 from smmdash.lib import params
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.charts import line_chart
@@ -24,10 +25,8 @@ manage_required = require(MANAGE_PROVIDERS)
 
 @view_required
 def index(request):
-    rates = rates_to_base()
     # The health badge reads each provider's order-polling state ("polling", kept by orders).
-    providers = with_base_balances(list(Provider.objects.select_related("polling")), rates)
-    context = {"providers": providers, "rates": rates}
+    context = {"providers": Provider.objects.select_related("polling")}
     return render_page(request, "providers/index.html", context, partials={"provider-table"})
 
 
@@ -44,8 +43,6 @@ def detail(request, pk):
         context = {"provider": provider, "latest_sync": latest_sync}
         return render_page(request, "providers/detail.html", context, partials={"sync-status"})
 
-    rates = rates_to_base()
-    with_base_balances([provider], rates)
     recent = timezone.now() - RECENT
     summary = provider.services.aggregate(
         active_count=Count("pk", filter=Q(active=True)),
@@ -67,7 +64,6 @@ def detail(request, pk):
         "syncs": syncs,
         "latest_sync": latest_sync,
         "chart": line_chart(history[::-1]),
-        "rates": rates,
         "recent_orders": provider.orders.all()[:8],
     }
     return render_page(request, "providers/detail.html", context)
@@ -169,7 +165,6 @@ def refresh_balance(request, pk):
         if error:
             messages.error(request, f"Could not read the balance of {provider}: {error}")
         return redirect(params.next_url(request, "providers:index"))
-    with_base_balances([provider], rates_to_base())
     context = {"provider": provider, "error": error, "compact": request.POST.get("compact")}
     return render(request, "providers/_balance.html#balance", context)
 
@@ -211,7 +206,6 @@ def catalog(request, pk):
         "show_choices": SHOW,
         "sort": filters.value("sort", "name"),
         "sorts": SORTS,
-        "rates": rates_to_base(),
     }
     return render_page(request, "providers/catalog.html", context, partials={"catalog-results"})
 

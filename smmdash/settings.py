@@ -53,8 +53,9 @@ INSTALLED_APPS = [
     "dashboard",
     "accounts",
     "providers",
-    "orders",
+    "rates",
     "compare",
+    "orders",
 ]
 # The demo (setup_demo, runsimulator) only where someone tries smmdash out: a production
 # install imports no simulator.
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.context_processors.staff",
+                "rates.context_processors.exchange_rates",
             ],
         },
     },
@@ -265,7 +267,7 @@ CELERY_TASK_ROUTES = {
     "orders.tasks.poll_provider_orders": {"queue": "panels"},
     "providers.tasks.refresh_balance": {"queue": "panels"},
     "providers.tasks.run_catalog_sync": {"queue": "catalogs"},
-    "providers.tasks.fetch_exchange_rates": {"queue": "catalogs"},
+    "rates.tasks.fetch_exchange_rates": {"queue": "catalogs"},
 }
 # A worker takes one message per free slot: a long sync never holds back messages that
 # another worker could run now.
@@ -302,7 +304,7 @@ CELERY_BEAT_SCHEDULE = {
 
 if EXCHANGE_RATES_URL:
     CELERY_BEAT_SCHEDULE["fetch-exchange-rates"] = {
-        "task": "providers.tasks.fetch_exchange_rates",
+        "task": "rates.tasks.fetch_exchange_rates",
         "schedule": EXCHANGE_RATES_FETCH_SECONDS,
         "options": {"expires": EXCHANGE_RATES_FETCH_SECONDS},
     }

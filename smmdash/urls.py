@@ -1,3 +1,5 @@
+"""The URL root: every app's URLs, the admin, login, /health/."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -12,6 +14,8 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("providers/", include("providers.urls")),
     path("orders/", include("orders.urls")),
+    # The rates page began under Compare, and its address stays there.
+    path("compare/rates/", include("rates.urls")),
     path("compare/", include("compare.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

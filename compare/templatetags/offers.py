@@ -1,3 +1,5 @@
+"""Template filters for offers: the words for labels, refill and yes, no or unknown."""
+
 from django import template
 
 from providers.classify import KINDS, PLATFORMS, QUALITIES, label_of, refill_words

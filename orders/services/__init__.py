@@ -1,7 +1,6 @@
 """Everything smmdash does with orders. Views, admin actions, Celery tasks and management
 commands call these functions and nothing else."""
 
-from orders.models import expected_cost
 from orders.services.actions import act_on_each, cancel_order, refill_order
 from orders.services.mass import lines_from_csv, lines_from_text, place_mass_order
 from orders.services.placing import (
@@ -15,6 +14,7 @@ from orders.services.placing import (
     send_again,
     submit,
 )
+from orders.services.quotes import Quote, quote
 from orders.services.tracking import (
     POLL_TIME_LIMIT,
     PollResult,
@@ -22,6 +22,7 @@ from orders.services.tracking import (
     poll_provider,
     refresh_now,
 )
+from rates.money import expected_cost
 
 __all__ = [
     "POLL_TIME_LIMIT",
@@ -29,6 +30,7 @@ __all__ = [
     "SUBMIT_TIME_LIMIT",
     "OrderActionRefused",
     "PollResult",
+    "Quote",
     "act_on_each",
     "cancel_order",
     "create_order",
@@ -38,6 +40,7 @@ __all__ = [
     "lines_from_text",
     "place_mass_order",
     "poll_provider",
+    "quote",
     "recover_stalled",
     "refill_order",
     "refresh_now",

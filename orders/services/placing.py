@@ -30,7 +30,7 @@ from smmdash.lib.queue import SUBMIT_ORDER, queue
 
 log = logging.getLogger("smmdash.orders")
 
-S = Order.Status
+Status = Order.Status
 SUBMIT_TIME_LIMIT = 120  # seconds the submit task may run
 # A submitting order older than this has no live worker: its outcome is unknown.
 SUBMIT_STALLED_AFTER = timedelta(seconds=SUBMIT_TIME_LIMIT + 60)
@@ -38,7 +38,7 @@ SUBMIT_STALLED_AFTER = timedelta(seconds=SUBMIT_TIME_LIMIT + 60)
 QUEUED_STALLED_AFTER = timedelta(minutes=3)
 SEND_ATTEMPTS = 3  # when the panel could not be reached at all, nothing was placed: try again
 RETRY_DELAY = 30  # seconds
-RESENDABLE = frozenset({S.NOT_SENT, S.NOT_PLACED, S.REJECTED})
+RESENDABLE = frozenset({Status.NOT_SENT, Status.NOT_PLACED, Status.REJECTED})
 
 
 class OrderActionRefused(Exception):
@@ -86,8 +86,8 @@ def submit(order_id: int) -> Order | None:
 
     Returns the order, or None when it was not queued: another worker has it, or had it.
     """
-    claimed = Order.objects.filter(pk=order_id, status=S.QUEUED).update(
-        status=S.SUBMITTING, submitted_at=timezone.now(), send_attempts=F("send_attempts") + 1
+    claimed = Order.objects.filter(pk=order_id, status=Status.QUEUED).update(
+        status=Status.SUBMITTING, submitted_at=timezone.now(), send_attempts=F("send_attempts") + 1
     )
     if not claimed:
         return None
@@ -127,16 +127,16 @@ def submit(order_id: int) -> Order | None:
 def _placed(order, panel_order_id) -> Order:
     now = timezone.now()
     # An order given up as stalled is placed all the same: the panel's id is the truth.
-    Order.objects.filter(pk=order.pk, status__in=[S.SUBMITTING, S.UNKNOWN]).update(
-        status=S.PENDING, provider_order_id=panel_order_id, placed_at=now, last_error=""
+    Order.objects.filter(pk=order.pk, status__in=[Status.SUBMITTING, Status.UNKNOWN]).update(
+        status=Status.PENDING, provider_order_id=panel_order_id, placed_at=now, last_error=""
     )
     record(order, Kind.ANSWER, f"Placed: the panel's order id is {panel_order_id}", at=now)
     return _fresh(order)
 
 
 def _rejected(order, message: str) -> Order:
-    Order.objects.filter(pk=order.pk, status=S.SUBMITTING).update(
-        status=S.REJECTED, last_error=message
+    Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
+        status=Status.REJECTED, last_error=message
     )
     record(order, Kind.ANSWER, f"Rejected by the panel: {message}", data={"error": message})
     return _fresh(order)
@@ -144,8 +144,10 @@ def _rejected(order, message: str) -> Order:
 
 def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order:
     again = retry and order.send_attempts < SEND_ATTEMPTS
-    status = S.QUEUED if again else S.NOT_SENT
-    Order.objects.filter(pk=order.pk, status=S.SUBMITTING).update(status=status, last_error=message)
+    status = Status.QUEUED if again else Status.NOT_SENT
+    Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
+        status=status, last_error=message
+    )
     if again:
         record(order, Kind.ERROR, f"Not sent: {message}. Trying again in {retry_in} s.")
         enqueue(order.pk, countdown=retry_in)
@@ -155,8 +157,8 @@ def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order
 
 
 def _unknown(order, message: str, balance_before) -> Order:
-    Order.objects.filter(pk=order.pk, status=S.SUBMITTING).update(
-        status=S.UNKNOWN, last_error=message, balance_before=balance_before
+    Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
+        status=Status.UNKNOWN, last_error=message, balance_before=balance_before
     )
     record(
         order,
@@ -187,8 +189,8 @@ def _fresh(order) -> Order:
 def resolve_placed(order: Order, provider_order_id: str, user) -> Order:
     """Staff found the order at the panel: record its id, and tracking takes over."""
     provider_order_id = provider_order_id.strip()
-    changed = Order.objects.filter(pk=order.pk, status=S.UNKNOWN).update(
-        status=S.PENDING,
+    changed = Order.objects.filter(pk=order.pk, status=Status.UNKNOWN).update(
+        status=Status.PENDING,
         provider_order_id=provider_order_id,
         placed_at=order.submitted_at or timezone.now(),
         status_checked_at=None,
@@ -207,8 +209,8 @@ def resolve_placed(order: Order, provider_order_id: str, user) -> Order:
 
 
 def resolve_not_placed(order: Order, user) -> Order:
-    changed = Order.objects.filter(pk=order.pk, status=S.UNKNOWN).update(
-        status=S.NOT_PLACED, last_error=""
+    changed = Order.objects.filter(pk=order.pk, status=Status.UNKNOWN).update(
+        status=Status.NOT_PLACED, last_error=""
     )
     if not changed:
         raise OrderActionRefused("This order no longer needs checking.")
@@ -220,7 +222,7 @@ def send_again(order: Order, user) -> Order:
     """Queue again an order that is known not to be at the panel (never an unknown one)."""
     with transaction.atomic():
         changed = Order.objects.filter(pk=order.pk, status__in=RESENDABLE).update(
-            status=S.QUEUED, send_attempts=0, last_error="", submitted_at=None
+            status=Status.QUEUED, send_attempts=0, last_error="", submitted_at=None
         )
         if not changed:
             raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
@@ -237,14 +239,14 @@ def recover_stalled(now=None) -> tuple[int, int]:
     now = now or timezone.now()
     stalled = list(
         Order.objects.filter(
-            status=S.SUBMITTING, submitted_at__lt=now - SUBMIT_STALLED_AFTER
+            status=Status.SUBMITTING, submitted_at__lt=now - SUBMIT_STALLED_AFTER
         ).values_list("pk", flat=True)
     )
     message = "The worker sending this order stopped before the panel's answer was recorded."
     marked = []
     for order_id in stalled:
-        if Order.objects.filter(pk=order_id, status=S.SUBMITTING).update(
-            status=S.UNKNOWN, last_error=message
+        if Order.objects.filter(pk=order_id, status=Status.SUBMITTING).update(
+            status=Status.UNKNOWN, last_error=message
         ):
             marked.append(event(order_id, Kind.ERROR, message + " It needs checking.", at=now))
     if marked:
@@ -252,7 +254,7 @@ def recover_stalled(now=None) -> tuple[int, int]:
         log.warning("%d orders stalled while being sent; marked as needing checking", len(marked))
     cutoff = now - QUEUED_STALLED_AFTER
     waited_long = Q(submitted_at__isnull=True, created_at__lt=cutoff) | Q(submitted_at__lt=cutoff)
-    lost = Order.objects.filter(waited_long, status=S.QUEUED)
+    lost = Order.objects.filter(waited_long, status=Status.QUEUED)
     requeued = 0
     for order_id in lost.values_list("pk", flat=True):
         enqueue(order_id)  # the claim in submit() makes a duplicate task harmless

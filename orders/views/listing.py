@@ -1,3 +1,5 @@
+"""The order list: filters, sorting, CSV, live cells and bulk actions."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render

@@ -1,12 +1,13 @@
+"""One order's page and the staff actions on it."""
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from compare import services as failover
 from orders import services
 from orders.forms import ResolveForm
 from orders.models import Order
-from providers.money import rates_to_base, to_base
+from rates.money import rates_to_base, to_base
 from smmdash.lib.access import PLACE_ORDERS, require, view_required
 from smmdash.lib.htmx import render_page
 
@@ -51,12 +52,10 @@ REPLACEABLE = {
 def _failover(order):
     if order.status not in REPLACEABLE:
         return {"problem": None}
-    return failover.failover(
-        order.service,
-        order.quantity,
-        order.expected_cost,
-        refused_by_panel=order.status == Order.Status.REJECTED,
-    )
+    runs = order.extra.get("runs") or 1
+    refused = order.status == Order.Status.REJECTED
+    quoted = services.quote(order.service, order.quantity, runs, refused_by_panel=refused)
+    return {"problem": quoted.problem, "alternatives": quoted.alternatives}
 
 
 def _balance_drop(order):

@@ -1,12 +1,12 @@
+"""Placing orders: the service search, the order form with its live cost, mass orders."""
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from compare import services as failover
 from orders import services
 from orders.forms import MassOrderForm, OrderForm
 from providers.catalog_filters import matching
 from providers.models import Service
-from providers.money import rates_to_base, to_base
 from smmdash.lib import params
 from smmdash.lib.access import PLACE_ORDERS, require
 from smmdash.lib.htmx import render_page
@@ -47,24 +47,13 @@ def new(request):
 
 
 def _cost_context(form):
-    service, provider = form.service, form.service.provider
-    rates = rates_to_base()
-    cost = form.cost()
-    balance = provider.balance
-    quantity = getattr(form, "priced_quantity", None)
+    quoted = services.quote(form.service, *form.to_price())
     return {
-        **failover.failover(service, quantity, cost),
-        "quantity": quantity,
+        **vars(quoted),
+        "quote": quoted,
         "link": form["link"].value() or "",
         "form": form,
-        "service": service,
-        "provider": provider,
-        "cost": cost,
-        "cost_in_base": to_base(cost, provider.currency, rates),
-        "balance_in_base": to_base(balance, provider.currency, rates),
-        "short_by": cost - balance
-        if cost is not None and balance is not None and cost > balance
-        else None,
+        "provider": form.service.provider,
     }
 
 

@@ -1,3 +1,5 @@
+"""Answering htmx: a page, or only the partial its request targets."""
+
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 

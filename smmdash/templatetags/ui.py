@@ -1,3 +1,5 @@
+"""Template tags every page uses: icons, rates per 1000, durations."""
+
 from django import template
 from django.utils.html import format_html
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from providers.models import ExchangeRate
+from rates.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

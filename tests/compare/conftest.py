@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from providers.models import ExchangeRate
+from rates.models import ExchangeRate
 
 PANELS = ["smmsheba", "smmprovider", "smmbros", "smmub", "smmpllus"]
 RUB_IN_USD = Decimal("0.0108")

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from providers.models import ExchangeRate, Provider, RateFetch
-from providers.services import rates
+from providers.models import Provider
+from rates import services as rates
+from rates.models import ExchangeRate, RateFetch
 
 pytestmark = pytest.mark.django_db
 ANSWERS = Path(__file__).parent / "answers"

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compare.search import Criteria, compare
-from orders.models import expected_cost
-from providers.models import ExchangeRate, Provider
+from providers.models import Provider
+from rates.models import ExchangeRate
+from rates.money import expected_cost
 from tests.compare.conftest import PANELS, RUB_IN_USD
 from tests.htmx import fragment_body, htmx_headers
 

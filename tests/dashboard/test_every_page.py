@@ -17,7 +17,7 @@ from compare.services import create_group
 from orders import services as orders
 from orders.models import Order
 from providers.models import Provider
-from providers.services.rates import set_rate
+from rates.services import set_rate
 from tests.htmx import htmx_headers
 from tests.orders.conftest import PANELS, a_service
 

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from orders.models import Order
-from providers.models import ExchangeRate, Provider
+from providers.models import Provider
 from providers.services import TooSoon, claim_manual_call
+from rates.models import ExchangeRate
 from tests.htmx import htmx_headers
 from tests.orders.conftest import a_service
 
@@ -86,7 +87,7 @@ def test_the_rates_page_wants_an_iso_code_or_one_a_panel_uses(manager_client):
 )
 def test_the_admin_refuses_a_zero_rate_and_a_made_up_currency(admin_client, currency, rate, error):
     response = admin_client.post(
-        "/admin/providers/exchangerate/add/",
+        "/admin/rates/exchangerate/add/",
         {"currency": currency, "base": "USD", "rate": rate, "note": ""},
     )
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 
-from providers.models import CatalogSync, ExchangeRate, Provider
+from providers.models import CatalogSync, Provider
+from rates.models import ExchangeRate
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -134,10 +135,10 @@ def test_the_records_are_read_only_and_searchable(admin_client, synced):
 
 def test_exchange_rates_are_added_never_edited(admin_client, staff_admin):
     admin_client.post(
-        "/admin/providers/exchangerate/add/",
+        "/admin/rates/exchangerate/add/",
         {"currency": "rub", "base": "USD", "rate": "0.0108", "note": "bank rate"},
     )
     rate = ExchangeRate.objects.get()
     assert (rate.currency, rate.rate, rate.set_by) == ("RUB", Decimal("0.0108"), staff_admin)
-    page = admin_client.get(f"/admin/providers/exchangerate/{rate.pk}/change/").content.decode()
+    page = admin_client.get(f"/admin/rates/exchangerate/{rate.pk}/change/").content.decode()
     assert 'name="rate"' not in page

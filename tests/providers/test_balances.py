@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from providers import services
-from providers.models import BalanceSnapshot, ExchangeRate
+from providers.models import BalanceSnapshot
+from rates.models import ExchangeRate
 from tests.htmx import fragment_body, htmx_headers
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
 from orders.models import Order, Refill
-from providers.models import CatalogSync, ExchangeRate, Provider
+from providers.models import CatalogSync, Provider
+from rates.models import ExchangeRate
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db

@@ -38,11 +38,12 @@ def test_the_provider_list_shows_each_account_at_a_glance(viewer_client, simulat
 def test_the_list_and_detail_pages_keep_their_query_counts_as_providers_grow(
     viewer_client, simulator, synced
 ):
-    first = synced("smmsheba")
+    # In roubles, so the rates in force are read (once a page) from the start.
+    first = synced("smmub", currency="RUB")
     one_provider = query_count(viewer_client, "/providers/")
     detail_small = query_count(viewer_client, f"/providers/{first.pk}/")
-    for panel in ("smmprovider", "smmbros", "smmub", "smmpllus"):
-        synced(panel, currency="RUB" if panel == "smmub" else "")
+    for panel in ("smmprovider", "smmbros", "smmsheba", "smmpllus"):
+        synced(panel)
         services.refresh_balance(first)
     assert query_count(viewer_client, "/providers/") == one_provider
     assert query_count(viewer_client, "/") == query_count(viewer_client, "/")

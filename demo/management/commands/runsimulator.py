@@ -1,3 +1,5 @@
+"""manage.py runsimulator: the five simulated panels on a local port, for the demo."""
+
 import contextlib
 from pathlib import Path
 

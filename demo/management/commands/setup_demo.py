@@ -1,3 +1,5 @@
+"""manage.py setup_demo: the demo account, providers on the simulator and a few orders."""
+
 import secrets
 from pathlib import Path
 

@@ -1,3 +1,5 @@
+"""manage.py poll_orders: read open orders' statuses in the foreground."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from orders import services

@@ -1,3 +1,5 @@
+"""manage.py classify_services: label every cached service again."""
+
 from django.core.management.base import BaseCommand
 
 from providers.services.labels import relabel

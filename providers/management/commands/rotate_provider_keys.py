@@ -1,3 +1,5 @@
+"""manage.py rotate_provider_keys: re-encrypt every key with the newest one."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from providers import services

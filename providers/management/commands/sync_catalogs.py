@@ -1,3 +1,5 @@
+"""manage.py sync_catalogs: sync catalogs in the foreground."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from providers import services

@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from compare.forms import RateForm
-from providers.models import ExchangeRate, RateFetch
-from providers.money import current_rates
-from providers.services import rates
+from rates import services as rates
+from rates.forms import RateForm
+from rates.models import ExchangeRate, RateFetch
+from rates.money import current_rates
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 
 manage_required = require(MANAGE_PROVIDERS)
@@ -29,7 +29,7 @@ def index(request, form=None):
         "source": rates.source_url() if settings.EXCHANGE_RATES_URL else "",
         "form": form or RateForm(),
     }
-    return render(request, "compare/rates.html", context)
+    return render(request, "rates/index.html", context)
 
 
 @manage_required
@@ -43,7 +43,7 @@ def set_rate(request):
     messages.success(
         request, f"1 {data['currency']} = {data['rate']} {settings.BASE_CURRENCY} from now on."
     )
-    return redirect("compare:rates")
+    return redirect("rates:index")
 
 
 @manage_required
@@ -51,11 +51,11 @@ def set_rate(request):
 def fetch(request):
     if not settings.EXCHANGE_RATES_URL:
         messages.error(request, "No source is set (EXCHANGE_RATES_URL), so rates are set by hand.")
-        return redirect("compare:rates")
+        return redirect("rates:index")
     done = rates.fetch_rates()
     if not done.ok:
         messages.error(request, f"Rates not fetched: {done.error}. The rates in force are kept.")
     else:
         stored = ", ".join(f"{code} {value}" for code, value in done.stored.items()) or "nothing"
         messages.success(request, f"Fetched from {done.source}: {stored}. {done.error}".strip())
-    return redirect("compare:rates")
+    return redirect("rates:index")

@@ -1,12 +1,19 @@
-"""Amounts in the base currency: Decimal all the way, and never a guessed rate."""
+"""Amounts in the base currency, and what an order costs: Decimal all the way, and never a
+guessed rate."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from providers.models import ExchangeRate
+from rates.models import ExchangeRate
 
 CENT = Decimal("0.01")
+COST_STEP = Decimal("0.000001")  # the decimal places an amount is stored with (AMOUNT)
+
+
+def expected_cost(rate: Decimal, quantity: int, runs: int = 1) -> Decimal:
+    """What an order should cost: rate per 1000 x quantity (x drip-feed runs) / 1000."""
+    return (rate * quantity * runs / 1000).quantize(COST_STEP, rounding=ROUND_HALF_UP)
 
 
 def current_rates() -> list[ExchangeRate]:

@@ -1,7 +1,9 @@
+"""manage.py fetch_exchange_rates: fetch reference rates now."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from providers.services.rates import fetch_rates
+from rates.services import fetch_rates
 
 
 class Command(BaseCommand):

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from providers.models import ExchangeRate, Provider, RateFetch
+from providers.models import Provider
+from rates.models import ExchangeRate, RateFetch
 
 log = logging.getLogger("smmdash.providers")
 
