@@ -4,11 +4,11 @@ What it tolerates, and why, is written next to the code that does it: reading an
 ``shapes``, ``values`` and ``lenient_json``, talking HTTP in ``transport`` and ``connections``.
 """
 
+import functools
 import logging
 from collections.abc import Iterable
 
 from panel import values
-from panel.connections import AddressRefused
 from panel.errors import (
     ActionNotSupported,
     OrderOutcomeUnknown,
@@ -20,35 +20,14 @@ from panel.errors import (
 from panel.records import Balance, Capabilities, OrderStatus, Service
 from panel.shapes import (
     answers_by_id,
+    catalog_entries,
     item_for,
     one_object,
     raise_if_error,
     service_from,
 )
-from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT, normalize
+from panel.statuses import normalize
 from panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
-
-__all__ = [
-    "MULTI_STATUS_BATCH",
-    "OPEN_STATUSES",
-    "ORDER_EXTRAS",
-    "STATUSES",
-    "UNKNOWN_STATUS_DEFAULT",
-    "ActionNotSupported",
-    "AddressRefused",
-    "Balance",
-    "Capabilities",
-    "OrderOutcomeUnknown",
-    "OrderStatus",
-    "PanelClient",
-    "PanelClientError",
-    "ProviderError",
-    "ProviderUnreachable",
-    "RateLimited",
-    "Service",
-    "Timeouts",
-    "mask_key",
-]
 
 log = logging.getLogger("smmdash.panel")
 
@@ -72,6 +51,38 @@ ORDER_EXTRAS = frozenset(
 )
 # Fields that carry one entry per line; a list given for them is joined with newlines.
 _LINE_FIELDS = frozenset({"comments", "usernames", "hashtags"})
+
+
+def _readable_failures(after_sending=ProviderUnreachable):
+    """Whatever goes wrong inside the client reaches the caller as a PanelClientError with
+    words for staff: an answer shaped like nothing panels send breaks the code that reads it
+    (a KeyError, a TypeError...), and for a write that means the panel did answer, so the
+    outcome is unknown rather than "not sent"."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            failure = None
+            try:
+                return method(self, *args, **kwargs)
+            except PanelClientError:
+                raise
+            except Exception as broken:
+                log.warning(
+                    "%s: unreadable answer to %s",
+                    self._transport.host,
+                    method.__name__,
+                    exc_info=True,
+                )
+                failure = after_sending(
+                    f"{self._transport.host} sent an answer smmdash could not read "
+                    f"({type(broken).__name__})"
+                )
+            raise failure
+
+        return wrapper
+
+    return decorate
 
 
 class PanelClient:
@@ -122,13 +133,11 @@ class PanelClient:
 
     # Catalog and account ------------------------------------------------------------------
 
+    @_readable_failures()
     def services(self) -> list[Service]:
         """The panel's catalog. Entries that cannot be read are logged and left out."""
-        data = self._transport.read("services")
-        if isinstance(data, dict):
-            # A few panels key their catalog by service id instead of listing it.
-            data = list(data.values())
-        if not isinstance(data, list):
+        data = catalog_entries(self._transport.read("services"))
+        if data is None:
             raise ProviderUnreachable(f"{self._transport.host} sent a catalog that is not a list")
         catalog, problems = [], []
         for entry in data:
@@ -149,6 +158,7 @@ class PanelClient:
             )
         return catalog
 
+    @_readable_failures()
     def balance(self) -> Balance:
         answer = one_object(self._transport.read("balance"))
         try:
@@ -172,6 +182,10 @@ class PanelClient:
         if unexpected:
             raise TypeError(f"add_order() got unexpected fields: {', '.join(sorted(unexpected))}")
         fields = {name: _form_value(name, value) for name, value in extra.items()}
+        return self._add(service_id, link, quantity, fields)
+
+    @_readable_failures(after_sending=OrderOutcomeUnknown)
+    def _add(self, service_id, link, quantity, fields) -> str:
         answer = self._transport.write(
             "add",
             service=str(service_id),
@@ -182,13 +196,16 @@ class PanelClient:
             quantity=None if quantity is None else str(quantity),
             **fields,
         )
-        order_id = values.identifier(one_object(answer, OrderOutcomeUnknown).get("order"))
+        placed = one_object(answer, OrderOutcomeUnknown)
+        # "order" almost everywhere; "order_id" or "id" inside some panels' envelopes.
+        order_id = values.identifier(placed.get("order", placed.get("order_id", placed.get("id"))))
         if order_id is None:
             raise OrderOutcomeUnknown(
                 f"{self._transport.host} answered the order without an order id"
             )
         return order_id
 
+    @_readable_failures()
     def status(self, order_id) -> OrderStatus:
         order_id = str(order_id)
         answer = one_object(self._transport.read("status", order=order_id))
@@ -197,6 +214,7 @@ class PanelClient:
             raise_if_error(answer, self._transport.scrub)
         return self._order_status(answer)
 
+    @_readable_failures()
     def statuses(self, order_ids: Iterable) -> dict[str, OrderStatus | ProviderError]:
         """Statuses of many orders, keyed by the ids given (as strings).
 
@@ -214,6 +232,7 @@ class PanelClient:
                 found.update(self._many_at_once(batch))
         return found
 
+    @_readable_failures(after_sending=OrderOutcomeUnknown)
     def refill(self, order_id) -> str | None:
         """Ask for a refill; returns the refill id, or None where the panel gives none."""
         order_id = str(order_id)
@@ -221,16 +240,19 @@ class PanelClient:
             raise ActionNotSupported(f"{self._transport.host} has no refill")
         answer = self._write_learning("refill", "refill", order=order_id)
         item = item_for(answer, order_id)
+        raise_if_error(item, self._transport.scrub)
         refill = item.get("refill")
         if isinstance(refill, dict):
             raise_if_error(refill, self._transport.scrub)
             refill = None
         return values.identifier(refill)
 
+    @_readable_failures()
     def refill_status(self, refill_id) -> str:
         refill_id = str(refill_id)
         answer = self._transport.read("refill_status", refill=refill_id)
         item = item_for(answer, refill_id, key="refill")
+        raise_if_error(item, self._transport.scrub)
         status = item.get("status")
         if isinstance(status, dict):
             raise_if_error(status, self._transport.scrub)
@@ -238,6 +260,7 @@ class PanelClient:
             raise ProviderUnreachable(f"{self._transport.host} sent no refill status")
         return status.strip()
 
+    @_readable_failures(after_sending=OrderOutcomeUnknown)
     def cancel(self, order_id) -> None:
         """Ask the panel to cancel; raises ``ProviderError`` when it refuses or cannot."""
         order_id = str(order_id)
@@ -245,7 +268,9 @@ class PanelClient:
             raise ActionNotSupported(f"{self._transport.host} has no cancel")
         # Panels cancel by `orders` (a list) or by `order`; each ignores the other field.
         answer = self._write_learning("cancel", "cancel", order=order_id, orders=order_id)
-        result = item_for(answer, order_id).get("cancel")
+        item = item_for(answer, order_id)
+        raise_if_error(item, self._transport.scrub)  # a refusal of this id, among others' slots
+        result = item.get("cancel")
         if isinstance(result, dict):
             raise_if_error(result, self._transport.scrub)
 

@@ -1,15 +1,55 @@
 """The shapes panels answer in, and how to find what matters in each.
 
-One object or a one-element list around it; a per-item list (``[{"order": 1, "cancel": 1}]``);
-a multi-status dict keyed by order id; errors as ``{"error": ...}`` at any of those levels.
+One object, or one-element lists around it however deep (``[[{...}]]``); a per-item list
+(``[{"order": 1, "cancel": 1}]``); a dict keyed by order id (multi-status, and some panels'
+cancel); an envelope (``{"status": true, "data": {...}}``); errors as ``{"error": ...}``, as
+``{"status": false, "message": ...}`` and the like, at any of those levels.
 """
 
 from panel import values
 from panel.errors import ProviderUnreachable, error_from_message
 from panel.records import Service
 
-_FAILED_STATUS_WORDS = {"error", "fail", "failed", "failure"}
+_FAILED_STATUS_WORDS = {"error", "fail", "failed", "failure", "false"}
 _ORDER_FIELDS = {"charge", "start_count", "remains"}
+# Keys an envelope may carry besides what it wraps ("data").
+_ENVELOPE_KEYS = {"status", "success", "result", "code", "message", "msg"}
+_MESSAGE_KEYS = ("message", "msg", "error", "errors", "description")
+
+
+def unwrapped(answer, *, objects=True):
+    """The answer without the wrapping panels put around it: one-element lists however deep,
+    and an envelope's "data" (``{"status": true, "data": [...]}``). With ``objects=False`` a
+    one-element list of one object is kept as a list (a catalog of one service)."""
+    for _ in range(8):  # deep enough for any panel seen; no loop on a pathological answer
+        if (
+            isinstance(answer, list)
+            and len(answer) == 1
+            and isinstance(answer[0], list | dict if objects else list)
+        ):
+            answer = answer[0]
+        elif (
+            isinstance(answer, dict)
+            and isinstance(answer.get("data"), list | dict)
+            and set(answer) - {"data"} <= _ENVELOPE_KEYS
+            and error_message(answer) is None
+        ):
+            answer = answer["data"]
+        else:
+            return answer
+    return answer
+
+
+def catalog_entries(answer) -> list | None:
+    """The service entries of a catalog answer, however it is wrapped, or None."""
+    answer = unwrapped(answer, objects=False)
+    if isinstance(answer, dict) and isinstance(answer.get("services"), list):
+        answer = answer["services"]
+    if isinstance(answer, list) and answer and all(isinstance(item, list) for item in answer):
+        answer = [entry for part in answer for entry in part]  # [[{...},{...}]] split in parts
+    if isinstance(answer, dict) and answer and all(isinstance(v, dict) for v in answer.values()):
+        return list(answer.values())  # keyed by service id
+    return answer if isinstance(answer, list) else None
 
 
 def service_from(entry: dict) -> Service:
@@ -34,22 +74,36 @@ def service_from(entry: dict) -> Service:
 
 
 def one_object(answer, unreadable=ProviderUnreachable) -> dict:
-    """The answer as one object: panels that wrap it in a one-element list are unwrapped."""
-    if isinstance(answer, list) and len(answer) == 1:
-        answer = answer[0]
+    """The answer as one object, unwrapped (see ``unwrapped``)."""
+    answer = unwrapped(answer)
     if not isinstance(answer, dict):
         raise unreadable("The panel's answer is not a JSON object")
     return answer
 
 
 def item_for(answer, wanted_id: str, key: str = "order") -> dict:
-    """The entry about ``wanted_id`` in a per-item list answer, or the answer itself."""
+    """The entry about ``wanted_id`` in a per-item answer (a list of items, or a dict keyed by
+    id), or the answer itself when it is about one item. An entry that is an error is raised
+    by the caller, so a refusal of the id asked is never read as the others' success."""
+    answer = unwrapped(answer)
     if isinstance(answer, list) and len(answer) > 1:
         for item in answer:
             if isinstance(item, dict) and values.identifier(item.get(key)) == wanted_id:
                 return item
         raise ProviderUnreachable(f"The panel's answer did not mention {key} {wanted_id}")
+    if isinstance(answer, dict) and _keyed_by_ids(answer):
+        entry = answer.get(wanted_id)
+        if not isinstance(entry, dict):
+            raise ProviderUnreachable(f"The panel's answer did not mention {key} {wanted_id}")
+        return entry
     return one_object(answer)
+
+
+def _keyed_by_ids(answer: dict) -> bool:
+    return bool(answer) and all(
+        values.identifier(name) is not None and str(name).isdigit() and isinstance(entry, dict)
+        for name, entry in answer.items()
+    )
 
 
 def answers_by_id(answer, batch) -> dict | None:
@@ -64,26 +118,51 @@ def answers_by_id(answer, batch) -> dict | None:
 
 
 def error_message(data) -> str | None:
-    """The panel's error text, if this answer is an error. Works through one-element lists."""
-    if isinstance(data, list) and len(data) == 1:
-        data = data[0]
+    """The panel's error text, if this answer is an error, wherever real panels put it:
+    ``{"error": ...}`` (a text, or an object with a message), ``{"status": false | "error",
+    "message": ...}``, ``{"result": false, ...}``, ``{"success": false, ...}``. Works through
+    one-element lists however deep."""
+    for _ in range(8):
+        if isinstance(data, list) and len(data) == 1:
+            data = data[0]
+        else:
+            break
     if not isinstance(data, dict):
         return None
     error = data.get("error")
     if isinstance(error, dict):
         error = error.get("message") or error.get("error")
+    if isinstance(error, list) and error:
+        error = "; ".join(str(part) for part in error)
+    if error is True:
+        return _message_in(data) or "The panel refused the request"
     if error not in (None, "", False):
         return str(error)
+    for flag in ("status", "result", "success"):
+        if data.get(flag) is False and not _ORDER_FIELDS.intersection(data):
+            return _message_in(data) or "The panel refused the request"
     # {"status": "error", "message": "..."}, but not an order that failed ({"status": "Fail",
     # "charge": ...}), which is a status to report, not an error.
     status = data.get("status")
     if (
         isinstance(status, str)
         and status.strip().lower() in _FAILED_STATUS_WORDS
-        and ("message" in data or "msg" in data)
+        and any(name in data for name in _MESSAGE_KEYS)
         and not _ORDER_FIELDS.intersection(data)
     ):
-        return str(data.get("message") or data.get("msg") or status)
+        return _message_in(data) or status
+    return None
+
+
+def _message_in(data: dict) -> str | None:
+    for name in _MESSAGE_KEYS:
+        text = data.get(name)
+        if isinstance(text, dict):
+            text = text.get("message") or text.get("error")
+        if isinstance(text, list) and text:
+            text = "; ".join(str(part) for part in text)
+        if isinstance(text, str) and text.strip():
+            return text
     return None
 
 

@@ -1,10 +1,12 @@
 """Order statuses: every panel's words mapped onto the eight smmdash knows.
 
 The table is matched on the lower-cased word with spaces, dashes and underscores folded, so
-``"In progress"``, ``"in_progress"`` and ``"IN-PROGRESS"`` are one word. A word nobody has
-seen before becomes ``UNKNOWN_STATUS_DEFAULT`` (``processing``): the order stays open and keeps
-being polled, which is the safe reading of "the panel is doing something", and the word is
-logged once so the table can learn it. ``raw_status`` always keeps the panel's own word.
+``"In progress"``, ``"in_progress"`` and ``"IN-PROGRESS"`` are one word. A word the table lacks
+is read by its meaning when it starts with a known one (``"Completed successfully"``,
+``"In progress (45%)"``, ``"Canceled by admin"``). A word nobody has seen before becomes
+``UNKNOWN_STATUS_DEFAULT`` (``processing``): the order stays open and keeps being polled, which
+is the safe reading of "the panel is doing something", and the word is logged once so the
+table can learn it. ``raw_status`` always keeps the panel's own word.
 """
 
 import logging
@@ -27,14 +29,24 @@ _WORDS = {
     PENDING: ("pending", "awaiting", "waiting", "queued", "in queue", "new", "order received"),
     IN_PROGRESS: ("in progress", "inprogress", "progress", "active", "running", "started"),
     PROCESSING: ("processing", "process", "being processed"),
-    PARTIAL: ("partial", "partially completed", "partially refunded", "partial refund"),
+    PARTIAL: (
+        "partial",
+        "partially",
+        "partially completed",
+        "partially refunded",
+        "partial refund",
+    ),
     COMPLETED: ("completed", "complete", "success", "done", "finished", "delivered"),
     CANCELED: ("canceled", "cancelled", "order cancelled", "order canceled", "cancel"),
     REFUNDED: ("refunded", "refund", "order refunded"),
     FAILED: ("failed", "fail", "error", "rejected", "declined", "fraud"),
 }
 _TABLE = {word: status for status, words in _WORDS.items() for word in words}
+# Longest first, so "order cancelled" is tried before "order received" could be, and "in
+# progress" before "in queue".
+_LEADING = sorted(_TABLE, key=len, reverse=True)
 _FOLD = re.compile(r"[\s_\-]+")
+_WORD_END = re.compile(r"[^a-z]")
 
 log = logging.getLogger("smmdash.panel")
 _logged_unknown: set[str] = set()
@@ -46,7 +58,7 @@ def fold(word: str) -> str:
 
 def normalize(raw_status: str) -> str:
     folded = fold(raw_status)
-    status = _TABLE.get(folded)
+    status = _TABLE.get(folded) or _by_leading_words(folded)
     if status is None:
         status = UNKNOWN_STATUS_DEFAULT
         if folded not in _logged_unknown:
@@ -55,3 +67,13 @@ def normalize(raw_status: str) -> str:
                 "Unknown order status %r from a panel; treating it as %r", raw_status, status
             )
     return status
+
+
+def _by_leading_words(folded: str) -> str | None:
+    """The status of the longest known word `folded` starts with, followed by a non-letter."""
+    for phrase in _LEADING:
+        if folded.startswith(phrase) and (
+            len(folded) == len(phrase) or _WORD_END.match(folded[len(phrase)])
+        ):
+            return _TABLE[phrase]
+    return None

@@ -6,10 +6,12 @@ go out on a fresh connection. Whether a failed write may have reached the panel 
 what the connection did (``connections.WireState``), never by which exception was raised.
 """
 
+import contextlib
 import logging
 import re
 import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -261,8 +263,7 @@ class Transport:
         text = body.decode("utf-8", errors="replace")
         if code == 429:
             raise RateLimited(
-                f"{self.host} is rate limiting requests (HTTP 429)",
-                _retry_after(response.headers.get("Retry-After")),
+                f"{self.host} is rate limiting requests (HTTP 429)", wait_seconds(response.headers)
             )
         try:
             data = lenient_json.loads(text)
@@ -320,7 +321,19 @@ def _tls_reason(failure: Exception) -> str:
     return "TLS handshake failed"
 
 
-def _retry_after(value) -> int:
-    if value and value.strip().isdigit():
-        return int(value.strip())
+def wait_seconds(headers, now=None) -> int:
+    """How long a panel asks us to wait, from ``Retry-After`` (seconds or an HTTP date) or
+    ``X-RateLimit-Reset`` (seconds to go, or the moment as a Unix time)."""
+    now = time.time() if now is None else now
+    retry_after = (headers.get("Retry-After") or "").strip()
+    if retry_after.isdigit():
+        return max(1, int(retry_after))
+    if retry_after:
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            return max(1, round(parsedate_to_datetime(retry_after).timestamp() - now))
+    reset = (headers.get("X-RateLimit-Reset") or "").strip()
+    if reset.isdigit():
+        value = int(reset)
+        # Large numbers are a moment (Unix time); small ones the seconds left.
+        return max(1, value - round(now) if value > 1_000_000_000 else value)
     return DEFAULT_RATE_LIMIT_WAIT

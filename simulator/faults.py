@@ -26,6 +26,8 @@ KINDS = {
     "html_500": "HTTP 500 with an HTML error page",
     "bad_gateway": "HTTP 502 with the HTML page a proxy in front of the panel sends",
     "found": "HTTP 302 to the panel's home page",
+    # Any answer a real panel gives, as its page documents it, for the client's tests:
+    "canned": "answer `body` with HTTP `code`, `content_type` and `headers`",
 }
 DONE_FIRST_BY_DEFAULT = {
     "slow",
@@ -47,6 +49,10 @@ class Fault:
     seconds: float = 2.0
     after: bool | None = None
     size: int = 40 * 1024 * 1024
+    body: str = ""
+    code: int = 200
+    content_type: str = "application/json"
+    headers: dict | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -322,6 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, page, "text/html")
         if fault.kind == "bad_gateway":
             return self._send(502, ERROR_PAGE.format(code=502, reason="Bad Gateway"), "text/html")
+        if fault.kind == "canned":
+            return self._send(fault.code, fault.body, fault.content_type, fault.headers)
         if fault.kind == "found":
             location = f"https://{self.headers.get('Host', 'localhost')}/"
             return self._send(302, "", "text/html", {"Location": location})

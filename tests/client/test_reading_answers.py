@@ -206,11 +206,29 @@ def test_every_panels_status_words(word, status):
     assert normalize(word) == status
 
 
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [
+        ("Completed successfully", "completed"),
+        ("In progress (45%)", "in_progress"),
+        ("Canceled by admin", "canceled"),
+        ("Partially delivered", "partial"),
+        ("Awaiting moderation", "pending"),
+        ("Pending.", "pending"),
+        ("REFUNDED - balance returned", "refunded"),
+        ("Completely unknown", "processing"),  # a known word must end where a word ends
+        ("Newly made", "processing"),
+    ],
+)
+def test_words_not_in_the_table_are_read_by_their_leading_word(word, status):
+    assert normalize(word) == status
+
+
 def test_an_unknown_status_word_is_kept_open_and_logged(caplog):
     with caplog.at_level(logging.WARNING, logger="smmdash.panel"):
-        assert normalize("Awaiting moderation review") == UNKNOWN_STATUS_DEFAULT == "processing"
+        assert normalize("Under moderation review") == UNKNOWN_STATUS_DEFAULT == "processing"
 
-    assert "Awaiting moderation review" in caplog.text
+    assert "Under moderation review" in caplog.text
     assert UNKNOWN_STATUS_DEFAULT in OPEN_STATUSES and len(STATUSES) == 8
 
 
