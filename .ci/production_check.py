@@ -35,12 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def totp_code(secret: str, *, steps_ahead: int = 0) -> str:
-    """What an authenticator app set up with `secret` shows (a code not yet used: a code is
-    accepted once, so a second sign-in takes the next step's)."""
-    totp = TOTP(b32decode(secret.replace(" ", "")))
-    totp.time = time.time() + 30 * steps_ahead
-    return f"{totp.token():06d}"
+def totp_code(secret: str, *, fresh_step: bool = False) -> str:
+    """What an authenticator app set up with `secret` shows. Each 30-second step's code is
+    accepted once, so `fresh_step` waits for the next step first (for a second sign-in)."""
+    if fresh_step:
+        time.sleep(30 - time.time() % 30 + 1)
+    return f"{TOTP(b32decode(secret.replace(' ', ''))).token():06d}"
 
 
 def free_port():
@@ -283,7 +283,7 @@ def check(stack, env, options, work, web_port, simulator_port):
     browser.post_form("/login/", {"username": "owner", "password": password})
     asked = browser.get("/providers/")
     assert asked.headers["Location"].startswith("/login/verify/"), asked.headers
-    verified = browser.post_form("/login/verify/", {"code": totp_code(secret, steps_ahead=1)})
+    verified = browser.post_form("/login/verify/", {"code": totp_code(secret, fresh_step=True)})
     assert verified.status_code == 302, verified.text[:2000]
     assert browser.get("/providers/").status_code == 200
 

@@ -23,9 +23,10 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified() or request.path.startswith(OPEN_PATHS):
             return self.get_response(request)
-        if services.is_enrolled(user):
+        step = services.second_step(request)
+        if step == services.VERIFY:
             return self._send(request, "accounts:verify")
-        if services.is_required(user):
+        if step == services.ENROL:
             return self._send(request, "accounts:two_factor")
         return self.get_response(request)
 

@@ -21,6 +21,30 @@ RECOVERY_NAME = "Recovery codes"
 REQUIRED_FOR = ("none", "managers", "everyone")
 
 
+# What a signed-in session still owes, decided once when it signs in (kept in the session, so
+# pages cost no query to know it): nothing, a code, or setting two-factor up.
+SESSION_KEY = "two_factor_step"
+NONE, VERIFY, ENROL = "none", "verify", "enrol"
+
+
+def second_step(request) -> str:
+    """NONE, VERIFY or ENROL for this session; worked out at sign-in (see accounts.signals),
+    or now for a session that began before that."""
+    step = request.session.get(SESSION_KEY)
+    if step is None:
+        step = decide_second_step(request)
+    return step
+
+
+def decide_second_step(request, user=None) -> str:
+    """Work out (again) what this session owes: after sign-in, and when what it was told to
+    do no longer fits (the devices were removed, the role changed)."""
+    user = user or request.user
+    step = VERIFY if is_enrolled(user) else ENROL if is_required(user) else NONE
+    request.session[SESSION_KEY] = step
+    return step
+
+
 def is_required(user) -> bool:
     """Whether `user` must have two-factor sign-in (TWO_FACTOR_REQUIRED)."""
     required = settings.TWO_FACTOR_REQUIRED
@@ -55,6 +79,7 @@ def confirm_app(request, device: TOTPDevice, code: str) -> list[str]:
         device.save(update_fields=["confirmed"])
         codes = new_recovery_codes(device.user)
     otp_login(request, device)
+    request.session[SESSION_KEY] = VERIFY  # from now on, a new sign-in asks for a code
     return codes
 
 
@@ -111,6 +136,7 @@ def normalized(code: str) -> str:
 
 
 @transaction.atomic
-def turn_off(user):
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+def turn_off(request):
+    TOTPDevice.objects.filter(user=request.user).delete()
+    StaticDevice.objects.filter(user=request.user).delete()
+    request.session[SESSION_KEY] = NONE

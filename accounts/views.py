@@ -32,6 +32,8 @@ def account(request):
 def two_factor(request):
     """Set up an authenticator app: scan the code (or type the secret), confirm with a code."""
     user = request.user
+    if services.second_step(request) == services.ENROL and not services.is_required(user):
+        services.decide_second_step(request)  # the role that required it is gone
     if services.is_enrolled(user) and user.is_verified():
         return redirect("accounts:account")
     if services.is_enrolled(user):
@@ -61,6 +63,7 @@ def two_factor(request):
 def verify(request):
     """The second step of signing in, for a user who has an authenticator."""
     if request.user.is_verified() or not services.is_enrolled(request.user):
+        services.decide_second_step(request)  # nothing to verify (any more)
         return redirect(params.next_url(request, "dashboard:home"))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +94,7 @@ def turn_off(request):
     elif problem := services.verify(request, request.POST.get("code", "")):
         messages.error(request, f"{problem} Two-factor sign-in is still on.")
     else:
-        services.turn_off(request.user)
+        services.turn_off(request)
         messages.success(request, "Two-factor sign-in is off.")
     return redirect("accounts:account")
 
