@@ -15,6 +15,7 @@ from panel.client import DEFAULT_TIMEOUTS, MULTI_STATUS_BATCH, ORDER_EXTRAS, Pan
 from panel.connections import AddressRefused
 from panel.errors import (
     ActionNotSupported,
+    BrowserCheck,
     OrderOutcomeUnknown,
     PanelClientError,
     ProviderError,
@@ -35,6 +36,7 @@ __all__ = [
     "ActionNotSupported",
     "AddressRefused",
     "Balance",
+    "BrowserCheck",
     "Capabilities",
     "OrderOutcomeUnknown",
     "OrderStatus",

@@ -43,6 +43,11 @@ class ProviderUnreachable(PanelClientError):
     """No usable answer: connection failure, timeout, HTTP 5xx, HTML, empty or broken body."""
 
 
+class BrowserCheck(ProviderUnreachable):
+    """The panel's site answered with a browser check (a Cloudflare challenge), which no API
+    client can pass: a problem for the panel's owner, not a parse error."""
+
+
 class OrderOutcomeUnknown(ProviderUnreachable):
     """An ``add`` went out but its answer did not come back: the order may exist."""
 

@@ -21,6 +21,7 @@ from panel import lenient_json
 from panel.connections import AddressRefused, WatchedAdapter, WireState
 from panel.errors import (
     DEFAULT_RATE_LIMIT_WAIT,
+    BrowserCheck,
     OrderOutcomeUnknown,
     PanelClientError,
     ProviderError,
@@ -38,6 +39,12 @@ USER_AGENT = (
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _NOT_JSON = object()
+# What the challenge pages of Cloudflare and its kind say, old and new.
+_CHALLENGE_PAGE = re.compile(
+    r"<title>\s*(?:Just a moment\.\.\.|Attention Required! \| Cloudflare|DDoS-Guard)"
+    r"|challenge-platform|cf-chl-|Checking your browser before accessing",
+    re.IGNORECASE,
+)
 
 
 def mask_key(key: str) -> str:
@@ -250,10 +257,7 @@ class Transport:
         code = response.status_code
         if response.headers.get("cf-mitigated", "").strip().lower() == "challenge":
             # Cloudflare's edge answered before the panel saw the request: nothing was done.
-            raise ProviderUnreachable(
-                f"{self.host}'s site is asking for a browser check (a Cloudflare challenge), "
-                "so the request did not reach the panel"
-            )
+            raise BrowserCheck(self._browser_check("so the request did not reach the panel"))
         if 300 <= code < 400:
             # A panel may act on a request and then redirect, so after a write this is unknown.
             where = self.scrub(response.headers.get("Location", "elsewhere"))
@@ -269,6 +273,12 @@ class Transport:
             data = lenient_json.loads(text)
         except lenient_json.NotJSON:
             data = _NOT_JSON
+        if data is _NOT_JSON and _CHALLENGE_PAGE.search(text[:20000]):
+            # Without Cloudflare's header the page alone does not prove the panel never saw a
+            # write, so a write stays unknown; a read says what it is.
+            if after_sending is ProviderUnreachable:
+                raise BrowserCheck(self._browser_check(f"(HTTP {code})"))
+            raise after_sending(self._browser_check(f"(HTTP {code}) after the request was sent"))
         if data is _NOT_JSON:
             raise after_sending(self._describe_non_json(code, text))
         if code >= 500:
@@ -277,6 +287,13 @@ class Transport:
         if code >= 400:
             raise after_sending(f"{self.host} answered HTTP {code} without an error message")
         return data
+
+    def _browser_check(self, detail: str) -> str:
+        return (
+            f"{self.host}'s site is asking for a browser check (a Cloudflare challenge) {detail}. "
+            "An API client cannot pass it: ask the panel to let API requests from this server "
+            "through, or for the API address it gives to scripts."
+        )
 
     def _error_suffix(self, data) -> str:
         message = error_message(data)

@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from panel import OrderOutcomeUnknown, ProviderError, ProviderUnreachable, RateLimited
+from panel import (
+    BrowserCheck,
+    OrderOutcomeUnknown,
+    ProviderError,
+    ProviderUnreachable,
+    RateLimited,
+)
 from panel import client as panel_client
 
 pytestmark = pytest.mark.over_http_and_https
@@ -139,3 +145,34 @@ def test_anything_the_client_trips_over_is_a_readable_failure(connect, simulator
     with pytest.raises(OrderOutcomeUnknown, match=r"could not read \(KeyError\)"):
         connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
     assert len(simulator.requests("smmprovider", "add")) == 1  # it went out, so: unknown
+
+
+CHALLENGE = (
+    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    '<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script></body></html>'
+)
+
+
+def test_a_browser_check_on_a_read_is_retried_then_named_with_advice(connect, simulator):
+    simulator.inject(
+        "smmprovider",
+        "canned",
+        action="balance",
+        times=3,
+        code=403,
+        body=CHALLENGE,
+        content_type="text/html",
+    )
+
+    with pytest.raises(BrowserCheck, match="asking for a browser check") as checked:
+        connect("smmprovider", retries=2).balance()
+
+    assert "ask the panel to let API requests from this server through" in checked.value.message
+    assert len(simulator.requests("smmprovider", "balance")) == 3  # retried with backoff
+
+
+def test_a_browser_check_page_after_a_write_without_the_edge_mark_stays_unknown(connect, simulator):
+    canned(simulator, "add", CHALLENGE, code=403)
+
+    with pytest.raises(OrderOutcomeUnknown, match="browser check"):
+        connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
