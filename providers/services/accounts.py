@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from panel import AddressRefused, Balance, PanelClient, PanelClientError, Timeouts
+from panel import AddressRefused, Balance, PanelClient, PanelClientError, Timeouts, families
 from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
 from providers.models import BalanceSnapshot, ManualCall, Provider
@@ -29,7 +29,8 @@ class ProviderProblem(Exception):
 
 
 class ProviderAddressRefused(ProviderProblem):
-    """The URL's host leads somewhere smmdash must not connect to (an internal address)."""
+    """The URL is no place to connect to: its host leads to an internal address, or it is
+    another API family altogether. Said on the URL field: no "save anyway" would help."""
 
 
 def client_options(*, interactive: bool = False) -> dict:
@@ -77,6 +78,9 @@ def check_connection(api_url: str, api_key: str) -> Balance:
     except AddressRefused as problem:
         raise ProviderAddressRefused(str(problem)) from None
     except PanelClientError as problem:
+        other_api = families.refusal(api_url, str(problem))
+        if other_api:
+            raise ProviderAddressRefused(f"{other_api} (It answered: {problem})") from None
         raise ProviderProblem(str(problem)) from None
 
 
