@@ -7,25 +7,13 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from tests.accounts.codes import code_now, next_code
 
 pytestmark = pytest.mark.django_db
-
-
-def code_for(device, *, steps_ahead=0):
-    """What the user's authenticator app shows now (`steps_ahead=0`), for enrolling; or, with
-    `steps_ahead=1`, a code the server takes next: each step's code is accepted once, and the
-    server may have shifted its window by the drift it saw (django-otp's OTP_TOTP_SYNC)."""
-    device.refresh_from_db()
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    if steps_ahead:
-        now = totp.t()
-        totp.drift += max(now, device.last_t + 1) - now
-    return f"{totp.token():06d}"
 
 
 def log_in(client, username):
@@ -39,7 +27,7 @@ def enrol(client):
     secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1)
     device = TOTPDevice.objects.get(confirmed=False)
     assert secret.replace(" ", "") in device.config_url
-    done = client.post("/account/two-factor/", {"code": code_for(device)})
+    done = client.post("/account/two-factor/", {"code": code_now(device)})
     assert done.status_code == 200
     return re.findall(r"<li><code>([a-z0-9]+)</code></li>", done.content.decode())
 
@@ -64,7 +52,7 @@ def test_a_viewer_enrols_from_the_account_page_and_then_signs_in_with_a_code(
     device = TOTPDevice.objects.get(user=viewer)
     wrong = client.post(gated["Location"], {"code": "000000"})
     assert "That code is not right" in wrong.content.decode()
-    code = code_for(device, steps_ahead=1)
+    code = next_code(device)
     too_soon = client.post(gated["Location"], {"code": code})
     assert "Too many wrong codes: wait 1 second" in too_soon.content.decode()
     time.sleep(1.1)  # django-otp's throttle after one wrong code
@@ -128,7 +116,7 @@ def test_turning_it_off_needs_a_code(client, viewer):
     client.post("/account/two-factor-off/", {"code": "000000"})
     assert services.is_enrolled(viewer)
     time.sleep(1.1)  # django-otp's throttle after one wrong code
-    client.post("/account/two-factor-off/", {"code": code_for(device, steps_ahead=1)})
+    client.post("/account/two-factor-off/", {"code": next_code(device)})
     assert not services.is_enrolled(viewer)
 
 

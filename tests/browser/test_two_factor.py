@@ -10,21 +10,14 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from tests.accounts.codes import next_code
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def app_code(secret: str) -> str:
     """What an authenticator app given `secret` shows now."""
     return f"{TOTP(b32decode(secret.replace(' ', ''))).token():06d}"
-
-
-def next_code(user) -> str:
-    """A code the server takes now: past the step already used, within its (drifted) window."""
-    device = TOTPDevice.objects.get(user=user)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    now = totp.t()
-    totp.drift += max(now, device.last_t + 1) - now
-    return f"{totp.token():06d}"
 
 
 def sign_in(page, username):
@@ -60,7 +53,7 @@ def test_a_manager_enrols_at_first_sign_in_then_signs_in_with_a_code(page, manag
     page.get_by_role("button", name="Log out").click()
     sign_in(page, "manager")
     expect(page.get_by_role("heading", name="One more step")).to_be_visible()
-    page.get_by_label("Code").fill(next_code(manager))
+    page.get_by_label("Code").fill(next_code(TOTPDevice.objects.get(user=manager)))
     page.get_by_label("Code").press("Enter")
     expect(page.get_by_role("heading", name="Welcome, manager")).to_be_visible()
     page.get_by_role("link", name="manager").click()
