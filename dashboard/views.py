@@ -21,13 +21,16 @@ from smmdash.lib.htmx import render_page
 
 @view_required
 def home(request):
-    providers = with_base_balances(list(Provider.objects.filter(enabled=True)), rates_to_base())
+    rates = rates_to_base()
+    providers = with_base_balances(list(Provider.objects.filter(enabled=True)), rates)
     unconverted = [p for p in providers if p.balance is not None and p.balance_in_base is None]
     context = {
         "worker": health.worker_status(),
         "providers": providers,
         "total_in_base": sum(p.balance_in_base for p in providers if p.balance_in_base is not None),
         "unconverted": unconverted,
+        # The balance rows' {% in_base %} converts with these too, instead of reading them again.
+        "exchange_rates": rates,
         "low": [p for p in providers if p.balance_is_low],
         # Read only by the page and its order-summary fragment, not by the other fragments.
         "orders": SimpleLazyObject(Order.objects.summary),

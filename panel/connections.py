@@ -21,7 +21,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from panel.errors import ProviderUnreachable
 
@@ -142,8 +142,6 @@ class _WatchedConnection:
         except TimeoutError as timed_out:
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from timed_out
         except OSError as error:
-            if isinstance(error, socket.gaierror):
-                raise NameResolutionError(self.host, self, error) from error
             raise NewConnectionError(self, f"Failed to establish a connection: {error}") from error
         self.wire.connected_to = address
         return sock
