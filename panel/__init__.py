@@ -23,6 +23,7 @@ from panel.errors import (
     RateLimited,
 )
 from panel.records import Balance, Capabilities, OrderStatus, Service
+from panel.request_forms import BY_NAME as REQUEST_FORMS
 from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
 from panel.transport import Timeouts, mask_key
 
@@ -31,6 +32,7 @@ __all__ = [
     "MULTI_STATUS_BATCH",
     "OPEN_STATUSES",
     "ORDER_EXTRAS",
+    "REQUEST_FORMS",
     "STATUSES",
     "UNKNOWN_STATUS_DEFAULT",
     "ActionNotSupported",

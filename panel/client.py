@@ -6,6 +6,7 @@ What it tolerates, and why, is written next to the code that does it: reading an
 
 import functools
 import logging
+import re
 from collections.abc import Iterable
 
 from panel import values
@@ -47,7 +48,20 @@ ORDER_EXTRAS = frozenset(
         "posts",
         "delay",
         "expiry",
+        # Fields some panels document for their own services (research file §2.1); a panel
+        # that does not know one ignores it.
+        "keywords",
+        "media",
+        "comments_package",
+        "comment_id",
+        "old_posts",
+        "callback_url",
     }
+)
+# The catalog action: "services" nearly everywhere, "packages" at some panels (§2.1).
+CATALOG_ACTIONS = ("services", "packages")
+_BATCH_LIMIT = re.compile(
+    r"\b(?:max(?:imum)?|up\s+to|at\s+most|limit(?:ed)?\s+(?:is|of|to)?)\D{0,25}(\d{1,4})\b", re.I
 )
 # Fields that carry one entry per line; a list given for them is joined with newlines.
 _LINE_FIELDS = frozenset({"comments", "usernames", "hashtags"})
@@ -105,6 +119,7 @@ class PanelClient:
         """``ca_bundle``: a file of CA certificates to verify the panel's certificate against
         instead of the system's. ``allow_private_hosts``: connect to loopback and private
         addresses too (a simulator, a panel on the LAN); off, only public addresses are used."""
+        self.capabilities = capabilities or Capabilities()
         self._transport = Transport(
             api_url,
             api_key,
@@ -115,9 +130,9 @@ class PanelClient:
             min_interval=1 / requests_per_second if requests_per_second else 0.0,
             ca_bundle=ca_bundle,
             allow_private_hosts=allow_private_hosts,
+            capabilities=self.capabilities,
         )
         self.api_url = api_url
-        self.capabilities = capabilities or Capabilities()
 
     def __repr__(self) -> str:
         return f"<PanelClient {self.api_url} key {mask_key(self._transport._key)}>"
@@ -136,7 +151,7 @@ class PanelClient:
     @_readable_failures()
     def services(self) -> list[Service]:
         """The panel's catalog. Entries that cannot be read are logged and left out."""
-        data = catalog_entries(self._transport.read("services"))
+        data = catalog_entries(self._catalog_answer())
         if data is None:
             raise ProviderUnreachable(f"{self._transport.host} sent a catalog that is not a list")
         catalog, problems = [], []
@@ -169,6 +184,18 @@ class PanelClient:
             raise ProviderUnreachable(f"{self._transport.host} sent no readable balance")
         return Balance(amount, values.currency(answer.get("currency")))
 
+    def probe(self) -> Balance:
+        """The test a new account gets: its balance, which also finds out the request form
+        and the currency, and whether the panel answers many statuses at once, asked about two
+        order ids no panel hands out (0 and 1), so nothing of the account's is read."""
+        balance = self.balance()
+        if self.capabilities.multi_status is None:
+            try:
+                self.statuses(["0", "1"])
+            except PanelClientError as failure:
+                log.info("%s: multi-status probe inconclusive: %s", self._transport.host, failure)
+        return balance
+
     # Orders ---------------------------------------------------------------------------------
 
     def add_order(self, service_id, link: str, quantity: int | None, **extra) -> str:
@@ -182,6 +209,8 @@ class PanelClient:
         if unexpected:
             raise TypeError(f"add_order() got unexpected fields: {', '.join(sorted(unexpected))}")
         fields = {name: _form_value(name, value) for name, value in extra.items()}
+        if "interval" in fields:
+            fields["intervals"] = fields["interval"]  # the name at some panels (§2.1)
         return self._add(service_id, link, quantity, fields)
 
     @_readable_failures(after_sending=OrderOutcomeUnknown)
@@ -222,14 +251,18 @@ class PanelClient:
         not. An id the panel does not know gets a ``ProviderError`` in its slot; a panel that
         cannot be reached, or that rate-limits us, raises.
         """
-        ids = list(dict.fromkeys(str(order_id) for order_id in order_ids))
+        pending = list(dict.fromkeys(str(order_id) for order_id in order_ids))
         found: dict[str, OrderStatus | ProviderError] = {}
-        for start in range(0, len(ids), MULTI_STATUS_BATCH):
-            batch = ids[start : start + MULTI_STATUS_BATCH]
+        while pending:
+            size = self.capabilities.multi_status_batch or MULTI_STATUS_BATCH
+            batch, pending = pending[:size], pending[size:]
             if len(batch) == 1 or self.capabilities.multi_status is False:
                 found.update(self._one_by_one(batch))
-            else:
-                found.update(self._many_at_once(batch))
+                continue
+            answered = self._many_at_once(batch)
+            found.update(answered)
+            # A panel that answers fewer ids than asked has a smaller limit: the rest go again.
+            pending = [order_id for order_id in batch if order_id not in answered] + pending
         return found
 
     @_readable_failures(after_sending=OrderOutcomeUnknown)
@@ -276,6 +309,21 @@ class PanelClient:
 
     # Internals ------------------------------------------------------------------------------
 
+    def _catalog_answer(self):
+        learned = self.capabilities.catalog_action
+        if learned:
+            return self._transport.read(learned)
+        refusal = None
+        for action in CATALOG_ACTIONS:
+            try:
+                answer = self._transport.read(action)
+            except ActionNotSupported as refused:
+                refusal = refusal or refused
+                continue
+            self.capabilities.catalog_action = action
+            return answer
+        raise refusal
+
     def _write_learning(self, action: str, capability: str, **params):
         try:
             answer = self._transport.write(action, **params)
@@ -310,11 +358,17 @@ class PanelClient:
         return found
 
     def _many_at_once(self, batch):
+        """The batch's statuses in one request; ids beyond a limit the panel has just shown
+        (by answering only the first N, or by saying "max N") are left for the caller."""
         try:
             answer = self._transport.read("status", orders=",".join(batch))
         except RateLimited:
             raise
         except ProviderError as refusal:
+            limit = _batch_limit(refusal.message, len(batch))
+            if limit:
+                self.capabilities.multi_status_batch = limit
+                return {}
             if self.capabilities.multi_status:
                 raise
             return self._probe_single_status(batch, refusal)
@@ -327,6 +381,12 @@ class PanelClient:
             self.capabilities.multi_status = False
             return self._one_by_one(batch)
         self.capabilities.multi_status = True
+        answered = len(batch)
+        while answered and batch[answered - 1] not in by_id:
+            answered -= 1
+        if 1 < answered < len(batch) and all(order_id in by_id for order_id in batch[:answered]):
+            self.capabilities.multi_status_batch = answered
+            batch = batch[:answered]
         return {order_id: self._slot(by_id.get(order_id)) for order_id in batch}
 
     def _probe_single_status(self, batch, refusal: ProviderError):
@@ -351,6 +411,13 @@ class PanelClient:
             return refused
         except ProviderUnreachable as unreadable:
             return ProviderError(unreadable.message)
+
+
+def _batch_limit(message: str, asked: int) -> int | None:
+    """N, when a refusal of ``asked`` ids says the panel takes at most N at once."""
+    match = _BATCH_LIMIT.search(message)
+    limit = int(match.group(1)) if match else 0
+    return limit if 1 < limit < asked else None
 
 
 def _lenient(parse, value):

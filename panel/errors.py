@@ -35,6 +35,11 @@ class RateLimited(ProviderError):
         self.wait_seconds = wait_seconds
 
 
+class FormRefused(ProviderError):
+    """The panel turned the request away for its method or body type (HTTP 405, 415) before
+    doing anything; another request form may be taken."""
+
+
 class ActionNotSupported(ProviderError):
     """The panel has no such action (e.g. no ``cancel`` or no ``refill``)."""
 

@@ -1,6 +1,6 @@
 """What the client hands back: plain, immutable records with Decimal money."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 
@@ -36,15 +36,21 @@ class Balance:
 
 @dataclass
 class Capabilities:
-    """What this account's panel turned out to support; ``None`` means not found out yet.
+    """What this account's panel turned out to support and how it wants to be spoken to;
+    ``None`` means not found out yet.
 
-    Learned from answers as they come (an "Invalid action" to ``cancel`` means no cancel), never
-    by sending a paid ``add`` twice. Store ``as_dict()`` and pass it back to the next client.
+    Learned from answers as they come (an "Invalid action" to ``cancel`` means no cancel; "The
+    api key field is required" means try another request form), never by sending a paid
+    ``add`` twice. Store ``as_dict()`` and pass it back to the next client.
     """
 
     multi_status: bool | None = None
     refill: bool | None = None
     cancel: bool | None = None
+    request_form: str | None = None  # a name from panel.request_forms.FORMS
+    multi_status_batch: int | None = None  # ids per multi-status request, where under 100
+    catalog_action: str | None = None  # "services", or "packages" where the panel says so
+    field_names: dict = field(default_factory=dict)  # our field name: the panel's
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,4 +58,6 @@ class Capabilities:
     @classmethod
     def from_dict(cls, data: dict | None) -> "Capabilities":
         data = data or {}
-        return cls(**{name: data.get(name) for name in ("multi_status", "refill", "cancel")})
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known["field_names"] = dict(known.get("field_names") or {})
+        return cls(**known)

@@ -6,6 +6,8 @@ cancel); an envelope (``{"status": true, "data": {...}}``); errors as ``{"error"
 ``{"status": false, "message": ...}`` and the like, at any of those levels.
 """
 
+import re
+
 from panel import values
 from panel.errors import ProviderUnreachable, error_from_message
 from panel.records import Service
@@ -15,6 +17,7 @@ _ORDER_FIELDS = {"charge", "start_count", "remains"}
 # Keys an envelope may carry besides what it wraps ("data").
 _ENVELOPE_KEYS = {"status", "success", "result", "code", "message", "msg"}
 _MESSAGE_KEYS = ("message", "msg", "error", "errors", "description")
+_BRACKETED = re.compile(r"\s*\[[^\]]*\]")
 
 
 def unwrapped(answer, *, objects=True):
@@ -53,6 +56,7 @@ def catalog_entries(answer) -> list | None:
 
 
 def service_from(entry: dict) -> Service:
+    entry = _plain_names(entry)
     service_id = values.identifier(entry.get("service", entry.get("id")))
     rate = values.money(entry["rate"])
     minimum, maximum = values.count(entry["min"]), values.count(entry["max"])
@@ -60,8 +64,8 @@ def service_from(entry: dict) -> Service:
         raise ValueError(f"service {service_id!r} lacks an id, rate, min or max")
     return Service(
         service_id=service_id,
-        name=str(entry.get("name") or "").strip(),
-        category=str(entry.get("category") or "").strip(),
+        name=_text_in(entry, "name"),
+        category=_text_in(entry, "category", "cat"),
         type=str(entry.get("type") or "Default").strip(),
         rate=rate,
         min=minimum,
@@ -71,6 +75,24 @@ def service_from(entry: dict) -> Service:
         cancel=values.flag_or_none(entry.get("cancel")),
         dripfeed=values.flag(entry.get("dripfeed")),
     )
+
+
+def _plain_names(entry: dict) -> dict:
+    """Field names without the notes some panels bracket onto them (``"rate [Other currency
+    Separate Ticket request]"`` is ``rate``, research file §2.3)."""
+    if not any("[" in name for name in entry):
+        return entry
+    return {_BRACKETED.sub("", name).strip(): value for name, value in entry.items()}
+
+
+def _text_in(entry: dict, name: str, short: str | None = None) -> str:
+    """A text field, or its English (else first) translation from ``name_lang``/``cat_lang``."""
+    text = entry.get(name)
+    if not text:
+        translations = entry.get(f"{short or name}_lang")
+        if isinstance(translations, dict) and translations:
+            text = translations.get("en") or next(iter(translations.values()))
+    return str(text or "").strip()
 
 
 def one_object(answer, unreadable=ProviderUnreachable) -> dict:

@@ -1,6 +1,8 @@
-"""One panel account's HTTP conversation: form POST in, decoded JSON out, failures classified.
+"""One panel account's HTTP conversation: a request in the panel's form, decoded JSON out,
+failures classified.
 
-The key travels only in the POST body. Redirects are not followed, so it is never re-sent to
+The key travels only in a request body or a header, never in a URL; which form the panel takes
+is learned (``request_forms``). Redirects are not followed, so the key is never re-sent to
 another address. Reads may be retried; writes (``add``, ``refill``, ``cancel``) never are, and
 go out on a fresh connection. Whether a failed write may have reached the panel is decided by
 what the connection did (``connections.WireState``), never by which exception was raised.
@@ -17,17 +19,19 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import MaxRetryError
 
-from panel import lenient_json
+from panel import lenient_json, request_forms
 from panel.connections import AddressRefused, WatchedAdapter, WireState
 from panel.errors import (
     DEFAULT_RATE_LIMIT_WAIT,
     BrowserCheck,
+    FormRefused,
     OrderOutcomeUnknown,
     PanelClientError,
     ProviderError,
     ProviderUnreachable,
     RateLimited,
 )
+from panel.records import Capabilities
 from panel.shapes import error_message, raise_if_error
 
 log = logging.getLogger("smmdash.panel")
@@ -66,11 +70,15 @@ class Timeouts:
         return cls(float(value), float(value))
 
 
+_KEY_NAMES = frozenset({"key", "api_key", "api_token", "Authorization", "X-Api-Key"})
+
+
 class _Form(dict):
-    """The POST form. Its repr hides the key, so a debugger or error page cannot show it."""
+    """A request's fields or key headers. Its repr hides the key, so a debugger or an error
+    page cannot show it."""
 
     def __repr__(self) -> str:
-        return repr({name: "••••" if name == "key" else value for name, value in self.items()})
+        return repr({name: "••••" if name in _KEY_NAMES else value for name, value in self.items()})
 
 
 class Transport:
@@ -86,7 +94,10 @@ class Transport:
         min_interval=0.0,
         ca_bundle=None,
         allow_private_hosts=False,
+        capabilities=None,
     ):
+        """``capabilities``: the client's, shared: the request form and field names learned
+        here are kept in it."""
         parts = urlsplit(api_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("The API URL must be an http:// or https:// address")
@@ -107,6 +118,7 @@ class Transport:
         # system's. A panel with a self-signed certificate needs its CA here, never "verify off".
         self.verify = ca_bundle or True
         self.wire = WireState(allow_private_hosts=allow_private_hosts)
+        self.capabilities = capabilities if capabilities is not None else Capabilities()
         self._reads = self._session()
 
     def _session(self) -> requests.Session:
@@ -134,7 +146,7 @@ class Transport:
         attempt = 0
         while True:
             try:
-                return self._call(action, params, self._reads, ProviderUnreachable)
+                return self._call(action, params, ProviderUnreachable, self._reads)
             except ProviderUnreachable as unreachable:
                 if attempt == self.retries or isinstance(unreachable, AddressRefused):
                     raise
@@ -147,13 +159,10 @@ class Transport:
         """An action that changes something (an order, a refill, a cancel): sent once.
 
         A failure once the request's first byte left raises ``OrderOutcomeUnknown``: the panel
-        may have acted on it. ``ProviderUnreachable`` means it certainly did not.
+        may have acted on it. ``ProviderUnreachable`` means it certainly did not. Only a refusal
+        (which proves nothing was done) lets it go out again, in another form.
         """
-        # A pooled connection may have been closed by the panel while idle; sending on it fails
-        # in a way that looks like "sent, no answer". A new connection per write rules that out.
-        with self._session() as session:
-            session.headers["Connection"] = "close"
-            return self._call(action, params, session, OrderOutcomeUnknown)
+        return self._call(action, params, OrderOutcomeUnknown)
 
     def _pace(self):
         if self.min_interval and self._last_request_at is not None:
@@ -162,13 +171,66 @@ class Transport:
                 time.sleep(wait)
         self._last_request_at = time.monotonic()
 
-    def _call(self, action, params, session, after_sending):
+    def _call(self, action, params, after_sending, session=None):
+        """Send in the form this panel takes; while that is not known yet, try each form in
+        turn for as long as the panel answers that it found no key or action."""
+        learned = self.capabilities
+        renamed = learned.field_names
+        params = {renamed.get(name, name): value for name, value in params.items()}
+        params = {name: value for name, value in params.items() if value is not None}
+        known = request_forms.BY_NAME.get(learned.request_form)
+        candidates = [known] if known else list(request_forms.FORMS)
+        first_refusal = None
+        while candidates:
+            form = candidates[0]
+            try:
+                data = self._send(form, action, params, after_sending, session)
+            except RateLimited:
+                raise
+            except ProviderError as refusal:
+                alias = request_forms.alias_asked_for(refusal.message, params)
+                if alias is not None:
+                    ours, theirs = alias
+                    renamed[ours] = theirs
+                    params[theirs] = params.pop(ours)
+                    continue  # refused, so nothing was done: the same request, renamed
+                form_refused = isinstance(refusal, FormRefused)
+                if known or not (
+                    form_refused or request_forms.says_form_not_understood(str(refusal))
+                ):
+                    raise
+                first_refusal = first_refusal or refusal
+            except ProviderUnreachable as failure:
+                # While learning, a read may meet a panel that breaks on a form it does not
+                # take; the next form may still work. A write stops: its outcome is unknown.
+                if first_refusal is None or after_sending is not ProviderUnreachable:
+                    raise
+                if isinstance(failure, (AddressRefused, BrowserCheck)):
+                    raise
+            else:
+                if not known:
+                    learned.request_form = form.name
+                return data
+            candidates.pop(0)
+        raise ProviderError(
+            f"{self.host} refused every way smmdash sends a request ({request_forms.TRIED}); "
+            f"its first answer was: {first_refusal}. A panel that only reads the key from the "
+            "URL cannot be used: smmdash never puts a key in a URL, where logs would keep it."
+        )
+
+    def _send(self, form, action, params, after_sending, session):
         self._pace()
-        form = _Form(key=self._key, action=action)
-        form.update({name: value for name, value in params.items() if value is not None})
         started = time.monotonic()
         try:
-            data = self._exchange(form, session, after_sending)
+            if session is None:
+                # A pooled connection may have been closed by the panel while idle; sending on
+                # it fails in a way that looks like "sent, no answer". A new connection per
+                # write rules that out.
+                with self._session() as fresh:
+                    fresh.headers["Connection"] = "close"
+                    data = self._exchange(form, action, params, fresh, after_sending)
+            else:
+                data = self._exchange(form, action, params, session, after_sending)
         except ProviderError as refusal:
             log.info("%s %s refused: %s", self.host, action, refusal)
             raise
@@ -186,18 +248,32 @@ class Transport:
         )
         return data
 
-    def _exchange(self, form, session, after_sending):
+    def _request(self, form, action, params) -> dict:
+        """The keyword arguments of ``session.request`` for this form."""
+        fields = _Form({form.key_field: self._key} if form.key_field else {})
+        fields["action"] = action
+        fields.update(params)
+        request = {"method": form.method, "headers": _Form(form.key_headers(self._key))}
+        if form.body == "json":
+            request["json"] = fields
+        elif form.body == "query":
+            request["params"] = fields  # never holds the key: a GET form takes it in a header
+        else:
+            request["data"] = fields
+        return request
+
+    def _exchange(self, form, action, params, session, after_sending):
         # Failures are raised outside the `except` blocks so that no exception from requests
         # (which holds the request, key included) stays attached to ours as its context.
         failure = None
         self.wire.reset()
         try:
-            response = session.post(
-                self.api_url,
-                data=form,
+            response = session.request(
+                url=self.api_url,
                 timeout=(self.timeouts.connect, self.timeouts.read),
                 allow_redirects=False,
                 stream=True,
+                **self._request(form, action, params),
             )
         except PanelClientError as refused:  # the address check, from inside the connection
             failure = type(refused)(refused.message)
@@ -207,7 +283,7 @@ class Transport:
             raise failure
         with response:
             body = self._body(response, after_sending)
-        return self._decode(response, body, after_sending)
+        return self._decode(response, body, after_sending, form)
 
     def _sending_failure(self, failure, after_sending) -> ProviderUnreachable:
         if not self.wire.request_started:
@@ -253,7 +329,7 @@ class Transport:
     def _too_large(self) -> str:
         return f"{self.host} sent an answer larger than {self.max_bytes // (1024 * 1024)} MB"
 
-    def _decode(self, response, body: bytes, after_sending):
+    def _decode(self, response, body: bytes, after_sending, form=request_forms.DEFAULT):
         code = response.status_code
         if response.headers.get("cf-mitigated", "").strip().lower() == "challenge":
             # Cloudflare's edge answered before the panel saw the request: nothing was done.
@@ -279,6 +355,10 @@ class Transport:
             if after_sending is ProviderUnreachable:
                 raise BrowserCheck(self._browser_check(f"(HTTP {code})"))
             raise after_sending(self._browser_check(f"(HTTP {code}) after the request was sent"))
+        if code in request_forms.REFUSED_FORM_CODES:
+            # Turned away at the door (method or body type): nothing was done.
+            said = self._error_suffix(data) if data is not _NOT_JSON else ""
+            raise FormRefused(f"{self.host} does not take {form.description} (HTTP {code}){said}")
         if data is _NOT_JSON:
             raise after_sending(self._describe_non_json(code, text))
         if code >= 500:

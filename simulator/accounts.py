@@ -9,7 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-from simulator.dialects import DIALECTS
+from simulator.wild import ALL_DIALECTS as DIALECTS
 
 
 def load_or_create(path: Path) -> dict[str, str]:

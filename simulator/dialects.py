@@ -35,6 +35,23 @@ COMMON_ERRORS = {
     "rate_limited": "Too many requests, wait {seconds} seconds",
 }
 
+# SmartPanel's canonical messages (smmsheba; linksindexing.com/api, research file §2.6).
+SMARTPANEL_ERRORS = COMMON_ERRORS | {
+    "missing_key": "The api key field is required",
+    "missing_action": "The action field is required",
+    "invalid_key": "Invalid api key",
+    "bad_action": "Invalid action",
+    "bad_service": "Invalid Service Id",
+    "inactive_service": "Invalid Service Id",
+    "missing_link": "The link field is required",
+    "missing_quantity": "The quantity field is required",
+    "too_few": "Please follow the limit",
+    "too_many": "Please follow the limit",
+    "funds": "Insufficient balance",
+    "missing_order": "The order field is required",
+    "bad_order": "Invalid Order Id",
+}
+
 COMMON_WORDS = {
     "pending": "Pending",
     "in_progress": "In progress",
@@ -55,6 +72,16 @@ class Common:
     title = "Common panel"
     path = "/api/v2"
     methods = ("POST",)
+    bodies = ("form",)  # request bodies read: "form", "json"
+    key_fields = ("key",)  # where in the body the key is looked for
+    key_headers = False  # whether `Authorization: Bearer` or `X-Api-Key` carries it too
+    field_aliases: dict = {}  # the panel's field name: ours
+    action_aliases: dict = {}  # the panel's action name: ours (ours is then unknown to it)
+    multi_status_limit = 100
+    error_statuses: dict = {}  # refusal: HTTP status, where the panel uses one
+    limits: dict = {}  # action: (calls, seconds), answered 429 beyond
+    opening_balance = Decimal(1000)  # in the panel's currency
+    status_echoes_order = False  # whether a status answer names its order
     content_type = "application/json"
     byte_order_mark = False
     trailing_commas = False
@@ -108,6 +135,9 @@ class Common:
             "cancel": service.cancel,
         }
 
+    def catalog(self, entries: list):
+        return entries
+
     def added(self, order) -> dict:
         return {"order": order.order_id}
 
@@ -132,6 +162,10 @@ class Common:
     def canceled(self, order_id: str):
         return {"order": order_id, "cancel": 1}
 
+    def cancel_results(self, results: list):
+        """The answer to a cancel of several orders: (order id, its answer) pairs."""
+        return [{"order": order_id, **answer} for order_id, answer in results]
+
 
 class SmmSheba(Common):
     """smmsheba.com API v1: no type or cancel in services, one status at a time, no charge."""
@@ -148,19 +182,7 @@ class SmmSheba(Common):
     multi_status = False
     cancel_by = None
     partial_every = 0
-    errors = COMMON_ERRORS | {
-        "missing_key": "The api key field is required",
-        "missing_action": "The action field is required",
-        "invalid_key": "Invalid api key",
-        "bad_service": "Invalid Service Id",
-        "inactive_service": "Invalid Service Id",
-        "missing_link": "The link field is required",
-        "missing_quantity": "The quantity field is required",
-        "too_few": "Please follow the limit",
-        "too_many": "Please follow the limit",
-        "funds": "Insufficient balance",
-        "bad_order": "Invalid Order Id",
-        "missing_order": "The order field is required",
+    errors = SMARTPANEL_ERRORS | {
         "not_refillable": "Order not eligible for refill",
         "bad_refill": "Invalid Refill Id",
         "spam": "Please wait {seconds} seconds before placing another order",
@@ -374,6 +396,7 @@ class SmmPllus(Common):
         return f"{name} | Speed {variant.speed}", category
 
 
+# The five seed panels (shared/seeds); simulator.wild holds the rest.
 DIALECTS = {
     dialect.slug: dialect() for dialect in (SmmSheba, SmmProvider, SmmBros, SmmUb, SmmPllus)
 }

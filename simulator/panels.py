@@ -1,7 +1,10 @@
 """One simulated panel: its dialect, catalog and books, answering API requests."""
 
+from collections import deque
+
 from simulator import catalog
 from simulator.ledger import Ledger, Refusal
+from simulator.wire import Reply
 
 # Fields each service type needs besides service and link, as the common API documents them.
 REQUIRED_FIELDS = {
@@ -28,6 +31,8 @@ class SimPanel:
         )
         self.catalog = catalog.build(dialect, seed=dialect.slug, size=catalog_size)
         self._by_id = {service.service_id: service for service in self.catalog}
+        self._clock = clock
+        self._calls: dict[str, deque] = {action: deque() for action in dialect.limits}
 
     # What tests and the demo change --------------------------------------------------------
 
@@ -50,12 +55,37 @@ class SimPanel:
     # Answering -----------------------------------------------------------------------------
 
     def answer(self, form: dict):
-        """The answer to one API request, as data for ``simulator.wire``."""
+        """The answer to one API request, as data for ``simulator.wire`` (a ``Reply`` where
+        the panel answers with another HTTP status)."""
         with self.ledger.lock:
             try:
-                return self._dispatch(form)
+                return self._limited(form) or self._dispatch(form)
             except Refusal as refusal:
-                return self.dialect.error(refusal.code, **refusal.details)
+                answer = self.dialect.error(refusal.code, **refusal.details)
+                code = self.dialect.error_statuses.get(refusal.code, 200)
+                return answer if code == 200 else Reply(answer, code)
+
+    def _limited(self, form) -> Reply | None:
+        """A 429 once an action went over its documented limit, with the headers that say
+        when to come back (``dialect.limits``: action: (calls, seconds))."""
+        action = form.get("action", "").strip().lower()
+        if action not in self._calls:
+            return None
+        calls, window = self.dialect.limits[action]
+        now, made = self._clock.now(), self._calls[action]
+        while made and made[0] <= now - window:
+            made.popleft()
+        if len(made) < calls:
+            made.append(now)
+            return None
+        reset = round(made[0] + window - now)
+        headers = {
+            "X-RateLimit-Limit": str(calls),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(max(1, reset)),
+            "Retry-After": str(max(1, reset)),
+        }
+        return Reply({"error": "Rate limit exceeded"}, 429, headers)
 
     def _dispatch(self, form):
         dialect = self.dialect
@@ -85,7 +115,8 @@ class SimPanel:
         return handlers[action](account, form)
 
     def _services(self, account, form):
-        return [self.dialect.service(service) for service in self.catalog if service.active]
+        entries = [self.dialect.service(service) for service in self.catalog if service.active]
+        return self.dialect.catalog(entries)
 
     def _balance(self, account, form):
         amount = self.ledger.balance(account)
@@ -139,17 +170,21 @@ class SimPanel:
         dialect, ledger = self.dialect, self.ledger
         if dialect.multi_status and form.get("orders", "").strip():
             answers = {}
-            for order_id in _ids(form["orders"])[:100]:
+            for order_id in _ids(form["orders"])[: dialect.multi_status_limit]:
                 try:
                     order = ledger.order(account, order_id)
-                    answers[order_id] = dialect.status(ledger.view(order), dialect.currency)
+                    answers[order_id] = self._status_of(order)
                 except Refusal as refusal:
                     answers[order_id] = dialect.error(refusal.code)
             return answers
         if not form.get("order", "").strip():
             raise Refusal("missing_order")
         order = ledger.order(account, form["order"])
-        return dialect.wrap(dialect.status(ledger.view(order), dialect.currency))
+        return dialect.wrap(self._status_of(order))
+
+    def _status_of(self, order) -> dict:
+        answer = self.dialect.status(self.ledger.view(order), self.dialect.currency)
+        return {"order": order.order_id, **answer} if self.dialect.status_echoes_order else answer
 
     def _refill(self, account, form):
         dialect, ledger = self.dialect, self.ledger
@@ -188,14 +223,14 @@ class SimPanel:
             order_ids = _ids(form.get("orders", ""))
             if not order_ids:
                 raise Refusal("missing_order")
-            answers = []
+            results = []
             for order_id in order_ids[:100]:
                 try:
                     ledger.cancel(ledger.order(account, order_id))
-                    answers.append(dialect.canceled(int(order_id)))
+                    results.append((int(order_id), dialect.canceled(int(order_id))))
                 except Refusal as refusal:
-                    answers.append({"order": order_id, "cancel": dialect.error(refusal.code)})
-            return answers
+                    results.append((order_id, {"cancel": dialect.error(refusal.code)}))
+            return dialect.cancel_results(results)
         if not form.get("order", "").strip():
             raise Refusal("missing_order")
         order_id = form["order"].strip()

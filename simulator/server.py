@@ -1,4 +1,4 @@
-"""The simulator's HTTP server: the five panels at one address, one path each.
+"""The simulator's HTTP server: every simulated panel at one address, one path each.
 
 sim = Simulator(clock=ManualClock(), tls_dir="var/tls").start()  # free loopback ports
 client = PanelClient(sim.url("smmub"), sim.key("smmub"), allow_private_hosts=True)
@@ -15,15 +15,15 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from simulator import books
-from simulator.dialects import DIALECTS
+from simulator import books, inbound
 from simulator.faults import Fault
 from simulator.ledger import ManualClock, Pace, RealClock
 from simulator.panels import SimPanel
 from simulator.tls import Certificates
-from simulator.wire import to_json
+from simulator.wild import ALL_DIALECTS
+from simulator.wire import Reply, to_json
 
 log = logging.getLogger("smmdash.simulator")
 
@@ -55,6 +55,9 @@ class Received:
     form: dict
     key_known: bool
     peer: tuple  # the client's address and port: one port per connection
+    key_place: str = "form"  # where the panel found the key (see simulator.inbound)
+    body: str = "form"  # "form", "json" or "query"
+    path: str = ""  # as requested, query string included
 
 
 class Simulator:
@@ -85,15 +88,16 @@ class Simulator:
         self.reset(keys)
 
     def reset(self, keys: dict | None = None):
-        """Fresh panels, each with one account holding 1000 in its currency."""
+        """Fresh panels, each with one account holding its opening balance (1000 in its currency
+        unless the panel's currency needs more)."""
         if isinstance(self.clock, ManualClock):
             self.clock = ManualClock()
         self.panels = {
             slug: SimPanel(dialect, self.clock, self.pace, self.catalog_size)
-            for slug, dialect in DIALECTS.items()
+            for slug, dialect in ALL_DIALECTS.items()
         }
         self._keys = {
-            slug: panel.ledger.open_account((keys or {}).get(slug))
+            slug: panel.ledger.open_account((keys or {}).get(slug), panel.dialect.opening_balance)
             for slug, panel in self.panels.items()
         }
         self.faults: dict[str, list[Fault]] = {slug: [] for slug in self.panels}
@@ -198,13 +202,17 @@ class Simulator:
                     return fault
         return None
 
-    def _record(self, slug, action, form, panel, peer):
+    def _record(self, slug, action, request, panel, peer, path):
+        form = request.form
         seen = Received(
             peer=peer,
             panel=slug,
             action=action,
             form={name: value for name, value in form.items() if name != "key"},
             key_known=form.get("key", "") in panel.ledger.accounts,
+            key_place=request.key_place,
+            body=request.body,
+            path=path,
         )
         with self._lock:
             self.received.append(seen)
@@ -244,28 +252,30 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self):
-        self._handle(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+        self._handle(b"")
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
-        self._handle(parse_qsl(body, keep_blank_values=True))
+        self._handle(self.rfile.read(length))
 
-    def _handle(self, pairs):
+    def _handle(self, body: bytes):
         simulator = self.server.simulator
         slug, _, path = urlsplit(self.path).path.strip("/").partition("/")
         panel = simulator.panels.get(slug)
-        if panel is None or "/" + path.rstrip("/") != panel.dialect.path:
+        if panel is None or ("/" + path).rstrip("/") != panel.dialect.path.rstrip("/"):
             return self._send(404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html")
         if self.command not in panel.dialect.methods:
             return self._send(
                 405, "<html><body><h1>405 Not Allowed</h1></body></html>", "text/html"
             )
-        form = dict(pairs)
+        request = inbound.read(
+            panel.dialect, self.command, urlsplit(self.path).query, body, self.headers
+        )
+        form = request.form
         action = form.get("action", "").strip().lower()
         if simulator.latency:
             time.sleep(simulator.latency)
-        simulator._record(slug, action, form, panel, self.client_address)
+        simulator._record(slug, action, request, panel, self.client_address, self.path)
         fault = simulator._take_fault(slug, action)
         try:
             if fault is None:
@@ -339,6 +349,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def _truncated(self, panel, done):
+        if isinstance(done, Reply):
+            done = done.data
         body = to_json(done if done is not None else {"error": "Incorrect request"}).encode()
         self.close_connection = True
         try:
@@ -369,10 +381,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, panel, answer):
         dialect = panel.dialect
-        text = to_json(answer, trailing_commas=dialect.trailing_commas)
+        reply = answer if isinstance(answer, Reply) else Reply(answer)
+        text = to_json(reply.data, trailing_commas=dialect.trailing_commas)
         if dialect.byte_order_mark:
             text = "\ufeff" + text
-        self._send(200, text, dialect.content_type)
+        self._send(reply.code, text, dialect.content_type, reply.headers)
 
     def _send(self, code, text, content_type, headers=None):
         body = text.encode("utf-8")

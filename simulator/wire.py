@@ -1,7 +1,17 @@
 """Writing answers the way panels write them, sloppiness included."""
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer sent with another HTTP status than 200, or with headers of its own."""
+
+    data: object
+    code: int = 200
+    headers: dict | None = None
 
 
 class Bare(str):

@@ -131,6 +131,33 @@ def test_status_words_are_read_by_their_meaning(connect, simulator):
     assert (status.status, status.raw_status) == ("completed", "Completed successfully")
 
 
+# Research file §2.5, each word as the panel named there sends it.
+SEEN_WORDS = [
+    ("Cancelled", "canceled"),  # smmserver.life, smmipl.com, deepaksmm.store
+    ("processing", "processing"),  # followeran.com
+    ("In Queue", "pending"),  # docs.contasinfinity.com.br
+    ("Active", "in_progress"),  # smminsights.xyz (a subscription)
+    ("In Progress", "in_progress"),  # smminsights.xyz (a drip-feed)
+    ("Refunded", "refunded"),  # tpmr8.com
+    ("Failed", "failed"),
+    ("Cancelled / Refunded / Failed", "canceled"),  # contasinfinity: the leading word
+    ("Error", "failed"),  # tikachu.com: "You input incorrect username/link"
+    ("waiting", "pending"),  # fmpedia.id, osimesa.id
+    ("Complete", "completed"),  # seed sheba
+    ("Order Cancelled", "canceled"),  # linksindexing.com (SmartPanel)
+    ("Pending", "pending"),  # reallysimplesocial.com: may stay Pending while delivering
+]
+
+
+@pytest.mark.parametrize(("word", "status"), SEEN_WORDS)
+def test_every_status_word_seen_in_the_wild_is_read(connect, simulator, word, status):
+    canned(simulator, "status", {"status": word, "charge": "0.9", "remains": "0"})
+
+    read = connect("smmprovider").status("1")
+
+    assert (read.status, read.raw_status) == (status, word)
+
+
 def test_anything_the_client_trips_over_is_a_readable_failure(connect, simulator, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("rate")

@@ -44,7 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Restored {restored} orders placed before.")
         self.stdout.write(f"Panel simulator on http://{host}:{port}/ (keys in {accounts_file}):")
         for slug in simulator.panels:
-            self.stdout.write(f"  {slug:<12} {simulator.url(slug)}")
+            title = simulator.panel(slug).dialect.title
+            self.stdout.write(f"  {slug:<14} {simulator.url(slug):<48} {title}")
         self.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt):
             simulator.serve_forever()
