@@ -24,16 +24,16 @@ class ProviderAdminForm(ProviderForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.balance = None
+        self.check = None
         if self.errors or "api_key" not in self.fields or not self.needs_connection_test:
             return cleaned
         try:
-            self.balance = services.check_connection(cleaned["api_url"], self.key_to_test())
+            self.check = services.check_connection(cleaned["api_url"], self.key_to_test())
         except encryption.KeyNotDecryptable:
             pass  # key_to_test put the reason on the key field
         except services.ProviderProblem as problem:
             raise forms.ValidationError(f"Connection test failed: {problem}") from None
-        self.check_currency(self.balance)
+        self.check_currency(self.check and self.check.balance)
         return cleaned
 
 
@@ -114,7 +114,8 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         api_key = form.cleaned_data.get("api_key", "")
-        services.save_provider(obj, api_key=api_key, balance=form.balance)
+        relearn = bool(form.changed_data and {"api_url", "api_key"} & set(form.changed_data))
+        services.save_provider(obj, api_key=api_key, check=form.check, relearn=relearn)
         if not change and obj.enabled:
             services.request_sync(obj, CatalogSync.Trigger.NEW_PROVIDER, request.user)
 

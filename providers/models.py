@@ -36,8 +36,10 @@ class Provider(models.Model):
         help_text="The account's currency (ISO code). Taken from the panel when it reports one.",
     )
     currency_from_panel = models.BooleanField(default=False, editable=False)
-    # What the panel client learned about this panel (Capabilities.as_dict()).
+    # What the panel client learned about this panel (Capabilities.as_dict()), and when it
+    # last learned something new; shown as the provider page's compatibility card.
     capabilities = models.JSONField(default=dict, blank=True, editable=False)
+    capabilities_learned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     balance = models.DecimalField(**AMOUNT, null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from providers import encryption, services
 from providers.catalog_filters import SHOW, SORTS, CatalogFilter
+from providers.compatibility import compatibility
 from providers.forms import ProviderForm
 from providers.models import RECENT, CatalogSync, Provider
 from smmdash.lib import params
@@ -65,6 +66,7 @@ def detail(request, pk):
         "latest_sync": latest_sync,
         "chart": line_chart(history[::-1]),
         "recent_orders": provider.orders.all()[:8],
+        "compatibility": compatibility(provider, summary["refill_count"]),
     }
     return render_page(request, "providers/detail.html", context)
 
@@ -84,28 +86,32 @@ def edit(request, pk):
 def _edit(request, provider):
     form = ProviderForm(request.POST or None, instance=provider)
     if request.method == "POST" and form.is_valid():
-        balance = None
+        check = None
         if form.needs_connection_test:
             try:
                 api_key = form.key_to_test()
-                balance = services.check_connection(form.cleaned_data["api_url"], api_key)
+                check = services.check_connection(form.cleaned_data["api_url"], api_key)
             except encryption.KeyNotDecryptable:
                 pass  # the form now says so on the key field
             except services.ProviderAddressRefused as problem:
                 form.add_error("api_url", str(problem))
             except services.ProviderProblem as problem:
                 form.connection_failed(str(problem))
-        form.check_currency(balance)
+        form.check_currency(check and check.balance)
         if not form.errors and not form.blocked_by_connection:
-            return _save(request, form, balance)
+            return _save(request, form, check)
     return render(request, "providers/form.html", {"form": form, "provider": provider})
 
 
-def _save(request, form, balance):
+def _save(request, form, check):
     adding = form.adding
     provider = services.save_provider(
-        form.save(commit=False), api_key=form.cleaned_data["api_key"], balance=balance
+        form.save(commit=False),
+        api_key=form.cleaned_data["api_key"],
+        check=check,
+        relearn=form.needs_connection_test,
     )
+    balance = check and check.balance
     if adding and provider.enabled:
         services.request_sync(provider, CatalogSync.Trigger.NEW_PROVIDER, request.user)
     if balance is None and form.connection_error:

@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -66,15 +67,26 @@ def open_client(provider: Provider, *, interactive: bool = False) -> Iterator[Pa
         remember_capabilities(provider, client)
 
 
-def check_connection(api_url: str, api_key: str) -> Balance:
-    """Ask the panel for the balance with these credentials: the connection test on save."""
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What the connection test on save found: the balance, and how the panel wants to be
+    spoken to (``Capabilities.as_dict()``), kept with the provider when it is saved."""
+
+    balance: Balance
+    capabilities: dict
+
+
+def check_connection(api_url: str, api_key: str) -> ConnectionCheck:
+    """Probe the panel with these credentials (``PanelClient.probe``): the connection test on
+    save."""
     try:
         check_provider_url(api_url)
     except UnsafeProviderURL as problem:
         raise ProviderProblem(str(problem)) from None
     try:
         with PanelClient(api_url, api_key, **client_options(interactive=True)) as client:
-            return client.balance()
+            balance = client.probe()
+            return ConnectionCheck(balance, client.capabilities.as_dict())
     except AddressRefused as problem:
         raise ProviderAddressRefused(str(problem)) from None
     except PanelClientError as problem:
@@ -85,19 +97,31 @@ def check_connection(api_url: str, api_key: str) -> Balance:
 
 
 @transaction.atomic
-def save_provider(provider: Provider, *, api_key: str = "", balance: Balance | None = None):
-    """Save a provider from a form: a new key if one was typed, and the balance the connection
-    test read. Returns the provider."""
+def save_provider(
+    provider: Provider,
+    *,
+    api_key: str = "",
+    check: ConnectionCheck | None = None,
+    relearn: bool = False,
+):
+    """Save a provider from a form: a new key if one was typed, and what the connection test
+    found. ``relearn``: the URL or key changed, so what was learned of the old one is dropped
+    (the test's findings replace it). Returns the provider."""
     if api_key:
         provider.set_api_key(api_key)
+    if check is not None:
+        provider.capabilities = check.capabilities
+        provider.capabilities_learned_at = timezone.now()
+    elif relearn:
+        provider.capabilities, provider.capabilities_learned_at = {}, None
     if provider.pk is None or provider.next_sync_at is None:
         provider.next_sync_at = timezone.now()
     else:
         synced = provider.catalog_synced_at or timezone.now()
         provider.next_sync_at = synced + provider.sync_interval
     provider.save()
-    if balance is not None:
-        _record_balance(provider, balance)
+    if check is not None:
+        _record_balance(provider, check.balance)
     return provider
 
 
@@ -151,8 +175,11 @@ def remember_capabilities(provider: Provider, client: PanelClient):
     """Keep what the client found out about the panel, for the next client."""
     learned = client.capabilities.as_dict()
     if learned != provider.capabilities:
-        Provider.objects.filter(pk=provider.pk).update(capabilities=learned)
-        provider.capabilities = learned
+        now = timezone.now()
+        Provider.objects.filter(pk=provider.pk).update(
+            capabilities=learned, capabilities_learned_at=now
+        )
+        provider.capabilities, provider.capabilities_learned_at = learned, now
 
 
 def rotate_keys() -> tuple[int, list[Provider]]:

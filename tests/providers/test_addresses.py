@@ -60,8 +60,8 @@ def test_a_host_that_does_not_resolve_is_said_so(production):
 
 def test_the_setting_allows_internal_hosts_but_never_other_schemes(settings, simulator):
     settings.PROVIDER_ALLOW_PRIVATE_HOSTS = True
-    balance = services.check_connection(simulator.url("smmsheba"), simulator.key("smmsheba"))
-    assert balance.amount == 1000
+    check = services.check_connection(simulator.url("smmsheba"), simulator.key("smmsheba"))
+    assert check.balance.amount == 1000
     with pytest.raises(UnsafeProviderURL):
         check_provider_url("file:///etc/passwd")
 

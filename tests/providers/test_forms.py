@@ -36,7 +36,12 @@ def test_adding_a_provider_tests_the_connection_then_saves_and_queues_a_sync(
     assert provider.currency == "USD" and provider.currency_from_panel
     assert provider.balance == Decimal("1000")  # what a fresh simulated account holds
     assert BalanceSnapshot.objects.filter(provider=provider).count() == 1
-    assert [r.action for r in simulator.requests("smmsheba")] == ["balance"]
+    # The probe: the balance, then whether it answers many statuses at once (it does not:
+    # "The order field is required" to `orders`, then one status of an id no panel uses).
+    assert [r.action for r in simulator.requests("smmsheba")] == ["balance"] + ["status"] * 3
+    assert provider.capabilities["request_form"] == "form"
+    assert provider.capabilities["multi_status"] is False
+    assert provider.capabilities_learned_at is not None
     sync = CatalogSync.objects.get(provider=provider)
     assert sync.trigger == CatalogSync.Trigger.NEW_PROVIDER and sync.status == "queued"
     assert len(callbacks) == 1  # the sync task, sent once the provider is committed
@@ -117,7 +122,7 @@ def test_a_new_key_on_edit_is_tested_and_replaces_the_old_one(
     provider.refresh_from_db()
     assert provider.api_key == new_key and provider.balance == Decimal("12.5")
     assert provider.masked_key == "••••" + new_key[-4:]
-    assert [r.action for r in simulator.requests("smmsheba")] == ["balance"]
+    assert simulator.requests("smmsheba")[0].action == "balance"
 
 
 def test_a_changed_url_is_tested_with_the_stored_key(manager_client, simulator, make_provider):
