@@ -39,7 +39,6 @@ FORMS = (
     RequestForm("get:header", "GET", "query", None, "GET, key in a header"),
 )
 BY_NAME = {form.name: form for form in FORMS}
-DEFAULT = FORMS[0]
 TRIED = "; ".join(form.description for form in FORMS)
 
 # What a panel says when it did not find the key or the action where it looks for them.
@@ -57,7 +56,6 @@ REFUSED_FORM_CODES = frozenset({405, 415})
 FIELD_ALIASES = {
     "order": ("order_id",),
     "service": ("package",),
-    "key": (),
 }
 _REQUIRED_FIELD = re.compile(
     r"\b(?:the\s+)?[\"'`]?([a-z_]+)[\"'`]?\s+(?:field\s+)?(?:is\s+)?"

@@ -329,7 +329,7 @@ class Transport:
     def _too_large(self) -> str:
         return f"{self.host} sent an answer larger than {self.max_bytes // (1024 * 1024)} MB"
 
-    def _decode(self, response, body: bytes, after_sending, form=request_forms.DEFAULT):
+    def _decode(self, response, body: bytes, after_sending, form):
         code = response.status_code
         if response.headers.get("cf-mitigated", "").strip().lower() == "challenge":
             # Cloudflare's edge answered before the panel saw the request: nothing was done.
