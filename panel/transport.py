@@ -176,8 +176,9 @@ class Transport:
         turn for as long as the panel answers that it found no key or action."""
         learned = self.capabilities
         renamed = learned.field_names
-        params = {renamed.get(name, name): value for name, value in params.items()}
-        params = {name: value for name, value in params.items() if value is not None}
+        params = {
+            renamed.get(name, name): value for name, value in params.items() if value is not None
+        }
         known = request_forms.BY_NAME.get(learned.request_form)
         candidates = [known] if known else list(request_forms.FORMS)
         first_refusal = None

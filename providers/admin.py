@@ -114,8 +114,9 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         api_key = form.cleaned_data.get("api_key", "")
-        relearn = bool(form.changed_data and {"api_url", "api_key"} & set(form.changed_data))
-        services.save_provider(obj, api_key=api_key, check=form.check, relearn=relearn)
+        services.save_provider(
+            obj, api_key=api_key, check=form.check, relearn=form.needs_connection_test
+        )
         if not change and obj.enabled:
             services.request_sync(obj, CatalogSync.Trigger.NEW_PROVIDER, request.user)
 
