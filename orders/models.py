@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from orders.links import link_key
 from providers.models import AMOUNT, RATE, Provider, Service
 from rates.money import expected_cost
 
@@ -62,6 +63,8 @@ class Order(models.Model):
     currency = models.CharField(max_length=3, blank=True)
 
     link = models.CharField(max_length=2000)
+    # The link as compared for overlaps (orders.links.link_key): one post, however written.
+    link_key = models.CharField(max_length=300, blank=True, editable=False)
     quantity = models.PositiveIntegerField()
     # Fields the service type needs (runs and interval, comments, usernames, ...), as sent.
     extra = models.JSONField(default=dict, blank=True)
@@ -90,6 +93,26 @@ class Order(models.Model):
     placed_at = models.DateTimeField(null=True, blank=True)
     status_checked_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the scorecards measure: when the panel first showed progress, when the order
+    # ended, when staff asked to cancel it and when its answer was lost (it stays counted
+    # as lost after staff resolve it).
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    answer_lost_at = models.DateTimeField(null=True, blank=True)
+
+    # Routed orders (orders.services.buying): the services still to try, best first, should
+    # the panel refuse this one or it cannot be sent; and the attempt this one replaced.
+    route = models.JSONField(default=list, blank=True)
+    routing_note = models.CharField(max_length=300, blank=True)
+    previous_attempt = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_attempt",
+        help_text="The order at another panel that this one replaced after a refusal.",
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -100,10 +123,16 @@ class Order(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["provider", "status", "status_checked_at"]),
             models.Index(fields=["provider_order_id"]),
+            models.Index(fields=["provider", "created_at"]),
+            models.Index(fields=["link_key", "status"]),
         ]
 
     def __str__(self):
         return f"Order {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.link_key = link_key(self.link)
+        super().save(*args, **kwargs)
 
     @classmethod
     def of_service(cls, service, *, link, quantity, extra=None, **fields) -> "Order":
@@ -118,6 +147,7 @@ class Order(models.Model):
             rate=service.rate,
             currency=service.provider.currency,
             link=link,
+            link_key=link_key(link),
             quantity=quantity,
             extra=extra,
             expected_cost=expected_cost(service.rate, quantity, extra.get("runs", 1)),
@@ -169,6 +199,10 @@ Status = Order.Status
 AT_PANEL_OPEN = frozenset({Status.PENDING, Status.IN_PROGRESS, Status.PROCESSING})
 STILL_MOVING = AT_PANEL_OPEN | {Status.QUEUED, Status.SUBMITTING}
 REFILLABLE = frozenset({Status.COMPLETED, Status.PARTIAL})
+# The panel is done with these: what was delivered is final.
+FINISHED = frozenset(
+    {Status.COMPLETED, Status.PARTIAL, Status.CANCELED, Status.REFUNDED, Status.FAILED}
+)
 PROBLEMS = frozenset({Status.UNKNOWN, Status.NOT_SENT, Status.REJECTED, Status.FAILED})
 STATUS_LEVELS = {
     Status.QUEUED: "muted",
@@ -242,6 +276,7 @@ class Refill(models.Model):
     )
     requested_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -22,7 +22,7 @@ from panel.errors import (
     ProviderUnreachable,
     RateLimited,
 )
-from panel.records import Balance, Capabilities, OrderStatus, Service
+from panel.records import Balance, Call, Capabilities, OrderStatus, Service
 from panel.request_forms import BY_NAME as REQUEST_FORMS
 from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
 from panel.transport import Timeouts, mask_key
@@ -39,6 +39,7 @@ __all__ = [
     "AddressRefused",
     "Balance",
     "BrowserCheck",
+    "Call",
     "Capabilities",
     "OrderOutcomeUnknown",
     "OrderStatus",

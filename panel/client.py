@@ -140,6 +140,11 @@ class PanelClient:
     def close(self):
         self._transport.close()
 
+    @property
+    def calls(self) -> list:
+        """Every request this client sent (``Call``: action, time taken, answered or not)."""
+        return self._transport.calls
+
     def __enter__(self):
         return self
 

@@ -29,6 +29,19 @@ class OrderStatus:
 
 
 @dataclass(frozen=True)
+class Call:
+    """One request to the panel, for measuring it: which action, how long it took, and
+    whether the panel answered (a refusal is an answer; a timeout or a broken connection is
+    not)."""
+
+    action: str
+    at: float  # when it was sent, as time.time()
+    milliseconds: int
+    answered: bool
+    failure: str = ""  # what went wrong when it did not answer
+
+
+@dataclass(frozen=True)
 class Balance:
     amount: Decimal
     currency: str | None

@@ -31,7 +31,7 @@ from panel.errors import (
     ProviderUnreachable,
     RateLimited,
 )
-from panel.records import Capabilities
+from panel.records import Call, Capabilities
 from panel.shapes import error_message, raise_if_error
 
 log = logging.getLogger("smmdash.panel")
@@ -119,6 +119,8 @@ class Transport:
         self.verify = ca_bundle or True
         self.wire = WireState(allow_private_hosts=allow_private_hosts)
         self.capabilities = capabilities if capabilities is not None else Capabilities()
+        # Every request sent, answered or not, for whoever measures the panel (``Call``).
+        self.calls: list[Call] = []
         self._reads = self._session()
 
     def _session(self) -> requests.Session:
@@ -221,7 +223,12 @@ class Transport:
 
     def _send(self, form, action, params, after_sending, session):
         self._pace()
-        started = time.monotonic()
+        started, sent_at = time.monotonic(), time.time()
+
+        def measured(answered, failure=""):
+            elapsed = round((time.monotonic() - started) * 1000)
+            self.calls.append(Call(action, sent_at, elapsed, answered, failure))
+
         try:
             if session is None:
                 # A pooled connection may have been closed by the panel while idle; sending on
@@ -233,9 +240,11 @@ class Transport:
             else:
                 data = self._exchange(form, action, params, session, after_sending)
         except ProviderError as refusal:
+            measured(answered=True)
             log.info("%s %s refused: %s", self.host, action, refusal)
             raise
         except Exception as failure:
+            measured(answered=False, failure=self.scrub(str(failure))[:300])
             log.warning(
                 "%s %s failed after %.0f ms: %s",
                 self.host,
@@ -244,6 +253,7 @@ class Transport:
                 failure,
             )
             raise
+        measured(answered=True)
         log.debug(
             "%s %s answered in %.0f ms", self.host, action, (time.monotonic() - started) * 1000
         )

@@ -338,3 +338,34 @@ class ManualCall(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.kind} at {self.called_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiDay(models.Model):
+    """How one provider's API answered on one day, per action: the scorecard's API figures.
+
+    Written when a panel client is done (``providers.services.calls``), never per request, so
+    a poll of thousands of orders adds to a handful of rows.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="api_days")
+    day = models.DateField()
+    action = models.CharField(max_length=20)
+    calls = models.PositiveIntegerField(default=0)
+    # Requests that got no answer: a timeout, a broken connection, a 5xx or a web page.
+    failures = models.PositiveIntegerField(default=0)
+    # Answered requests counted by time taken (smmdash.lib.histograms.LATENCY_MS).
+    latency = models.JSONField(default=list)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day", "action"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "day", "action"], name="one_api_day_per_action"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "provider"])]
+
+    def __str__(self):
+        return f"{self.provider} {self.action} on {self.day}: {self.calls} calls"

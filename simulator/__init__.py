@@ -7,7 +7,8 @@ the demo (``manage.py runsimulator``), and under the benchmarks.
 
 from simulator.dialects import DIALECTS
 from simulator.faults import Fault
-from simulator.ledger import ManualClock, Pace, RealClock
+from simulator.ledger import Delivery, ManualClock, Pace, RealClock
+from simulator.profiles import DELIVERY_PROFILES
 from simulator.server import Simulator
 from simulator.wild import ALL_DIALECTS, WILD_DIALECTS
 
@@ -16,8 +17,10 @@ WILD_PANELS = tuple(WILD_DIALECTS)
 
 __all__ = [
     "ALL_DIALECTS",
+    "DELIVERY_PROFILES",
     "PANELS",
     "WILD_PANELS",
+    "Delivery",
     "Fault",
     "ManualClock",
     "Pace",

@@ -39,6 +39,17 @@ class Pace:
     running: float = 300
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """How well a panel delivers, so that scorecards measured on the simulator mean something:
+    a slow starter, a panel that often delivers only part, refills that never complete."""
+
+    start_factor: float = 1.0  # orders wait this many times the pace's pending time
+    partial_every: int | None = None  # every n-th order ends partial (None: the dialect's)
+    partial_delivers: float = 0.8  # the share of the quantity a partial order delivers
+    refills_complete: bool = True  # False: refills stay in progress forever
+
+
 class Refusal(Exception):
     """The panel says no; ``code`` picks the dialect's wording (see ``Dialect.errors``)."""
 
@@ -93,6 +104,7 @@ class Ledger:
     partial_every: int  # every n-th order ends partial; 0 = never
     cancel_window: float | None = None  # seconds after placing when cancel is still allowed
     spam_window: float | None = None  # seconds between identical orders
+    delivery: Delivery = field(default_factory=Delivery)
     accounts: dict = field(default_factory=dict)
     orders: dict = field(default_factory=dict)
     refills: dict = field(default_factory=dict)
@@ -137,7 +149,7 @@ class Ledger:
             created_at=now,
             start_count=100 + (order_id * 7919) % 9000,
             # Every n-th order placed (ids skip numbers, so they cannot be used to count).
-            partial=bool(self.partial_every) and (len(self.orders) + 1) % self.partial_every == 0,
+            partial=bool(self._partial_every) and (len(self.orders) + 1) % self._partial_every == 0,
         )
         self.orders[order_id] = order
         return order
@@ -148,12 +160,21 @@ class Ledger:
             raise Refusal("bad_order")
         return order
 
+    @property
+    def _partial_every(self) -> int:
+        every = self.delivery.partial_every
+        return self.partial_every if every is None else every
+
+    @property
+    def _pending(self) -> float:
+        return self.pace.pending * self.delivery.start_factor
+
     def stage(self, since: float) -> str:
         """Where something placed at ``since`` is now: pending, in_progress or done."""
         elapsed = self.clock.now() - since
-        if elapsed < self.pace.pending:
+        if elapsed < self._pending:
             return "pending"
-        if elapsed < self.pace.pending + self.pace.running:
+        if elapsed < self._pending + self.pace.running:
             return "in_progress"
         return "done"
 
@@ -176,7 +197,8 @@ class Ledger:
             remains = order.quantity - self._delivered(order, self.clock.now())
             return OrderView("in_progress", full, order.start_count, remains)
         if order.partial:
-            remains = max(1, order.quantity // 5)
+            delivers = int(order.quantity * self.delivery.partial_delivers)
+            remains = max(1, order.quantity - delivers)
             delivered = order.quantity - remains
             return OrderView(
                 "partial", charge_for(order.service.rate, delivered), order.start_count, remains
@@ -184,7 +206,7 @@ class Ledger:
         return OrderView("completed", full, order.start_count, 0)
 
     def _delivered(self, order, moment) -> int:
-        running_for = moment - order.created_at - self.pace.pending
+        running_for = moment - order.created_at - self._pending
         if running_for <= 0:
             return 0
         share = min(1.0, running_for / self.pace.running)
@@ -213,6 +235,8 @@ class Ledger:
         if refill.order.account is not account:
             raise Refusal("bad_refill")
         stage = self.stage(refill.created_at)
+        if stage == "done" and not self.delivery.refills_complete:
+            return "in_progress"
         return "completed" if stage == "done" else stage
 
 

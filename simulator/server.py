@@ -70,6 +70,7 @@ class Simulator:
         keys: dict | None = None,
         latency: float = 0.0,
         tls_dir=None,
+        delivery_profiles: dict | None = None,
     ):
         self.clock = clock or RealClock()
         self.pace = pace or Pace()
@@ -85,6 +86,8 @@ class Simulator:
         self._server = None
         self._tls_server = None
         self._lock = threading.Lock()  # guards faults and received, shared with server threads
+        # {panel slug: ledger.Delivery}: how well each panel delivers (simulator.profiles).
+        self.delivery_profiles = delivery_profiles or {}
         self.reset(keys)
 
     def reset(self, keys: dict | None = None):
@@ -96,6 +99,8 @@ class Simulator:
             slug: SimPanel(dialect, self.clock, self.pace, self.catalog_size)
             for slug, dialect in ALL_DIALECTS.items()
         }
+        for slug, delivery in self.delivery_profiles.items():
+            self.panels[slug].ledger.delivery = delivery
         self._keys = {
             slug: panel.ledger.open_account((keys or {}).get(slug), panel.dialect.opening_balance)
             for slug, panel in self.panels.items()

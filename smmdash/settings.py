@@ -6,6 +6,7 @@ documents every variable.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "providers",
     "rates",
+    "scores",
     "compare",
     "orders",
 ]
@@ -241,6 +243,14 @@ EXCHANGE_RATES_URL = env.str(
 EXCHANGE_RATES_FETCH_SECONDS = env.int("EXCHANGE_RATES_FETCH_SECONDS", default=6 * 3600)
 # The dashboard's feed lists rate changes of at least this many percent.
 NOTABLE_PRICE_MOVE_PERCENT = env.int("NOTABLE_PRICE_MOVE_PERCENT", default=10)
+# Scorecards show a share only out of at least this many finished orders.
+SCORECARD_MIN_ORDERS = env.int("SCORECARD_MIN_ORDERS", default=10)
+# Best value counts a service with no delivery record (nor its provider) as delivering this
+# share, so a new panel can still win orders and earn a record.
+UNPROVEN_DELIVERED_SHARE = Decimal(env.str("UNPROVEN_DELIVERED_SHARE", default="0.8"))
+# Routed orders (Buy) skip a provider whose API answered less than this share of calls in
+# the last 7 days.
+HEALTHY_API_SHARE = Decimal(env.str("HEALTHY_API_SHARE", default="0.9"))
 
 # --- Celery -----------------------------------------------------------------
 # The default broker needs no server: messages are files under var/broker.

@@ -17,6 +17,7 @@ urlpatterns = [
     # The rates page began under Compare, and its address stays there.
     path("compare/rates/", include("rates.urls")),
     path("compare/", include("compare.urls")),
+    path("scorecard/", include("scores.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

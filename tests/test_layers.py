@@ -22,6 +22,7 @@ LAYERS = [
     "accounts",
     "providers",
     "rates",
+    "scores",
     "compare",
     "orders",
     "dashboard",

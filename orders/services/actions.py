@@ -5,6 +5,7 @@ from django.utils import timezone
 from orders.models import Order, Refill
 from orders.services.events import Kind, record, request_data
 from orders.services.placing import OrderActionRefused
+from orders.services.rollups import mark_due
 from panel import (
     ActionNotSupported,
     OrderOutcomeUnknown,
@@ -20,7 +21,10 @@ def cancel_order(order: Order, user) -> None:
         raise OrderActionRefused(_why_not(order, "cancel"))
     _ask(order, user, "cancel")
     # The panel's own status says when the cancel went through: check it first next time.
-    Order.objects.filter(pk=order.pk).update(status_checked_at=None)
+    Order.objects.filter(pk=order.pk).update(
+        status_checked_at=None, cancel_requested_at=timezone.now()
+    )
+    mark_due([order])
 
 
 def refill_order(order: Order, user) -> Refill:
@@ -28,6 +32,7 @@ def refill_order(order: Order, user) -> Refill:
         raise OrderActionRefused(_why_not(order, "refill"))
     refill_id = _ask(order, user, "refill")
     refill = Refill.objects.create(order=order, refill_id=refill_id or "", requested_by=user)
+    mark_due([order])
     if not refill_id:
         refill.error = "The panel gives no refill id, so this refill cannot be followed here."
         refill.save(update_fields=["error"])

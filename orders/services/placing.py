@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from orders.models import Order, OrderEvent
 from orders.services.events import Kind, event, record, request_data
+from orders.services.rollups import mark_due
 from panel import (
     AddressRefused,
     OrderOutcomeUnknown,
@@ -131,6 +132,7 @@ def _placed(order, panel_order_id) -> Order:
         status=Status.PENDING, provider_order_id=panel_order_id, placed_at=now, last_error=""
     )
     record(order, Kind.ANSWER, f"Placed: the panel's order id is {panel_order_id}", at=now)
+    mark_due([order])
     return _fresh(order)
 
 
@@ -139,6 +141,7 @@ def _rejected(order, message: str) -> Order:
         status=Status.REJECTED, last_error=message
     )
     record(order, Kind.ANSWER, f"Rejected by the panel: {message}", data={"error": message})
+    mark_due([order])
     return _fresh(order)
 
 
@@ -158,8 +161,12 @@ def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order
 
 def _unknown(order, message: str, balance_before) -> Order:
     Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
-        status=Status.UNKNOWN, last_error=message, balance_before=balance_before
+        status=Status.UNKNOWN,
+        last_error=message,
+        balance_before=balance_before,
+        answer_lost_at=timezone.now(),
     )
+    mark_due([order])
     record(
         order,
         Kind.ERROR,
@@ -205,6 +212,7 @@ def resolve_placed(order: Order, provider_order_id: str, user) -> Order:
         actor=user,
         data={"provider_order_id": provider_order_id},
     )
+    mark_due([order])
     return _fresh(order)
 
 
@@ -215,6 +223,7 @@ def resolve_not_placed(order: Order, user) -> Order:
     if not changed:
         raise OrderActionRefused("This order no longer needs checking.")
     record(order, Kind.ACTION, "Checked at the panel: not placed", actor=user)
+    mark_due([order])
     return _fresh(order)
 
 
@@ -227,6 +236,7 @@ def send_again(order: Order, user) -> Order:
         if not changed:
             raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
         record(order, Kind.ACTION, "Sent again", actor=user)
+        mark_due([order])
         transaction.on_commit(lambda: enqueue(order.pk))
     return _fresh(order)
 
@@ -246,11 +256,12 @@ def recover_stalled(now=None) -> tuple[int, int]:
     marked = []
     for order_id in stalled:
         if Order.objects.filter(pk=order_id, status=Status.SUBMITTING).update(
-            status=Status.UNKNOWN, last_error=message
+            status=Status.UNKNOWN, last_error=message, answer_lost_at=now
         ):
             marked.append(event(order_id, Kind.ERROR, message + " It needs checking.", at=now))
     if marked:
         OrderEvent.objects.bulk_create(marked)
+        mark_due(Order.objects.filter(pk__in=stalled).only("provider_id", "created_at"))
         log.warning("%d orders stalled while being sent; marked as needing checking", len(marked))
     cutoff = now - QUEUED_STALLED_AFTER
     waited_long = Q(submitted_at__isnull=True, created_at__lt=cutoff) | Q(submitted_at__lt=cutoff)

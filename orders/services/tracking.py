@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from orders.models import (
     AT_PANEL_OPEN,
+    FINISHED,
     REFILL_OPEN,
     Order,
     OrderEvent,
@@ -26,6 +27,7 @@ from orders.models import (
 )
 from orders.services.events import Kind, event
 from orders.services.placing import recover_stalled
+from orders.services.rollups import mark_due, refresh_due
 from panel import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
 from panel import statuses as panel_statuses
 from providers.models import ManualCall, Provider
@@ -45,6 +47,8 @@ POLL_BUDGET = POLL_TIME_LIMIT - 60  # a poll stops starting batches after this; 
 POLL_LOCK = timedelta(seconds=POLL_TIME_LIMIT + 60)
 FIRST_BACKOFF, MAX_BACKOFF = 60, 3600  # seconds
 TRACKED_FIELDS = ("status", "raw_status", "charge", "start_count", "remains")
+STARTED = frozenset({Order.Status.IN_PROGRESS, Order.Status.PROCESSING})
+REFILL_FINISHED = frozenset({Refill.Status.COMPLETED, Refill.Status.REJECTED})
 REFILL_STATUSES = {
     panel_statuses.PENDING: Refill.Status.PENDING,
     panel_statuses.IN_PROGRESS: Refill.Status.IN_PROGRESS,
@@ -111,6 +115,8 @@ def dispatch_polls(now=None) -> list[int]:
     provider_ids = list(due.values_list("pk", flat=True))
     for provider_id in provider_ids:
         queue(POLL_PROVIDER_ORDERS, provider_id)
+    # Days changed by anything but a poll (an order placed, a cancel asked) are computed here.
+    refresh_due()
     return provider_ids
 
 
@@ -136,6 +142,7 @@ def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> P
             _rest(polling, result, str(problem), wait, failures=failures)
         else:
             rows.update(last_poll_at=timezone.now(), failures=0, error="", backoff_until=None)
+        refresh_due(provider.pk)
     provider.polling = ProviderPolling.objects.get(pk=polling.pk)
     return result
 
@@ -197,9 +204,12 @@ def record_answers(batch: list[Order], answers: dict, now) -> int:
         }
         if order.last_error:
             changes["last_error"] = ""
-        if not changes:
+        milestones = _milestones(order, {**_current(order), **changes}, now)
+        if not (changes or milestones):
             continue
-        events.append(_change_event(order, changes, now))
+        if changes:
+            events.append(_change_event(order, changes, now))
+        changes.update(milestones)
         for name, value in changes.items():
             setattr(order, name, value)
         fields.update(changes)
@@ -212,7 +222,27 @@ def record_answers(batch: list[Order], answers: dict, now) -> int:
     if unchanged:
         Order.objects.filter(pk__in=unchanged).update(status_checked_at=now)
     OrderEvent.objects.bulk_create(events)
+    mark_due(changed)
     return len(changed)
+
+
+def _current(order) -> dict:
+    return {name: getattr(order, name) for name in TRACKED_FIELDS}
+
+
+def _milestones(order, now_known: dict, now) -> dict:
+    """When the order started and ended, for the scorecards, the first time a poll sees it:
+    started when the panel reports it in progress, a count delivered, or any end; ended when
+    its status is final."""
+    found = {}
+    status, remains = now_known["status"], now_known["remains"]
+    ordered = order.quantity * order.extra.get("runs", 1)
+    moving = status in STARTED or status in FINISHED or (remains is not None and remains < ordered)
+    if order.started_at is None and moving:
+        found["started_at"] = now
+    if order.finished_at is None and status in FINISHED:
+        found["finished_at"] = now
+    return found
 
 
 def _change_event(order, changes, now) -> OrderEvent:
@@ -236,7 +266,9 @@ def _json(value):
 
 
 def _poll_refills(provider, client, cutoff) -> int:
-    refills = _due_refills(cutoff).filter(order__provider=provider).order_by("pk")
+    refills = (
+        _due_refills(cutoff).filter(order__provider=provider).select_related("order").order_by("pk")
+    )
     checked = 0
     for refill in refills[:MULTI_STATUS_BATCH]:
         now = timezone.now()
@@ -254,9 +286,12 @@ def _poll_refills(provider, client, cutoff) -> int:
             message = f"Refill {refill.refill_id}: {label} (the panel says “{raw}”)"
             data = {"refill": refill.refill_id, "status": status}
             event(refill.order_id, Kind.STATUS, message, at=now, data=data).save()
+        finished = {"finished_at": now} if status in REFILL_FINISHED else {}
         Refill.objects.filter(pk=refill.pk).update(
-            status=status, raw_status=raw, checked_at=now, error=""
+            status=status, raw_status=raw, checked_at=now, error="", **finished
         )
+        if status != refill.status:
+            mark_due([(provider.pk, refill.order.created_at)])
         checked += 1
     return checked
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from demo import provider_accounts as demo_providers
-from simulator import Pace, Simulator, accounts
+from simulator import DELIVERY_PROFILES, Pace, Simulator, accounts
 
 
 class Command(BaseCommand):
@@ -37,7 +37,9 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, accounts_file, catalog_size, **options):
         pace = Pace(pending=options["pending_seconds"], running=options["running_seconds"])
         keys = accounts.load_or_create(accounts_file)
-        simulator = Simulator(pace=pace, catalog_size=catalog_size, keys=keys).bind(host, port)
+        simulator = Simulator(
+            pace=pace, catalog_size=catalog_size, keys=keys, delivery_profiles=DELIVERY_PROFILES
+        ).bind(host, port)
         accounts.save(accounts_file, simulator)
         restored = simulator.keep_books(demo_providers.books_file_for(accounts_file))
         if restored:

@@ -1,0 +1,1 @@
+"""Scorecards from smmdash's own orders and panel calls (README, "Scorecards")."""

@@ -1,0 +1,1 @@
+"""The scorecards' template tags and filters."""
