@@ -1,8 +1,9 @@
-"""The admin for curated groups and their members."""
+"""The admin for curated groups and their members, and routing policies."""
 
 from django.contrib import admin
 
-from compare.models import GroupMember, ServiceGroup
+from compare.forms import RoutingPolicyForm
+from compare.models import GroupMember, PolicyProvider, RoutingPolicy, ServiceGroup
 
 
 class MemberInline(admin.TabularInline):
@@ -31,3 +32,25 @@ class ServiceGroupAdmin(admin.ModelAdmin):
             member.save()
         for member in formset.deleted_objects:
             member.delete()
+
+
+class RankInline(admin.TabularInline):
+    model = PolicyProvider
+    extra = 1
+    fields = ["position", "provider"]
+    verbose_name = "provider, in the order to try them"
+    verbose_name_plural = "providers, in the order to try them (Providers in my order only)"
+
+
+@admin.register(RoutingPolicy)
+class RoutingPolicyAdmin(admin.ModelAdmin):
+    form = RoutingPolicyForm
+    list_display = ["__str__", "strategy", "updated_by", "updated_at"]
+    list_filter = ["strategy", "platform"]
+    readonly_fields = ["updated_by", "updated_at"]
+    inlines = [RankInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from compare.models import ServiceGroup
+from compare.models import RoutingPolicy, ServiceGroup
 from compare.search import SORTS, Criteria
 from providers.classify import KINDS, LIFETIME, PLATFORMS, QUALITIES, Labels
 from providers.models import Provider, Service
@@ -176,3 +176,31 @@ class LabelsForm(forms.Form):
             geo=data["geo"].strip(),
             speed=data["speed"].strip(),
         )
+
+
+class RoutingPolicyForm(forms.ModelForm):
+    """A routing policy: a curated group, or a platform and kind (and, optionally, a quality
+    and geo), and how to choose among their providers."""
+
+    class Meta:
+        model = RoutingPolicy
+        fields = ["group", "platform", "kind", "quality", "geo", "strategy"]
+        widgets = {
+            "platform": forms.Select(choices=[("", "(the group's)"), *PLATFORM_CHOICES]),
+            "kind": forms.Select(choices=[("", "(the group's)"), *KIND_CHOICES]),
+            "quality": forms.Select(choices=[("", "Any quality"), *QUALITY_CHOICES]),
+        }
+        help_texts = {
+            "group": "A curated group; or leave it empty and choose a platform and kind.",
+            "geo": "Optional: a country code, as Compare shows it (USA, RU, ...).",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("group"):
+            for name in ("platform", "kind", "quality", "geo"):
+                data[name] = ""
+        elif not (data.get("platform") and data.get("kind")):
+            raise forms.ValidationError("Choose a curated group, or a platform and a kind.")
+        return data
+

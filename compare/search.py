@@ -8,10 +8,20 @@ in Python with Decimal: the order-by expression is only a sort key.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from compare.models import GroupMember
+from compare.value import attach_records, value_key
 from providers.catalog_filters import matching
 from providers.classify import Labels, classify
 from providers.models import OFFERS_REFILL, PriceChange, Service
@@ -19,6 +29,9 @@ from rates.money import expected_cost, rates_to_base, to_base
 from smmdash.lib.charts import rate_history
 
 ROW_LIMIT = 100
+# Best value is ranked in Python over the cheapest this many: a service costing more than
+# the 500th cheapest would have to deliver several times better to win, and none does.
+VALUE_CANDIDATES = 500
 
 SORTS = {
     "cost": (F("rate_in_base").asc(nulls_last=True), "pk"),
@@ -27,6 +40,8 @@ SORTS = {
     "-provider": ("-provider__name", F("rate_in_base").asc(nulls_last=True), "pk"),
     "min": ("min", "pk"),
     "-max": ("-max", "pk"),
+    # Read the cheapest VALUE_CANDIDATES, then ranked by cost per unit delivered (compare.value).
+    "value": (F("rate_in_base").asc(nulls_last=True), "pk"),
 }
 
 
@@ -58,6 +73,8 @@ class Offer:
     short_by: Decimal | None
     history: object = None
     best: bool = False
+    record: object = None  # compare.value.Record: what it delivered
+    value: Decimal | None = None  # base-currency rate per unit delivered
 
     @property
     def provider(self):
@@ -72,6 +89,7 @@ class Comparison:
     searched_text: bool  # nothing was recognised, so names were searched instead
     missing_rates: list[str]
     best: Offer | None
+    best_value: Offer | None = None
 
 
 def understood_labels(criteria: Criteria) -> Labels:
@@ -105,19 +123,34 @@ def compare(
     services = _filtered(services, criteria)
     services = services.alias(rate_in_base=_rate_in_base(rates))
     total = services.count()
-    rows = services.select_related("provider", "pinned__group")
-    if history:
-        changes = PriceChange.objects.order_by("changed_at")
-        rows = rows.prefetch_related(Prefetch("price_history", queryset=changes))
-    rows = rows.order_by(*SORTS.get(criteria.sort, SORTS["cost"]))[:limit]
+    rows = services.select_related("provider__polling", "pinned__group")
+    by_value = criteria.sort == "value"
+    rows = rows.order_by(*SORTS.get(criteria.sort, SORTS["cost"]))
+    rows = list(rows[: max(limit, VALUE_CANDIDATES)] if by_value and limit else rows[:limit])
     offers = [priced(service, criteria.quantity, rates) for service in rows]
+    attach_records(offers)
+    if by_value:
+        offers = sorted(offers, key=value_key)[:limit]
+    if history:
+        _plot_histories(offers)
     best = cheapest(offers)
     if best is not None:
         best.best = True
     missing = sorted(
         {offer.provider.currency or "(not set)" for offer in offers if offer.rate_in_base is None}
     )
-    return Comparison(offers, total, understood, searched_text, missing, best)
+    return Comparison(offers, total, understood, searched_text, missing, best, best_value(offers))
+
+
+def best_value(offers: list[Offer]) -> Offer | None:
+    """The offer with the lowest cost per unit delivered at a healthy provider that can take
+    the quantity, if any."""
+    candidates = [
+        offer
+        for offer in offers
+        if offer.record.healthy and offer.fits is not False and offer.value is not None
+    ]
+    return min(candidates, key=value_key, default=None)
 
 
 def equivalent_to(service: Service) -> Q:
@@ -205,12 +238,20 @@ def priced(service: Service, quantity: int | None, rates: dict[str, Decimal]) ->
         if provider.balance is not None:
             covers = provider.balance >= cost
             short_by = None if covers else cost - provider.balance
-    history = None
-    if "price_history" in getattr(service, "_prefetched_objects_cache", {}):
-        history = rate_history(
-            service.price_history.all(), service.rate, timezone.now(), width=96, height=24, pad=2
+    return Offer(service, rate_in_base, cost, cost_in_base, fits, covers, short_by)
+
+
+def _plot_histories(offers: list[Offer]):
+    """Each offer's rate over time, from one query for all of them."""
+    services = [offer.service for offer in offers]
+    changes = PriceChange.objects.order_by("changed_at")
+    prefetch_related_objects(services, Prefetch("price_history", queryset=changes))
+    now = timezone.now()
+    for offer in offers:
+        service = offer.service
+        offer.history = rate_history(
+            service.price_history.all(), service.rate, now, width=96, height=24, pad=2
         )
-    return Offer(service, rate_in_base, cost, cost_in_base, fits, covers, short_by, history)
 
 
 def cheapest(offers: list[Offer]) -> Offer | None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from compare.routing import Product, ProductNotUnderstood
 from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order
 from orders.services.mass import UnreadableFile, lines_from_csv
 from orders.validation import check_quantity, check_service, clean_link
@@ -56,6 +57,9 @@ class OrderForm(forms.Form):
     expiry = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional."
     )
+    confirm_overlap = forms.BooleanField(
+        required=False, label="Order it anyway: I know this link has an open order"
+    )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, service, *args, **kwargs):
@@ -63,7 +67,7 @@ class OrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.kind = service_type(service.type)
-        wanted = {"link", "form_token", *self.kind.fields}
+        wanted = {"link", "form_token", "confirm_overlap", *self.kind.fields}
         if self.kind.sends_quantity:
             wanted.add("quantity")
             if service.dripfeed:
@@ -139,14 +143,67 @@ def _int(value):
     return params.whole_number(value, maximum=MAX_QUANTITY)
 
 
+class BuyForm(forms.Form):
+    """A product, a link and a quantity: smmdash picks the provider by the product's policy."""
+
+    product = forms.CharField(
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "instagram followers real",
+                "autofocus": True,
+                "list": "product-names",
+                "autocomplete": "off",
+            }
+        ),
+        help_text="A curated group's name, or what you are buying in words.",
+    )
+    link = forms.CharField(
+        max_length=2000, widget=forms.URLInput(attrs={"placeholder": "https://"})
+    )
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    confirm_overlap = forms.BooleanField(
+        required=False, label="Order it anyway: I know this link has an open order"
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.product = None
+
+    def clean_link(self):
+        return clean_link(self.cleaned_data["link"])
+
+    def clean_product(self):
+        try:
+            self.product = Product.from_words(self.cleaned_data["product"])
+        except ProductNotUnderstood as problem:
+            raise ValidationError(str(problem)) from None
+        return self.cleaned_data["product"]
+
+
 class MassOrderForm(forms.Form):
-    provider = forms.ModelChoiceField(Provider.objects.filter(enabled=True), empty_label=None)
+    provider = forms.ModelChoiceField(
+        Provider.objects.filter(enabled=True),
+        required=False,
+        empty_label="Any provider: route each line by its product",
+        help_text="With a provider, the first column is its service id; with any provider, a "
+        "product (a curated group's name, or words like “instagram followers real”), and each "
+        "line goes where its routing policy says.",
+    )
     lines = forms.CharField(
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 12, "placeholder": "service_id | link | quantity", "spellcheck": "false"}
         ),
-        help_text="One order per line: service id | link | quantity.",
+        help_text="One order per line: service id (or product) | link | quantity.",
+    )
+    confirm_overlaps = forms.BooleanField(
+        required=False,
+        label="Order lines whose link has an open order too",
+        help_text="Otherwise such lines are reported and left out: panels deliver overlapping "
+        "orders badly.",
     )
     csv_file = forms.FileField(
         required=False, label="Or a CSV file", help_text="Columns: service id, link, quantity."

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.views import listing, order, placing
+from orders.views import buying, listing, order, placing
 
 app_name = "orders"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/", listing.bulk, name="bulk"),
     path("new/", placing.new, name="new"),
     path("mass/", placing.mass, name="mass"),
+    path("buy/", buying.buy, name="buy"),
     path("<int:pk>/", order.detail, name="detail"),
     path("<int:pk>/refresh/", order.refresh, name="refresh"),
     path("<int:pk>/cancel/", order.cancel, name="cancel"),

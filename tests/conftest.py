@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from orders import services as order_services
 from orders.models import Order
@@ -47,6 +48,14 @@ def staff_admin(django_user_model):
 def nobody(django_user_model):
     """Logged in, but in no role."""
     return make_user(django_user_model, "nobody")
+
+
+@pytest.fixture
+def buyer_client(buyer):
+    """A client of its own, so a test can hold it and viewer_client at once."""
+    client = Client()
+    client.force_login(buyer)
+    return client
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 commands call these functions and nothing else."""
 
 from orders.services.actions import act_on_each, cancel_order, refill_order
+from orders.services.buying import LinkHasOpenOrder, Purchase, buy
 from orders.services.mass import lines_from_csv, lines_from_text, place_mass_order
+from orders.services.overlaps import describe_overlaps, overlaps_of_service
 from orders.services.placing import (
     RESENDABLE,
     SUBMIT_TIME_LIMIT,
     OrderActionRefused,
     create_order,
+    fail_over,
     recover_stalled,
     resolve_not_placed,
     resolve_placed,
@@ -28,16 +31,22 @@ __all__ = [
     "POLL_TIME_LIMIT",
     "RESENDABLE",
     "SUBMIT_TIME_LIMIT",
+    "LinkHasOpenOrder",
     "OrderActionRefused",
     "PollResult",
+    "Purchase",
     "Quote",
     "act_on_each",
+    "buy",
     "cancel_order",
     "create_order",
+    "describe_overlaps",
     "dispatch_polls",
     "expected_cost",
+    "fail_over",
     "lines_from_csv",
     "lines_from_text",
+    "overlaps_of_service",
     "place_mass_order",
     "poll_provider",
     "quote",

@@ -1,6 +1,9 @@
-"""Mass orders: many `service_id | link | quantity` lines for one provider, each on its own.
+"""Mass orders: many `service_id | link | quantity` lines for one provider, or
+`product | link | quantity` lines each routed by its product's policy, each on its own.
 
 Every line is checked and reported by itself; good lines are ordered even when others are bad.
+A line whose link already has an open order of the same platform and kind (placed before, or
+on an earlier line) is reported and not ordered unless staff confirmed overlaps.
 """
 
 import contextlib
@@ -10,8 +13,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from compare.routing import Product, ProductNotUnderstood, plan
+from orders.links import link_key
 from orders.models import MAX_QUANTITY, Order
-from orders.services.placing import create_order
+from orders.services.buying import buy
+from orders.services.overlaps import OVERLAPPING
+from orders.services.placing import OrderActionRefused, create_order
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import service_type
 from smmdash.lib.params import whole_number
@@ -83,16 +90,24 @@ def lines_from_csv(data: bytes) -> list[MassLine]:
     return found
 
 
-def place_mass_order(provider, lines: list[MassLine], *, user, form_token: str) -> list[MassLine]:
-    """Check every line and queue an order for each good one; returns the lines, reported."""
+def place_mass_order(
+    provider, lines: list[MassLine], *, user, form_token: str, overlaps_confirmed=False
+) -> list[MassLine]:
+    """Check every line and queue an order for each good one; returns the lines, reported.
+
+    With no `provider`, each line names a product and is routed by its policy."""
+    if provider is None:
+        return _route_each(lines, user=user, form_token=form_token, confirmed=overlaps_confirmed)
     wanted = {line.fields[0] for line in lines if line.fields}
     services = {
         service.service_id: service
         for service in provider.services.select_related("provider").filter(service_id__in=wanted)
     }
+    guard = _OverlapGuard(lines, confirmed=overlaps_confirmed)
     for line in lines[:MAX_LINES]:
         try:
             service, link, quantity = _check(line, services)
+            guard.check(link, service.platform, service.kind, service)
         except ValidationError as problem:
             line.error = " ".join(problem.messages)
             continue
@@ -104,9 +119,93 @@ def place_mass_order(provider, lines: list[MassLine], *, user, form_token: str) 
             # Each line has its own token: the same form sent twice orders each line once.
             form_token=f"{form_token}:{line.source}{line.number}",
         )
+        guard.placed(line.order)
+    _too_many(lines)
+    return lines
+
+
+def _route_each(lines, *, user, form_token, confirmed):
+    guard = _OverlapGuard(lines, confirmed=confirmed)
+    plans = {}
+    for line in lines[:MAX_LINES]:
+        try:
+            product, link, quantity = _check_product(line)
+            guard.check(link, product.platform, product.kind)
+            key = (line.fields[0].lower(), quantity)
+            plans[key] = plans.get(key) or plan(product, quantity)
+            purchase = buy(
+                product,
+                link=link,
+                quantity=quantity,
+                user=user,
+                form_token=f"{form_token}:{line.source}{line.number}",
+                overlap_confirmed=True,  # the guard above has had its say, lines included
+                chosen=plans[key],
+            )
+        except (ValidationError, OrderActionRefused) as problem:
+            line.error = " ".join(getattr(problem, "messages", [str(problem)]))
+            continue
+        line.order, line.created = purchase.order, purchase.created
+        guard.placed(line.order)
+    _too_many(lines)
+    return lines
+
+
+def _too_many(lines):
     for line in lines[MAX_LINES:]:
         line.error = f"Not read: a mass order takes at most {MAX_LINES} lines."
-    return lines
+
+
+class _OverlapGuard:
+    """Open orders on the lines' links, read in one query, and those the lines add."""
+
+    def __init__(self, lines, *, confirmed):
+        self.confirmed = confirmed
+        keys = {link_key(line.fields[1]) for line in lines if len(line.fields) == 3}
+        self.open = {}
+        if not confirmed and keys:
+            found = Order.objects.filter(link_key__in=keys, status__in=OVERLAPPING).values_list(
+                "pk", "link_key", "service__platform", "service__kind", "service_id"
+            )
+            for pk, key, platform, kind, service_id in found:
+                self.open.setdefault(self._key(key, platform, kind, service_id), pk)
+
+    @staticmethod
+    def _key(key, platform, kind, service_id):
+        return (key, platform, kind) if platform and kind else (key, service_id)
+
+    def check(self, link, platform, kind, service=None):
+        if self.confirmed:
+            return
+        key = self._key(link_key(link), platform, kind, service.pk if service else None)
+        if key in self.open:
+            raise ValidationError(
+                f"This link already has an open order (#{self.open[key]}) of the same kind: "
+                "not ordered. Tick “order lines whose link has an open order” to order it."
+            )
+
+    def placed(self, order):
+        service = order.service
+        key = self._key(order.link_key, service.platform, service.kind, service.pk)
+        self.open.setdefault(key, order.pk)
+
+
+def _check_product(line):
+    if len(line.fields) != 3:
+        raise ValidationError("Write it as: product | link | quantity")
+    words, link, quantity_text = line.fields
+    try:
+        product = Product.from_words(words)
+    except ProductNotUnderstood as problem:
+        raise ValidationError(str(problem)) from None
+    return product, clean_link(link), _quantity(quantity_text)
+
+
+def _quantity(text):
+    quantity = whole_number(text.replace(",", "").replace(" ", ""), maximum=MAX_QUANTITY)
+    if quantity is None:
+        raise ValidationError(f"“{text[:40]}” is not a whole number.")
+    return quantity
 
 
 def _check(line, services):
@@ -124,8 +223,6 @@ def _check(line, services):
             f"Service {service_id} is a {service.type} service: order it with the order form."
         )
     link = clean_link(link)
-    quantity = whole_number(quantity_text.replace(",", "").replace(" ", ""), maximum=MAX_QUANTITY)
-    if quantity is None:
-        raise ValidationError(f"“{quantity_text[:40]}” is not a whole number.")
+    quantity = _quantity(quantity_text)
     check_quantity(service, quantity)
     return service, link, quantity

@@ -10,11 +10,13 @@
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from compare.services import order_problem
 from orders.models import Order, OrderEvent
 from orders.services.events import Kind, event, record, request_data
 from orders.services.rollups import mark_due
@@ -26,7 +28,9 @@ from panel import (
     RateLimited,
 )
 from panel.order_types import service_type
+from providers.models import Service
 from providers.services import ProviderProblem, open_client, refresh_balance
+from rates.money import expected_cost
 from smmdash.lib.queue import SUBMIT_ORDER, queue
 
 log = logging.getLogger("smmdash.orders")
@@ -46,9 +50,12 @@ class OrderActionRefused(Exception):
     """What staff asked cannot be done; the message says why, in words for them."""
 
 
-def create_order(service, *, link, quantity, extra=None, user=None, form_token=None):
+def create_order(
+    service, *, link, quantity, extra=None, user=None, form_token=None, route=(), routing_note=""
+):
     """Record an order as queued and hand it to a worker once the transaction commits.
 
+    `route`: the services to fail over to, best first, should the panel refuse this one.
     Returns (order, created): a form token seen before returns that form's order instead.
     """
     extra = extra or {}
@@ -57,7 +64,14 @@ def create_order(service, *, link, quantity, extra=None, user=None, form_token=N
         if existing is not None:
             return existing, False
     order = Order.of_service(
-        service, link=link, quantity=quantity, extra=extra, placed_by=user, form_token=form_token
+        service,
+        link=link,
+        quantity=quantity,
+        extra=extra,
+        placed_by=user,
+        form_token=form_token,
+        route=list(route),
+        routing_note=routing_note,
     )
     try:
         with transaction.atomic():
@@ -142,6 +156,7 @@ def _rejected(order, message: str) -> Order:
     )
     record(order, Kind.ANSWER, f"Rejected by the panel: {message}", data={"error": message})
     mark_due([order])
+    fail_over(order, f"{order.provider} refused it: {message}")
     return _fresh(order)
 
 
@@ -156,7 +171,60 @@ def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order
         enqueue(order.pk, countdown=retry_in)
     else:
         record(order, Kind.ERROR, f"Not sent: {message}. Nothing was placed at the panel.")
+        fail_over(order, f"it could not be sent to {order.provider}: {message}")
     return _fresh(order)
+
+
+def fail_over(order: Order, why: str) -> Order | None:
+    """Place a routed order that is certainly not at its panel (refused, or never sent) at
+    the next provider of its route that can take it; returns the new order, if any.
+
+    Never for an order whose answer was lost: it may have been placed. The new order points
+    back at this one through a unique column, so however many workers get here, one wins.
+    """
+    remaining = list(order.route)
+    skipped = []
+    while remaining:
+        service = Service.objects.select_related("provider").filter(pk=remaining.pop(0)).first()
+        problem = "it left the catalog"
+        if service is not None:
+            cost = expected_cost(service.rate, order.quantity, order.extra.get("runs", 1))
+            problem = order_problem(service, order.quantity, cost)
+        if problem:
+            skipped.append(problem)
+            continue
+        successor = Order.of_service(
+            service,
+            link=order.link,
+            quantity=order.quantity,
+            extra=order.extra,
+            placed_by=order.placed_by,
+            route=remaining,
+            routing_note=f"Moved from {order.provider} (order #{order.pk}): {why}",
+            previous_attempt=order,
+        )
+        try:
+            with transaction.atomic():
+                successor.save()
+                record(successor, Kind.CREATED, f"Queued here after {why}", data={"moved": why})
+                record(
+                    order,
+                    Kind.ACTION,
+                    f"Moved to {service.provider} as order #{successor.pk}, because {why}",
+                    data={"moved_to": successor.pk},
+                )
+                transaction.on_commit(partial(enqueue, successor.pk))
+        except IntegrityError:
+            return None  # another worker moved it first
+        log.info("Order %s moved to %s as order %s", order.pk, service.provider, successor.pk)
+        return successor
+    if order.route:
+        record(
+            order,
+            Kind.ERROR,
+            "No provider of its route could take it instead: " + "; ".join(skipped),
+        )
+    return None
 
 
 def _unknown(order, message: str, balance_before) -> Order:

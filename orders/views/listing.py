@@ -20,7 +20,7 @@ MAX_BULK = 500
 @view_required
 def index(request):
     filters = OrderFilter(request.GET or None)
-    orders = filters.apply(Order.objects.select_related("provider"))
+    orders = filters.apply(Order.objects.select_related("provider", "next_attempt"))
     if request.GET.get("export") == "csv":
         return _csv(orders)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,7 +49,9 @@ def live(request):
 def bulk(request):
     action = request.POST.get("action")
     ids = params.ids(request.POST.getlist("ids"), limit=MAX_BULK)
-    orders = list(Order.objects.select_related("provider", "service").filter(pk__in=ids))
+    orders = list(
+        Order.objects.select_related("provider", "service", "next_attempt").filter(pk__in=ids)
+    )
     if not orders:
         messages.warning(request, "Tick the orders to act on first.")
     elif action == "refresh":

@@ -16,7 +16,10 @@ place_required = require(PLACE_ORDERS)
 
 def _order(pk):
     return get_object_or_404(
-        Order.objects.select_related("provider", "service__provider", "placed_by"), pk=pk
+        Order.objects.select_related(
+            "provider", "service__provider", "placed_by", "previous_attempt__provider"
+        ),
+        pk=pk,
     )
 
 
@@ -50,6 +53,9 @@ REPLACEABLE = {
 
 
 def _failover(order):
+    moved_to = Order.objects.filter(previous_attempt=order).select_related("provider").first()
+    if moved_to is not None:
+        return {"problem": None, "moved_to": moved_to}
     if order.status not in REPLACEABLE:
         return {"problem": None}
     runs = order.extra.get("runs") or 1

@@ -25,7 +25,19 @@ def new(request):
     initial = {"link": request.GET.get("link", ""), "quantity": request.GET.get("quantity")}
     form = OrderForm(service, request.POST or None, initial=initial)
     costing = request.htmx and request.htmx.target == "order-cost"
+    overlaps = []
     if request.method == "POST" and not costing and form.is_valid():
+        if not form.cleaned_data["confirm_overlap"]:
+            overlaps = services.overlaps_of_service(service, form.cleaned_data["link"])
+        if overlaps:
+            form.add_error(
+                "link",
+                f"This link already has {services.describe_overlaps(overlaps)}. Panels deliver "
+                "overlapping orders badly or not at all; tick below to order it anyway.",
+            )
+            return render_page(
+                request, "orders/new.html", {**_cost_context(form), "overlaps": overlaps}
+            )
         order, created = services.create_order(
             service,
             link=form.cleaned_data["link"],
@@ -79,7 +91,11 @@ def mass(request):
         data = form.cleaned_data
         lines = services.lines_from_text(data["lines"] or "") + data["csv_file"]
         report = services.place_mass_order(
-            data["provider"], lines, user=request.user, form_token=data["form_token"]
+            data["provider"],
+            lines,
+            user=request.user,
+            form_token=data["form_token"],
+            overlaps_confirmed=data["confirm_overlaps"],
         )
         # The lines that were not ordered come back in the box, to be fixed and sent again.
         unsent = "\n".join(" | ".join(line.fields) for line in report if line.error)

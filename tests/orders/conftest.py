@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from bench.simulated_orders import open_orders_at
 from providers.models import Service
@@ -12,14 +11,6 @@ def a_service(provider, *, type="Default", **flags) -> Service:
     found = provider.services.filter(active=True, type=type, **flags).order_by("rate").first()
     assert found is not None, f"{provider} has no active {type} service with {flags}"
     return found
-
-
-@pytest.fixture
-def buyer_client(buyer):
-    """A client of its own, so a test can hold it and viewer_client at once."""
-    client = Client()
-    client.force_login(buyer)
-    return client
 
 
 def adds(simulator, panel):

@@ -1,0 +1,183 @@
+"""Which provider to buy a product from, and which next should it refuse: routing policies.
+
+A product is what staff want, not a panel's service: a curated group, or the labels Compare
+reads from words ("instagram followers real"). `plan` lists the product's offers that could
+take the order, one per provider (its best service there), in the order the product's policy
+says, each with the reason in words, and the offers it left out with why. Buying places the
+order at the first and keeps the rest as the route to fail over along.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from compare.models import RoutingPolicy, ServiceGroup
+from compare.search import Criteria, Offer, compare
+from compare.value import value_key
+from panel.order_types import service_type
+from providers.classify import Labels, classify, describe
+from scores.templatetags.scorecards import share
+
+CANDIDATES = 200  # offers read per product, cheapest first (then ranked by the policy)
+Strategy = RoutingPolicy.Strategy
+
+
+class ProductNotUnderstood(ValueError):
+    """The words name no product smmdash can route; the message says what to type."""
+
+
+@dataclass(frozen=True)
+class Product:
+    group: ServiceGroup | None = None
+    labels: Labels = field(default_factory=Labels)
+
+    @classmethod
+    def from_words(cls, words: str) -> "Product":
+        """A curated group by its name, or labels read from the words."""
+        words = (words or "").strip()
+        if not words:
+            raise ProductNotUnderstood(
+                "Name the product: a curated group or words like “instagram followers real”."
+            )
+        group = ServiceGroup.objects.filter(name__iexact=words).first()
+        if group is not None:
+            return cls(group=group)
+        labels = classify(words)
+        if not (labels.platform and labels.kind):
+            raise ProductNotUnderstood(
+                f"“{words[:80]}” names no curated group, and smmdash cannot tell its platform "
+                "and kind: write it like “instagram followers” or “tiktok views real”."
+            )
+        return cls(labels=labels)
+
+    @property
+    def name(self) -> str:
+        return self.group.name if self.group else describe(self.labels)
+
+    @property
+    def platform(self) -> str:
+        return self.group.platform if self.group else self.labels.platform
+
+    @property
+    def kind(self) -> str:
+        return self.group.kind if self.group else self.labels.kind
+
+    def criteria(self, quantity: int | None) -> Criteria:
+        """Compare's search for this product (offers that cannot take `quantity` included, so
+        a plan can say why it left them out)."""
+        if self.group is not None:
+            return Criteria(group=self.group, quantity=quantity)
+        labels = self.labels
+        return Criteria(
+            platform=labels.platform,
+            kind=labels.kind,
+            text=describe(
+                Labels(
+                    quality=labels.quality,
+                    refill_in_name=labels.refill_in_name,
+                    refill_days=labels.refill_days,
+                    geo=labels.geo,
+                )
+            ),
+            quantity=quantity,
+        )
+
+    def policy(self) -> RoutingPolicy | None:
+        """The product's policy: its group's, or the most specific one of its labels."""
+        if self.group is not None:
+            return RoutingPolicy.objects.filter(group=self.group).first()
+        labels = self.labels
+        candidates = RoutingPolicy.objects.filter(
+            Q(quality=labels.quality) | Q(quality=""),
+            Q(geo=labels.geo) | Q(geo=""),
+            group__isnull=True,
+            platform=labels.platform,
+            kind=labels.kind,
+        )
+        return max(
+            candidates, key=lambda policy: (bool(policy.quality), bool(policy.geo)), default=None
+        )
+
+
+@dataclass
+class Choice:
+    offer: Offer
+    reason: str
+
+    @property
+    def service(self):
+        return self.offer.service
+
+
+@dataclass
+class Plan:
+    product: Product
+    strategy: str
+    policy: RoutingPolicy | None
+    choices: list[Choice]
+    left_out: list[tuple[Offer, str]]
+
+    @property
+    def explained(self) -> str:
+        label = Strategy(self.strategy).label.lower()
+        whose = "its policy" if self.policy else "the default policy"
+        return f"{self.product.name}: {label}, by {whose}"
+
+
+def plan(product: Product, quantity: int) -> Plan:
+    """The providers to try for `quantity` of `product`, best first, and those left out."""
+    policy = product.policy()
+    strategy = policy.strategy if policy else Strategy.BEST_VALUE
+    offers = compare(product.criteria(quantity), limit=CANDIDATES, history=False).offers
+    left_out, usable = [], []
+    for offer in offers:
+        why = _unusable(offer)
+        (left_out.append((offer, why)) if why else usable.append(offer))
+    if strategy == Strategy.PRIORITY:
+        ranks = {rank.provider_id: rank.position for rank in policy.ranks.all()}
+        for offer in usable:
+            if offer.provider.pk not in ranks:
+                left_out.append((offer, f"{offer.provider.name} is not in the policy's list"))
+        usable = [offer for offer in usable if offer.provider.pk in ranks]
+        usable.sort(key=lambda offer: (ranks[offer.provider.pk], *_cheapest(offer)))
+    elif strategy == Strategy.CHEAPEST:
+        usable.sort(key=_cheapest)
+    else:
+        usable.sort(key=value_key)
+    choices, seen = [], set()
+    for offer in usable:
+        if offer.provider.pk in seen:
+            continue  # one service per provider: failing over means trying another panel
+        seen.add(offer.provider.pk)
+        choices.append(Choice(offer, _reason(offer, strategy, len(choices) + 1)))
+    return Plan(product, strategy, policy, choices, left_out)
+
+
+def _unusable(offer: Offer) -> str:
+    service = offer.service
+    kind = service_type(service.type)
+    if kind.fields or not kind.sends_quantity:
+        return f"a {service.type} service needs more than a link and a quantity"
+    if offer.fits is False:
+        return f"takes {service.min:,} to {service.max:,}"
+    if not offer.record.healthy:
+        return offer.record.unhealthy_because
+    if offer.covers is False:
+        return f"the balance is short by {offer.short_by.normalize():f} {offer.provider.currency}"
+    if offer.rate_in_base is None:
+        return f"no exchange rate for {offer.provider.currency or 'its currency'}"
+    return ""
+
+
+def _cheapest(offer: Offer):
+    return (offer.rate_in_base, offer.service.pk)
+
+
+def _reason(offer: Offer, strategy: str, position: int) -> str:
+    record = offer.record.why
+    if strategy == Strategy.PRIORITY:
+        return f"number {position} in the policy's list; {record}"
+    if strategy == Strategy.CHEAPEST:
+        return f"{offer.rate_in_base.normalize():f} per 1000 in the base currency; {record}"
+    delivered = share(offer.record.delivered)
+    return f"{offer.value.normalize():.6g} per 1000 delivered (at {delivered} delivered); {record}"

@@ -1,0 +1,110 @@
+"""Offers judged on value, not only on price: what each service (or, with too little history,
+its provider) actually delivered, and the cost per unit that arrives.
+
+Best value is the lowest base-currency rate per unit delivered (rate / share delivered) among
+offers whose provider is healthy. A service with too few finished orders of its own is judged
+by its provider's record; with neither, it is counted as delivering UNPROVEN_DELIVERED_SHARE,
+so a new panel can still win an order and earn a record. Three queries for any number of
+offers.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from scores import figures
+from scores.figures import Delivery
+from scores.templatetags.scorecards import share, took
+
+WINDOW_DAYS = 30
+API_WINDOW_DAYS = 7
+API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
+
+
+@dataclass
+class Record:
+    """An offer's delivery record as Compare and routing read it."""
+
+    delivery: Delivery | None  # whose figures: the service's, its provider's, or none
+    of: str  # "service", "provider" or "" (no record)
+    delivered: Decimal  # the share counted for value (the assumed one without a record)
+    healthy: bool
+    unhealthy_because: str = ""
+
+    @property
+    def why(self) -> str:
+        """One line: "delivered 97% of 40 orders, started in 12 min, refills 5 of 5"."""
+        if self.delivery is None:
+            assumed = share(settings.UNPROVEN_DELIVERED_SHARE)
+            return f"no delivery record yet: counted as delivering {assumed}"
+        delivery = self.delivery
+        parts = [f"delivered {share(delivery.delivered)} of {delivery.finished} orders"]
+        if delivery.start_median is not None:
+            parts.append(f"started in {took(delivery.start_median)}")
+        if delivery.refills:
+            parts.append(f"refills {delivery.refills_completed} of {delivery.refills}")
+        if delivery.partial_share_high:
+            parts.append(f"{share(delivery.share_of('partial'))} partial")
+        line = ", ".join(parts)
+        return f"{line} (the provider's record)" if self.of == "provider" else line
+
+
+def attach_records(offers) -> None:
+    """Give each offer its `record` and `value`: three queries whatever their number."""
+    if not offers:
+        return
+    service_ids = [offer.service.pk for offer in offers]
+    provider_ids = {offer.provider.pk for offer in offers}
+    by_service = figures.service_delivery(service_ids, WINDOW_DAYS)
+    by_provider = figures.provider_delivery(provider_ids, WINDOW_DAYS)
+    api = figures.api_totals(API_WINDOW_DAYS, providers=list(provider_ids))
+    for offer in offers:
+        record = record_of(
+            offer.provider,
+            by_service.get(offer.service.pk),
+            by_provider.get(offer.provider.pk),
+            api.get(offer.provider.pk, {}).get(""),
+        )
+        offer.record = record
+        offer.value = (
+            offer.rate_in_base / record.delivered
+            if offer.rate_in_base is not None and record.delivered
+            else None
+        )
+
+
+def record_of(provider, service_delivery, provider_delivery, api) -> Record:
+    healthy, because = health(provider, api)
+    for delivery, of in ((service_delivery, "service"), (provider_delivery, "provider")):
+        if delivery is not None and delivery.delivered is not None:
+            return Record(delivery, of, delivery.delivered, healthy, because)
+    return Record(None, "", settings.UNPROVEN_DELIVERED_SHARE, healthy, because)
+
+
+def health(provider, api) -> tuple[bool, str]:
+    """(healthy, why not): the provider's own health, and its API's answers this week."""
+    level, words = provider.health
+    if not provider.enabled:
+        return False, f"{provider.name} is disabled"
+    if level == "bad":
+        return False, f"{provider.name}: {words.lower()}"
+    if api is not None and api.calls >= API_MIN_CALLS and api.success < settings.HEALTHY_API_SHARE:
+        return False, f"{provider.name}'s API answered only {share(api.success)} of calls this week"
+    return True, ""
+
+
+def value_key(offer):
+    """Best value first: healthy providers, then the lowest cost per unit delivered, then the
+    faster starter; offers that cannot take the quantity or have no rate in the base currency
+    go last."""
+    record = offer.record
+    start = record.delivery.start_median if record.delivery else None
+    return (
+        not record.healthy,
+        offer.fits is False,
+        offer.value is None,
+        offer.value or 0,
+        start if start is not None else float("inf"),
+        offer.service.pk,
+    )
