@@ -10,9 +10,18 @@ from bench import (
     order_list,
     order_polling,
     panel_client,
+    scorecards,
 )
 
-SUITES = [panel_client, catalog_sync, catalog_pages, order_polling, order_list, compare_search]
+SUITES = [
+    panel_client,
+    catalog_sync,
+    catalog_pages,
+    order_polling,
+    order_list,
+    compare_search,
+    scorecards,
+]
 
 
 def table(title, headers, rows):

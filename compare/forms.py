@@ -203,4 +203,3 @@ class RoutingPolicyForm(forms.ModelForm):
         elif not (data.get("platform") and data.get("kind")):
             raise forms.ValidationError("Choose a curated group, or a platform and a kind.")
         return data
-

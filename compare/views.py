@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 from compare import services
 from compare.forms import CompareForm, GroupForm, LabelsForm, PinForm
 from compare.models import ServiceGroup
-from compare.search import Criteria, compare
+from compare.search import Criteria, compare, equivalent_to
 from providers.classify import describe
 from providers.models import Service
 from providers.services import labels
+from scores.cards import offer_card
 from smmdash.lib import params
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.charts import rate_history
@@ -123,6 +124,9 @@ def offer(request, pk, labels_form=None, pin_form=None):
         "history": history[::-1],
         "quantity": quantity,
         "equivalents": compare(Criteria(like=service, quantity=quantity), limit=25),
+        "scorecard": offer_card(
+            service, Service.objects.filter(equivalent_to(service)) | Service.objects.filter(pk=pk)
+        ),
         "labels_form": labels_form or LabelsForm.of(service),
         "pin_form": pin_form or PinForm(initial={"new_name": describe(service.labels)}),
     }

@@ -7,10 +7,18 @@ running ones, and makes one answer go missing, so they see an order that needs c
 
 import contextlib
 
+from demo import history
 from orders import services
 from orders.models import Order
 
 AGO = {"completed": 3600, "partial": 3600, "running": 120}
+HISTORY_DAYS, HISTORY_PER_DAY = 45, 12
+# The products most bought, so Compare's equivalents and Buy's plans have records to weigh.
+HISTORY_PRODUCTS = {
+    "instagram": ("followers", "likes"),
+    "tiktok": ("views",),
+    "youtube": ("views",),
+}
 
 
 def place_demo_orders(providers, simulator, user, report=print):
@@ -18,6 +26,18 @@ def place_demo_orders(providers, simulator, user, report=print):
         return []
     by_slug = dict(
         zip(("smmsheba", "smmprovider", "smmbros", "smmub", "smmpllus"), providers, strict=True)
+    )
+    written = history.seed(
+        [
+            (provider, _history_services(provider), history.PROFILES[slug])
+            for slug, provider in by_slug.items()
+        ],
+        days=HISTORY_DAYS,
+        per_day=HISTORY_PER_DAY,
+    )
+    report(
+        f"Demo history: {written:,} finished orders over the last {HISTORY_DAYS} days, so the "
+        "scorecards have something to say"
     )
     placed = [
         _place(
@@ -46,6 +66,17 @@ def place_demo_orders(providers, simulator, user, report=print):
     states = ", ".join(Order.objects.get(pk=order.pk).get_status_display() for order in done)
     report(f"Demo orders: {len(done)} ({states})")
     return done
+
+
+def _history_services(provider):
+    found = []
+    for platform, kinds in HISTORY_PRODUCTS.items():
+        for kind in kinds:
+            cheapest = provider.services.filter(
+                active=True, type="Default", platform=platform, kind=kind
+            ).order_by("rate")
+            found += list(cheapest[:2])
+    return found or list(provider.services.filter(active=True, type="Default")[:5])
 
 
 def _place(provider, slug, simulator, user, *, age=None, refill=False, quantity=None, cancel=False):

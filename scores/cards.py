@@ -171,3 +171,29 @@ def provider_cards(provider: Provider) -> list[PeriodCard]:
         delivery = Delivery.of(row for row in daily if row["day"] >= start)
         cards.append(PeriodCard(days, delivery, api))
     return cards
+
+
+@dataclass
+class OfferCard:
+    """An offer's page: the service's own record, its provider's, and how each provider
+    that sells the same product delivered it, over the last WINDOW days."""
+
+    days: int
+    service: Delivery
+    provider: Delivery
+    product: list[tuple[Provider, Delivery]]
+
+
+def offer_card(service, equivalents, days: int = 30) -> OfferCard:
+    """`equivalents`: a queryset of the services that are the same product. Three queries."""
+    own = figures.service_delivery([service.pk], days).get(service.pk, Delivery())
+    provider = figures.provider_delivery([service.provider_id], days).get(
+        service.provider_id, Delivery()
+    )
+    by_provider = figures.product_delivery(equivalents, days)
+    providers = Provider.objects.in_bulk(list(by_provider))
+    product = sorted(
+        ((providers[pk], delivery) for pk, delivery in by_provider.items()),
+        key=lambda pair: (pair[1].delivered is None, -(pair[1].delivered or 0), pair[0].name),
+    )
+    return OfferCard(days, own, provider, product)

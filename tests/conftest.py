@@ -9,7 +9,9 @@ from orders import services as order_services
 from orders.models import Order
 from providers import services
 from providers.models import Provider
+from simulator import DELIVERY_PROFILES
 from smmdash.lib.access import ROLES
+from tests.market import build_market
 
 
 def pytest_report_header(config):
@@ -147,3 +149,20 @@ def place(buyer):
         return Order.objects.select_related("provider", "service").get(pk=order.pk)
 
     return place
+
+
+@pytest.fixture
+def profiled(simulator):
+    """The simulator with each panel's delivery profile on (slow starter, often partial,
+    refills that never complete); back to plain panels after the test."""
+    simulator.delivery_profiles = DELIVERY_PROFILES
+    simulator.reset()
+    yield simulator
+    simulator.delivery_profiles = {}
+    simulator.reset()
+
+
+@pytest.fixture
+def market(profiled, synced):
+    """tests.market's three panels selling one product (GROUP), delivery profiles on."""
+    return build_market(synced)

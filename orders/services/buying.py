@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from compare.routing import Plan, Product, plan
 from orders.models import Order
 from orders.services.overlaps import describe_overlaps, open_overlaps
-from orders.services.placing import OrderActionRefused, create_order
+from orders.services.placing import OrderActionRefused, create_order, made_by_form
 
 
 class LinkHasOpenOrder(OrderActionRefused):
@@ -44,6 +44,9 @@ def buy(
     an open order of the same platform and kind and staff have not confirmed.
     """
     chosen = chosen or plan(product, quantity)
+    existing = made_by_form(form_token)
+    if existing is not None:
+        return Purchase(existing, False, chosen)
     if not chosen.choices:
         reasons = "; ".join(f"{offer.provider.name}: {why}" for offer, why in chosen.left_out[:5])
         raise OrderActionRefused(

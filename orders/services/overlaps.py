@@ -22,10 +22,13 @@ def open_overlaps(link: str, *, platform: str = "", kind: str = "", service=None
     return list(orders.select_related("provider").order_by("-created_at")[:limit])
 
 
-def overlaps_of_service(service, link: str, limit=5):
-    return open_overlaps(
+def overlaps_of_service(service, link: str, *, form_token=None, limit=5):
+    """Open orders that overlap an order of `service` for `link`; none when this form already
+    made its order (sent twice, it finds that order rather than a warning)."""
+    orders = open_overlaps(
         link, platform=service.platform, kind=service.kind, service=service, limit=limit
     )
+    return [order for order in orders if not form_token or order.form_token != form_token]
 
 
 def describe_overlaps(orders) -> str:

@@ -59,10 +59,9 @@ def create_order(
     Returns (order, created): a form token seen before returns that form's order instead.
     """
     extra = extra or {}
-    if form_token:
-        existing = Order.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing, False
+    existing = made_by_form(form_token)
+    if existing is not None:
+        return existing, False
     order = Order.of_service(
         service,
         link=link,
@@ -90,6 +89,11 @@ def create_order(
         # The same form, submitted twice at once: the other request made the order.
         return Order.objects.get(form_token=form_token), False
     return order, True
+
+
+def made_by_form(form_token) -> Order | None:
+    """The order a form already made, when it is sent again (a double click, a reload)."""
+    return Order.objects.filter(form_token=form_token).first() if form_token else None
 
 
 def enqueue(order_id: int, countdown: int | None = None):
@@ -296,7 +300,14 @@ def resolve_not_placed(order: Order, user) -> Order:
 
 
 def send_again(order: Order, user) -> Order:
-    """Queue again an order that is known not to be at the panel (never an unknown one)."""
+    """Queue again an order that is known not to be at the panel (never an unknown one, nor
+    one that already moved to another provider: that would buy it twice)."""
+    moved = Order.objects.filter(previous_attempt=order).first()
+    if moved is not None:
+        raise OrderActionRefused(
+            f"This order already moved to order #{moved.pk} at {moved.provider}: sending it "
+            "again would buy it twice."
+        )
     with transaction.atomic():
         changed = Order.objects.filter(pk=order.pk, status__in=RESENDABLE).update(
             status=Status.QUEUED, send_attempts=0, last_error="", submitted_at=None

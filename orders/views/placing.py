@@ -28,7 +28,9 @@ def new(request):
     overlaps = []
     if request.method == "POST" and not costing and form.is_valid():
         if not form.cleaned_data["confirm_overlap"]:
-            overlaps = services.overlaps_of_service(service, form.cleaned_data["link"])
+            overlaps = services.overlaps_of_service(
+                service, form.cleaned_data["link"], form_token=form.cleaned_data["form_token"]
+            )
         if overlaps:
             form.add_error(
                 "link",

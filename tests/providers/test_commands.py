@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from orders.models import Order, Refill
 from providers.models import CatalogSync, Provider
 from rates.models import ExchangeRate
+from scores.figures import provider_delivery
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,17 @@ def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
     states = set(Order.objects.values_list("status", flat=True))
     assert {"completed", "partial", "pending", "rejected", "canceled", "unknown"} <= states
     assert states & {"in_progress", "processing"}
-    assert Refill.objects.count() == 1
+    assert Refill.objects.exclude(refill_id="").count() == 1
+    # Weeks of finished orders behind them, so the scorecards tell the panels apart.
+    delivery = provider_delivery([provider.pk for provider in providers.values()], 30)
+    assert all(delivery[provider.pk].enough for provider in providers.values())
+    assert delivery[providers["SMM Bros"].pk].partial_share_high
+    assert delivery[providers["SMM Provider"].pk].delivered > Decimal("0.98")
+    assert delivery[providers["SMM Bros"].pk].delivered < Decimal("0.9")
+    slow, fast = (
+        delivery[providers[name].pk].start_median for name in ("SMM Sheba", "SMM Provider")
+    )
+    assert slow > 20 * fast
     books = json.loads((tmp_path / "simulator-orders.json").read_text())
     assert len(books["smmprovider"]["orders"]) == 2
 

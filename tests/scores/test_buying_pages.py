@@ -7,7 +7,7 @@ from compare.routing import Product, plan
 from orders import services
 from orders.models import Order
 from tests.htmx import htmx_headers
-from tests.scores.conftest import GROUP
+from tests.market import GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from compare.search import compare
 from orders import services
 from orders.models import Order
 from orders.services import rollups
-from tests.scores.conftest import GROUP, offer_at
+from tests.market import GROUP, offer_at
 from tests.scores.test_scorecards import RUN
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +124,8 @@ def test_buy_places_at_the_first_and_a_refusal_moves_it_to_the_next(market, simu
     assert moved.service == second.service and moved.status == S.QUEUED
     assert "refused it: Not enough funds on balance" in moved.routing_note
     assert refused.events.filter(message__contains=f"as order #{moved.pk}").exists()
+    with pytest.raises(services.OrderActionRefused, match="would buy it twice"):
+        services.send_again(refused, buyer)
     placed = services.submit(moved.pk)
     assert placed.status == S.PENDING and placed.provider_order_id
     assert len(simulator.requests(second.offer.provider.name, "add")) == 1

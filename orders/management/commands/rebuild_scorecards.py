@@ -1,0 +1,24 @@
+"""manage.py rebuild_scorecards: compute the scorecards' rollups again from the orders."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from orders.services import rollups
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute every provider's and service's daily scorecard figures again from the orders "
+        "(all of them, or those of the last --days days). The poll and the dispatcher keep them "
+        "current on their own; this is for after a restore or an import."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, help="Only the last this many days.")
+
+    def handle(self, *args, days=None, **options):
+        since = (timezone.now() - timedelta(days=days)).date() if days else None
+        computed = rollups.rebuild(since=since)
+        self.stdout.write(f"Computed {computed:,} provider days.")
