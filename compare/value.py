@@ -20,6 +20,7 @@ from scores.templatetags.scorecards import share, took
 WINDOW_DAYS = 30
 API_WINDOW_DAYS = 7
 API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
+VALUE_STEP = Decimal("0.000001")  # rates per 1000 carry up to 8 decimals; a ranking needs 6
 
 
 @dataclass
@@ -68,7 +69,7 @@ def attach_records(offers) -> None:
         )
         offer.record = record
         offer.value = (
-            offer.rate_in_base / record.delivered
+            (offer.rate_in_base / record.delivered).quantize(VALUE_STEP)
             if offer.rate_in_base is not None and record.delivered
             else None
         )

@@ -232,6 +232,7 @@ class OrderEvent(models.Model):
         STATUS = "status", "Status changed"
         ERROR = "error", "Problem"
         ACTION = "action", "Staff action"
+        MOVED = "moved", "Moved to another provider"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from providers import encryption, services
 from providers.forms import ProviderForm
 from providers.models import (
+    ApiDay,
     BalanceSnapshot,
     CatalogSync,
     PriceChange,
@@ -190,3 +191,12 @@ class BalanceSnapshotAdmin(ReadOnlyAdmin):
     search_fields = ["provider__name"]
     list_select_related = ["provider"]
     date_hierarchy = "taken_at"
+
+
+@admin.register(ApiDay)
+class ApiDayAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "day", "action", "calls", "failures", "last_failure_at"]
+    list_filter = ["provider", "action"]
+    search_fields = ["provider__name", "last_failure"]
+    list_select_related = ["provider"]
+    date_hierarchy = "day"

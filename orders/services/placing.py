@@ -213,7 +213,7 @@ def fail_over(order: Order, why: str) -> Order | None:
                 record(successor, Kind.CREATED, f"Queued here after {why}", data={"moved": why})
                 record(
                     order,
-                    Kind.ACTION,
+                    Kind.MOVED,
                     f"Moved to {service.provider} as order #{successor.pk}, because {why}",
                     data={"moved_to": successor.pk},
                 )

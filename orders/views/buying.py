@@ -40,10 +40,7 @@ def buy(request):
         else:
             order = purchase.order
             if purchase.created:
-                messages.success(
-                    request,
-                    f"Order #{order.pk} is queued at {order.provider}: {order.routing_note}",
-                )
+                messages.success(request, f"Order #{order.pk} is queued at {order.provider}.")
             else:
                 messages.info(request, f"This form was already sent: it made order #{order.pk}.")
             return redirect("orders:detail", pk=order.pk)

@@ -11,6 +11,7 @@ from orders import services
 from orders.models import Order
 from tests.browser.test_flows import LIVE
 from tests.market import GROUP, offer_at
+from tests.orders.conftest import a_service
 from tests.scores.test_scorecards import RUN
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,3 +91,26 @@ def test_the_scorecard_and_compare_by_value(page, snap, log_in, viewer, market, 
     expect(first_row).to_contain_text("smmprovider")
     expect(first_row).to_contain_text("delivered 100% of 12 orders")
     snap("compare-by-value")
+
+
+def test_the_live_cost_keeps_up_when_an_answer_arrives_mid_typing(page, log_in, buyer, synced):
+    """A link typed, then a quantity while the link's re-pricing is still on its way: the
+    quantity is priced too (its timer is not thrown away with the card the answer replaces)."""
+    service = a_service(synced("smmprovider"))
+    log_in(buyer)
+    held = []
+
+    def hold_the_first(route):
+        if not held:
+            held.append(route)
+            page.wait_for_timeout(800)  # the quantity is typed meanwhile
+        route.continue_()
+
+    page.route("**/orders/new/?service=*", hold_the_first)
+    page.goto(f"/orders/new/?service={service.pk}")
+    page.get_by_label("Link").fill("https://instagram.com/p/live")
+    page.get_by_label("Link").press("Tab")
+    page.wait_for_timeout(450)  # the link's re-pricing is sent, and held
+    page.keyboard.type(str(service.min))
+    expect(page.locator("#order-cost")).not_to_contain_text("Enter a quantity")
+    expect(page.locator("#order-cost")).to_contain_text(service.provider.currency)

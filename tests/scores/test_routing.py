@@ -1,6 +1,8 @@
 """Compare on value, routing policies, Buy, failover after a refusal and the same-link guard,
 against the simulated panels with their delivery profiles."""
 
+from decimal import Decimal
+
 import pytest
 
 from compare.models import PolicyProvider, RoutingPolicy
@@ -48,7 +50,7 @@ def test_best_value_beats_cheapest_when_the_cheap_panel_delivers_part(market, pl
     bros = by_value.offers[1]
     assert "33.3% partial" in bros.record.why
     # Cost per unit delivered: the rate over the share that arrived.
-    assert bros.value == bros.rate_in_base / bros.record.delivered
+    assert bros.value == (bros.rate_in_base / bros.record.delivered).quantize(Decimal("0.000001"))
 
 
 def test_a_service_with_too_little_history_is_judged_by_its_provider_or_assumed(market, place):
@@ -173,3 +175,21 @@ def test_the_same_link_guard(market, buyer, place):
     # Another kind on the same link is no overlap.
     likes = Product.from_words("instagram likes")
     assert services.buy(likes, link="https://instagram.com/acme", quantity=1000).created
+
+
+def test_the_offer_page_shows_what_the_product_delivered_at_each_provider(
+    market, place, time_passes, viewer_client
+):
+    history(place, time_passes, market["smmbros"])
+    bros = offer_at(market["smmbros"]).service
+    sheba = offer_at(market["smmsheba"]).service
+
+    page = viewer_client.get(f"/compare/offers/{bros.pk}/").content.decode()
+    card = page[page.index('id="offer-scorecard"') :]
+    assert "What it delivered" in card
+    # Of its 12 orders 4 ended partial: 33.3%, as the service's, its provider's and the group's.
+    assert card.count("33.3% partial") == 2
+    assert "The same product at each provider" in card and "smmbros" in card
+    # A service with no orders of its own still shows the product's record elsewhere.
+    other = viewer_client.get(f"/compare/offers/{sheba.pk}/").content.decode()
+    assert "no orders yet" in other and "smmbros" in other
