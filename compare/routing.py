@@ -16,7 +16,7 @@ from compare.search import Criteria, Offer, compare
 from compare.value import value_key
 from panel.order_types import service_type
 from providers.classify import Labels, classify, describe
-from scores.templatetags.scorecards import share
+from smmdash.templatetags.ui import rate
 
 CANDIDATES = 200  # offers read per product, cheapest first (then ranked by the policy)
 Strategy = RoutingPolicy.Strategy
@@ -178,6 +178,5 @@ def _reason(offer: Offer, strategy: str, position: int) -> str:
     if strategy == Strategy.PRIORITY:
         return f"number {position} in the policy's list; {record}"
     if strategy == Strategy.CHEAPEST:
-        return f"{offer.rate_in_base.normalize():f} per 1000 in the base currency; {record}"
-    delivered = share(offer.record.delivered)
-    return f"{offer.value.normalize():.6g} per 1000 delivered (at {delivered} delivered); {record}"
+        return f"{rate(offer.rate_in_base)} per 1000 in the base currency; {record}"
+    return f"{rate(offer.value)} per 1000 delivered; {record}"
