@@ -1,5 +1,5 @@
 """Offers judged on value, not only on price: what each service (or, with too little history,
-its provider) actually delivered, and the cost per unit that arrives.
+its provider) actually delivered over the last 30 days, and the cost per unit that arrives.
 
 Best value is the lowest base-currency rate per unit delivered (rate / share delivered) among
 offers whose provider is healthy. A service with too few finished orders of its own is judged
@@ -14,10 +14,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from scores import figures
-from scores.figures import Delivery
+from scores.figures import Api, Delivery
 from scores.templatetags.scorecards import share, took
 
-WINDOW_DAYS = 30
 API_WINDOW_DAYS = 7
 API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
 VALUE_STEP = Decimal("0.000001")  # rates per 1000 carry up to 8 decimals; a ranking needs 6
@@ -55,17 +54,17 @@ def attach_records(offers) -> None:
     """Give each offer its `record` and `value`: three queries whatever their number."""
     if not offers:
         return
-    service_ids = [offer.service.pk for offer in offers]
-    provider_ids = {offer.provider.pk for offer in offers}
-    by_service = figures.service_delivery(service_ids, WINDOW_DAYS)
-    by_provider = figures.provider_delivery(provider_ids, WINDOW_DAYS)
-    api = figures.api_totals(API_WINDOW_DAYS, providers=list(provider_ids))
+    provider_ids = list({offer.provider.pk for offer in offers})
+    by_service = figures.service_delivery(offer.service.pk for offer in offers)
+    by_provider = figures.provider_delivery(provider_ids, figures.SERVICE_DAYS)
+    this_week = figures.provider_scores(API_WINDOW_DAYS, providers=provider_ids)
     for offer in offers:
+        week = this_week.get(offer.provider.pk)
         record = record_of(
             offer.provider,
             by_service.get(offer.service.pk),
             by_provider.get(offer.provider.pk),
-            api.get(offer.provider.pk, {}).get(""),
+            Api.from_json(week.api) if week else None,
         )
         offer.record = record
         offer.value = (

@@ -3,7 +3,7 @@ period, and a product's providers side by side. Built from a fixed handful of qu
 (scores.figures), whatever the number of orders behind them."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count
@@ -47,32 +47,45 @@ class LeagueRow:
     price_changes: int = 0
     last_outage: tuple | None = None
     trends: dict[str, LineChart | None] = field(default_factory=dict)
+    computed_at: datetime | None = None
 
 
 def league(days: int, sort: str = "delivered") -> list[LeagueRow]:
     """Every provider's scorecard over the last `days` days, best first by `sort` (a key of
-    SORTS; "-key" reverses it). Five queries."""
+    SORTS; "-key" reverses it). Four queries, one row a provider: the period scores."""
     providers = list(Provider.objects.all())
-    daily = figures.provider_days(days)
-    api = figures.api_totals(days)
-    api_daily = figures.api_daily(days)
+    scores = figures.provider_scores(days)
     outages = figures.last_outages()
     changes = _price_changes(days)
-    start = figures.period_start(days)
     rows = []
     for provider in providers:
-        days_of = daily.get(provider.pk, [])
+        score = scores.get(provider.pk)
         rows.append(
             LeagueRow(
                 provider=provider,
-                delivery=Delivery.of(days_of),
-                api=api.get(provider.pk, {}).get("", Api()),
+                delivery=Delivery.from_json(score.delivery) if score else Delivery(),
+                api=Api.from_json(score.api) if score else Api(),
                 price_changes=changes.get(provider.pk, 0),
                 last_outage=outages.get(provider.pk),
-                trends=trends(days_of, api_daily.get(provider.pk, {}), start, days),
+                trends=_charts(score.trends) if score else {},
+                computed_at=score.computed_at if score else None,
             )
         )
     return sort_rows(rows, sort)
+
+
+def _charts(trends: dict) -> dict[str, LineChart | None]:
+    """The stored [[day, value]] series as small line charts."""
+    return {
+        name: line_chart(
+            [
+                (datetime.combine(date.fromisoformat(day), time.min), Decimal(value))
+                for day, value in points
+            ],
+            **TREND_SIZE,
+        )
+        for name, points in trends.items()
+    }
 
 
 def sort_rows(rows: list[LeagueRow], sort: str) -> list[LeagueRow]:
@@ -98,50 +111,6 @@ def _price_changes(days: int) -> dict[int, int]:
         .order_by()
     )
     return {row["service__provider_id"]: row["changes"] for row in counted}
-
-
-def trends(days_of: list[dict], api_by_day: dict, start: date, days: int) -> dict:
-    """Small line charts of a provider's orders a day, share delivered, median time to start
-    and API success over the period: daily, or weekly over 90 days."""
-    step = 7 if days > 31 else 1
-    buckets: dict[date, Delivery] = {}
-    for row in days_of:
-        bucket = start + timedelta(days=(row["day"] - start).days // step * step)
-        buckets.setdefault(bucket, Delivery()).add(row)
-    api_buckets: dict[date, Api] = {}
-    for day, totals in api_by_day.items():
-        bucket = start + timedelta(days=(day - start).days // step * step)
-        api_buckets.setdefault(bucket, Api()).add(totals.calls, totals.failures, [])
-
-    def chart(points):
-        series = [
-            (datetime.combine(day, datetime.min.time()), Decimal(str(value)))
-            for day, value in sorted(points.items())
-            if value is not None
-        ]
-        return line_chart(series, **TREND_SIZE)
-
-    every = [start + timedelta(days=offset) for offset in range(0, days, step)]
-    return {
-        "orders": chart({day: buckets[day].orders if day in buckets else 0 for day in every}),
-        "delivered": chart({day: _raw_delivered(delivery) for day, delivery in buckets.items()}),
-        "start": chart(
-            {
-                day: figures.histograms.percentile(
-                    delivery.to_start, 0.5, figures.histograms.DELIVERY_SECONDS
-                )
-                for day, delivery in buckets.items()
-            }
-        ),
-        "api": chart({day: api.success for day, api in api_buckets.items()}),
-    }
-
-
-def _raw_delivered(delivery: Delivery):
-    # A trend point is one day's figure, however few orders: the table's figure is judged.
-    if not delivery.quantity_finished:
-        return None
-    return Decimal(delivery.quantity_delivered) / delivery.quantity_finished
 
 
 @dataclass
@@ -184,16 +153,16 @@ class OfferCard:
     product: list[tuple[Provider, Delivery]]
 
 
-def offer_card(service, equivalents, days: int = 30) -> OfferCard:
+def offer_card(service, equivalents) -> OfferCard:
     """`equivalents`: a queryset of the services that are the same product. Three queries."""
-    own = figures.service_delivery([service.pk], days).get(service.pk, Delivery())
-    provider = figures.provider_delivery([service.provider_id], days).get(
+    own = figures.service_delivery([service.pk]).get(service.pk, Delivery())
+    provider = figures.provider_delivery([service.provider_id], figures.SERVICE_DAYS).get(
         service.provider_id, Delivery()
     )
-    by_provider = figures.product_delivery(equivalents, days)
+    by_provider = figures.product_delivery(equivalents)
     providers = Provider.objects.in_bulk(list(by_provider))
     product = sorted(
         ((providers[pk], delivery) for pk, delivery in by_provider.items()),
         key=lambda pair: (pair[1].delivered is None, -(pair[1].delivered or 0), pair[0].name),
     )
-    return OfferCard(days, own, provider, product)
+    return OfferCard(figures.SERVICE_DAYS, own, provider, product)

@@ -10,14 +10,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 
 from providers.models import ApiDay
-from scores.models import COUNTS, DURATIONS, ProviderDay, ServiceDay
+from scores.models import COUNTS, DURATIONS, ProviderDay, ProviderScore, ServiceScore
 from smmdash.lib import histograms
 
 PERIODS = (7, 30, 90)
+SERVICE_DAYS = 30  # services, and products, are judged on the last 30 days
 PARTIAL_WARNING = Decimal("0.15")
 
 
@@ -59,11 +60,20 @@ class Delivery:
     to_refill: list = field(default_factory=list)
 
     @classmethod
+    def from_json(cls, data: dict) -> "Delivery":
+        return cls(**{name: data[name] for name in (*COUNTS, *DURATIONS) if name in data})
+
+    def as_json(self) -> dict:
+        return {name: getattr(self, name) for name in (*COUNTS, *DURATIONS)}
+
+    @classmethod
     def of(cls, rows) -> "Delivery":
         """The sum of rollup rows (model instances or dicts with their fields)."""
-        total = cls()
-        for row in rows:
-            total.add(row)
+        rows = [row if isinstance(row, dict) else vars(row) for row in rows]
+        total = cls(**{name: sum(row[name] or 0 for row in rows) for name in COUNTS})
+        for name in DURATIONS:
+            hists = [row[name] for row in rows]
+            setattr(total, name, histograms.merge(hists, histograms.DELIVERY_SECONDS))
         return total
 
     def add(self, row):
@@ -160,6 +170,13 @@ class Api:
     failures: int = 0
     latency: list = field(default_factory=list)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Api":
+        return cls(data.get("calls", 0), data.get("failures", 0), data.get("latency", []))
+
+    def as_json(self) -> dict:
+        return {"calls": self.calls, "failures": self.failures, "latency": self.latency}
+
     def add(self, calls, failures, latency):
         self.calls += calls
         self.failures += failures
@@ -181,9 +198,7 @@ class Api:
         return self.milliseconds(0.95)
 
 
-# Queries -----------------------------------------------------------------------------------
-
-ROLLUP_VALUES = ("day", *COUNTS, *DURATIONS)
+# Queries: the period scores (scores.periods) ------------------------------------------------
 
 
 def provider_days(days: int, providers=None):
@@ -192,63 +207,42 @@ def provider_days(days: int, providers=None):
     if providers is not None:
         rows = rows.filter(provider__in=providers)
     found: dict[int, list[dict]] = {}
-    for row in rows.values("provider_id", *ROLLUP_VALUES).order_by("day"):
+    for row in rows.values("provider_id", "day", *COUNTS, *DURATIONS).order_by("day"):
         found.setdefault(row["provider_id"], []).append(row)
     return found
 
 
-def service_delivery(service_ids, days: int) -> dict[int, Delivery]:
-    """{service id: Delivery} over the last `days` days for these services: one query."""
-    rows = ServiceDay.objects.filter(service_id__in=list(service_ids), day__gte=period_start(days))
-    found: dict[int, Delivery] = {}
-    for row in rows.values("service_id", *COUNTS, *DURATIONS):
-        found.setdefault(row["service_id"], Delivery()).add(row)
-    return found
+def provider_scores(days: int, providers=None) -> dict[int, ProviderScore]:
+    """{provider id: ProviderScore} over the last `days` days (7, 30 or 90): one query."""
+    scores = ProviderScore.objects.filter(days=days)
+    if providers is not None:
+        scores = scores.filter(provider__in=providers)
+    return {score.provider_id: score for score in scores}
 
 
 def provider_delivery(provider_ids, days: int) -> dict[int, Delivery]:
     return {
-        provider_id: Delivery.of(rows)
-        for provider_id, rows in provider_days(days, providers=list(provider_ids)).items()
+        provider_id: Delivery.from_json(score.delivery)
+        for provider_id, score in provider_scores(days, list(provider_ids)).items()
     }
 
 
-def product_delivery(services, days: int) -> dict[int, Delivery]:
-    """{provider id: Delivery} of the services of one product (a queryset), per provider."""
-    rows = ServiceDay.objects.filter(service__in=services, day__gte=period_start(days))
+def service_delivery(service_ids) -> dict[int, Delivery]:
+    """{service id: Delivery} over the last SERVICE_DAYS days: one query."""
+    scores = ServiceScore.objects.filter(service_id__in=list(service_ids))
+    return {
+        service_id: Delivery.from_json(delivery)
+        for service_id, delivery in scores.values_list("service_id", "delivery")
+    }
+
+
+def product_delivery(services) -> dict[int, Delivery]:
+    """{provider id: Delivery} of one product's services (a queryset), per provider, over the
+    last SERVICE_DAYS days: one query."""
     found: dict[int, Delivery] = {}
-    for row in rows.values("provider_id", *COUNTS, *DURATIONS):
-        found.setdefault(row["provider_id"], Delivery()).add(row)
-    return found
-
-
-def api_totals(days: int, providers=None) -> dict[int, dict[str, Api]]:
-    """{provider id: {action: Api, "": all actions}} over the last `days` days: one query."""
-    rows = ApiDay.objects.filter(day__gte=period_start(days))
-    if providers is not None:
-        rows = rows.filter(provider__in=providers)
-    found: dict[int, dict[str, Api]] = {}
-    values = rows.values_list("provider_id", "action", "calls", "failures", "latency")
-    for provider_id, action, calls, failures, latency in values:
-        actions = found.setdefault(provider_id, {"": Api()})
-        actions.setdefault(action, Api()).add(calls, failures, latency)
-        actions[""].add(calls, failures, latency)
-    return found
-
-
-def api_daily(days: int, providers=None) -> dict[int, dict[date, Api]]:
-    """{provider id: {day: Api of all actions}}, for the trend: one query, summed by the
-    database."""
-    rows = ApiDay.objects.filter(day__gte=period_start(days))
-    if providers is not None:
-        rows = rows.filter(provider__in=providers)
-    found: dict[int, dict[date, Api]] = {}
-    totals = rows.values("provider_id", "day").annotate(
-        calls_sum=Sum("calls"), failures_sum=Sum("failures")
-    )
-    for row in totals.order_by():
-        api = found.setdefault(row["provider_id"], {}).setdefault(row["day"], Api())
-        api.calls, api.failures = row["calls_sum"], row["failures_sum"]
+    scores = ServiceScore.objects.filter(service__in=services)
+    for provider_id, delivery in scores.values_list("provider_id", "delivery"):
+        found.setdefault(provider_id, Delivery()).add(delivery)
     return found
 
 

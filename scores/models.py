@@ -104,3 +104,44 @@ class RollupDue(models.Model):
 
     def __str__(self):
         return f"{self.provider} on {self.day}"
+
+
+class ProviderScore(models.Model):
+    """A provider's figures over the last 7, 30 or 90 days, summed from its daily rollups, its
+    API calls and the trends of its main figures: the league table reads one row a provider.
+
+    Computed whenever the provider's rollups are, and at least every few minutes
+    (scores.periods), so a page never sums days.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="scores")
+    days = models.PositiveSmallIntegerField()
+    as_of = models.DateField()  # the last day counted
+    delivery = models.JSONField(default=dict)  # the DeliveryFigures fields, summed
+    api = models.JSONField(default=dict)  # {"calls", "failures", "latency"}, all actions
+    trends = models.JSONField(default=dict)  # {figure: [[day, value], ...]}
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "days"], name="one_score_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.provider} over {self.days} days"
+
+
+class ServiceScore(models.Model):
+    """A service's figures over the last 30 days, for Compare's value, Buy's plans and the
+    offer pages: one row per service that had orders."""
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, primary_key=True, related_name="score"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    delivery = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.service} over 30 days"

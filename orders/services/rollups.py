@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models.functions import TruncDate
 
 from orders.models import FINISHED, Order, Refill
+from scores import periods
 from scores.models import COUNTS, DURATIONS, ProviderDay, RollupDue, ServiceDay
 from smmdash.lib import histograms
 
@@ -82,13 +83,15 @@ def rebuild(since: date | None = None) -> int:
     orders = Order.objects.all()
     if since is not None:
         orders = orders.filter(created_at__gte=_start_of(since))
+    # order_by(): without it the orders' default ordering joins the DISTINCT, one row an order.
     pairs = (
         orders.annotate(day=TruncDate("created_at", tzinfo=UTC))
         .values_list("provider_id", "day")
+        .order_by()
         .distinct()
     )
     by_provider: dict[int, list[date]] = defaultdict(list)
-    for provider_id, day in pairs:
+    for provider_id, day in sorted(pairs):
         by_provider[provider_id].append(day)
     for provider_id, days in by_provider.items():
         for start in range(0, len(days), 31):
@@ -121,6 +124,7 @@ def compute(provider_id: int, days: list[date]):
         if day in wanted:
             _count_refill(per_day[day], service_id, status, requested_at, finished_at)
     _write(provider_id, per_day)
+    periods.refresh([provider_id])
 
 
 def _start_of(day: date) -> datetime:

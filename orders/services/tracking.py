@@ -37,6 +37,7 @@ from providers.services import (
     claim_manual_call,
     open_client,
 )
+from scores import periods
 from smmdash.lib.leases import lease
 from smmdash.lib.queue import POLL_PROVIDER_ORDERS, queue
 
@@ -115,8 +116,10 @@ def dispatch_polls(now=None) -> list[int]:
     provider_ids = list(due.values_list("pk", flat=True))
     for provider_id in provider_ids:
         queue(POLL_PROVIDER_ORDERS, provider_id)
-    # Days changed by anything but a poll (an order placed, a cancel asked) are computed here.
+    # Days changed by anything but a poll (an order placed, a cancel asked) are computed here,
+    # and scores whose API figures or windows moved on since are summed again.
     refresh_due()
+    periods.refresh_stale(now)
     return provider_ids
 
 

@@ -10,6 +10,7 @@ it is exact to within a bucket's width: good enough to tell "started in 10 minut
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import zip_longest
 
 # Seconds from an order's placing to its start or its end, or a refill's: half a minute to a
 # week, in steps of about half again, so a percentile is within a third of the true figure.
@@ -62,11 +63,10 @@ def count(values: Iterable[float], bounds) -> list[int]:
 
 def merge(histograms: Iterable[list[int]], bounds) -> list[int]:
     """The sum of histograms of the same bounds (an empty or short list counts as zeros)."""
-    total = empty(bounds)
-    for histogram in histograms:
-        for index, value in enumerate(histogram or ()):
-            total[index] += value
-    return total
+    columns = zip_longest(
+        empty(bounds), *(histogram or () for histogram in histograms), fillvalue=0
+    )
+    return [sum(column) for column in columns]
 
 
 def percentile(histogram: list[int], share: float, bounds) -> float | None:
