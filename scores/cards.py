@@ -3,18 +3,12 @@ period, and a product's providers side by side. Built from a fixed handful of qu
 (scores.figures), whatever the number of orders behind them."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import datetime
 
-from django.db.models import Count
-from django.utils import timezone
-
-from providers.models import PriceChange, Provider
+from providers.models import Provider
 from scores import figures
 from scores.figures import Api, Delivery
-from smmdash.lib.charts import LineChart, line_chart
 
-TREND_SIZE = {"width": 72, "height": 20, "pad": 2}
 # Sort keys of the league table: how to read each from a row (None sorts last).
 SORTS = {
     "provider": lambda row: row.provider.name.lower(),
@@ -46,46 +40,33 @@ class LeagueRow:
     api: Api
     price_changes: int = 0
     last_outage: tuple | None = None
-    trends: dict[str, LineChart | None] = field(default_factory=dict)
+    trends: dict[str, dict] = field(default_factory=dict)  # drawn by scores.periods
     computed_at: datetime | None = None
 
 
 def league(days: int, sort: str = "delivered") -> list[LeagueRow]:
     """Every provider's scorecard over the last `days` days, best first by `sort` (a key of
-    SORTS; "-key" reverses it). Four queries, one row a provider: the period scores."""
-    providers = list(Provider.objects.all())
+    SORTS; "-key" reverses it). Two queries: the providers and their period scores."""
     scores = figures.provider_scores(days)
-    outages = figures.last_outages()
-    changes = _price_changes(days)
     rows = []
-    for provider in providers:
+    for provider in Provider.objects.all():
         score = scores.get(provider.pk)
+        api = score.api if score else {}
+        outage = api.get("last_failure_at")
         rows.append(
             LeagueRow(
                 provider=provider,
                 delivery=Delivery.from_json(score.delivery) if score else Delivery(),
-                api=Api.from_json(score.api) if score else Api(),
-                price_changes=changes.get(provider.pk, 0),
-                last_outage=outages.get(provider.pk),
-                trends=_charts(score.trends) if score else {},
+                api=Api.from_json(api),
+                price_changes=score.price_changes if score else 0,
+                last_outage=(datetime.fromisoformat(outage), api["last_failure"])
+                if outage
+                else None,
+                trends=score.trends if score else {},
                 computed_at=score.computed_at if score else None,
             )
         )
     return sort_rows(rows, sort)
-
-
-def _charts(trends: dict) -> dict[str, LineChart | None]:
-    """The stored [[day, value]] series as small line charts."""
-    return {
-        name: line_chart(
-            [
-                (datetime.combine(date.fromisoformat(day), time.min), Decimal(value))
-                for day, value in points
-            ],
-            **TREND_SIZE,
-        )
-        for name, points in trends.items()
-    }
 
 
 def sort_rows(rows: list[LeagueRow], sort: str) -> list[LeagueRow]:
@@ -100,17 +81,6 @@ def sort_rows(rows: list[LeagueRow], sort: str) -> list[LeagueRow]:
     unknown = [row for row in rows if read(row) is None]
     known.sort(key=read, reverse=descending)
     return known + sorted(unknown, key=lambda row: row.provider.name.lower())
-
-
-def _price_changes(days: int) -> dict[int, int]:
-    since = timezone.now() - timedelta(days=days)
-    counted = (
-        PriceChange.objects.filter(changed_at__gte=since)
-        .values("service__provider_id")
-        .annotate(changes=Count("pk"))
-        .order_by()
-    )
-    return {row["service__provider_id"]: row["changes"] for row in counted}
 
 
 @dataclass

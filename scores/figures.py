@@ -10,10 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone
 
-from providers.models import ApiDay
 from scores.models import COUNTS, DURATIONS, ProviderDay, ProviderScore, ServiceScore
 from smmdash.lib import histograms
 
@@ -243,21 +241,4 @@ def product_delivery(services) -> dict[int, Delivery]:
     scores = ServiceScore.objects.filter(service__in=services)
     for provider_id, delivery in scores.values_list("provider_id", "delivery"):
         found.setdefault(provider_id, Delivery()).add(delivery)
-    return found
-
-
-def last_outages(providers=None) -> dict[int, tuple]:
-    """{provider id: (when, what)} of each provider's last call that got no answer, ever."""
-    rows = ApiDay.objects.filter(failures__gt=0)
-    if providers is not None:
-        rows = rows.filter(provider__in=providers)
-    latest = rows.values("provider_id").annotate(at=Max("last_failure_at")).order_by()
-    wanted = {row["provider_id"]: row["at"] for row in latest}
-    found = {}
-    if wanted:
-        for provider_id, at, what in rows.filter(last_failure_at__in=wanted.values()).values_list(
-            "provider_id", "last_failure_at", "last_failure"
-        ):
-            if wanted.get(provider_id) == at:
-                found[provider_id] = (at, what)
     return found

@@ -118,8 +118,11 @@ class ProviderScore(models.Model):
     days = models.PositiveSmallIntegerField()
     as_of = models.DateField()  # the last day counted
     delivery = models.JSONField(default=dict)  # the DeliveryFigures fields, summed
-    api = models.JSONField(default=dict)  # {"calls", "failures", "latency"}, all actions
-    trends = models.JSONField(default=dict)  # {figure: [[day, value], ...]}
+    # {"calls", "failures", "latency"} of all actions, and the last call not answered in the
+    # 90 days ("last_failure_at", ISO, and "last_failure").
+    api = models.JSONField(default=dict)
+    trends = models.JSONField(default=dict)  # {figure: the drawn trend}
+    price_changes = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

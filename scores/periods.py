@@ -9,18 +9,20 @@ on at midnight. Refreshing a provider reads its 90 daily rows, its API days and 
 30 days in three queries and writes its scores in two bulk upserts.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from providers.models import ApiDay, Provider
+from providers.models import ApiDay, PriceChange, Provider
 from scores.figures import PERIODS, SERVICE_DAYS, Api, Delivery, period_start
 from scores.models import COUNTS, DURATIONS, ProviderDay, ProviderScore, ServiceDay, ServiceScore
 from smmdash.lib import histograms
+from smmdash.lib.charts import line_chart
 
 STALE_AFTER = timedelta(minutes=5)
 TREND_DAYS_PER_POINT = {7: 1, 30: 1, 90: 7}
+TREND_SIZE = {"width": 72, "height": 20, "pad": 2}
 
 
 def refresh_stale(now=None) -> int:
@@ -48,10 +50,18 @@ def _refresh(provider_id: int, today: date):
         .values("day", *COUNTS, *DURATIONS)
         .order_by("day")
     )
-    calls = list(
-        ApiDay.objects.filter(provider_id=provider_id, day__gte=start).values_list(
-            "day", "calls", "failures", "latency"
-        )
+    api_days = ApiDay.objects.filter(provider_id=provider_id, day__gte=start)
+    calls = list(api_days.values_list("day", "calls", "failures", "latency"))
+    outage = (
+        api_days.filter(failures__gt=0)
+        .order_by("-last_failure_at")
+        .values("last_failure_at", "last_failure")
+        .first()
+    )
+    changed = list(
+        PriceChange.objects.filter(
+            service__provider_id=provider_id, changed_at__gte=_day_start(start)
+        ).values_list("changed_at", flat=True)
     )
     scores = []
     for period in PERIODS:
@@ -67,17 +77,31 @@ def _refresh(provider_id: int, today: date):
                 days=period,
                 as_of=today,
                 delivery=Delivery.of(period_days).as_json(),
-                api=api.as_json(),
+                api={**api.as_json(), **_outage(outage)},
                 trends=_trends(period_days, calls, since, period),
+                price_changes=sum(moment >= _day_start(since) for moment in changed),
             )
         )
     ProviderScore.objects.bulk_create(
         scores,
         update_conflicts=True,
         unique_fields=["provider", "days"],
-        update_fields=["as_of", "delivery", "api", "trends", "computed_at"],
+        update_fields=["as_of", "delivery", "api", "trends", "price_changes", "computed_at"],
     )
     _refresh_services(provider_id, today)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+def _outage(outage) -> dict:
+    if not outage:
+        return {}
+    return {
+        "last_failure_at": outage["last_failure_at"].isoformat(),
+        "last_failure": outage["last_failure"],
+    }
 
 
 def _refresh_services(provider_id: int, today: date):
@@ -132,13 +156,25 @@ def _trends(period_days: list[dict], calls, since: date, period: int) -> dict:
         },
         "api": {day: api.success for day, api in apis.items()},
     }
+    return {name: _drawn(points) for name, points in series.items()}
+
+
+def _drawn(points: dict) -> dict | None:
+    """A trend drawn once, here, as the SVG points the page shows ({} with under two)."""
+    series = [
+        (datetime.combine(day, time.min), Decimal(str(value)))
+        for day, value in sorted(points.items())
+        if value is not None
+    ]
+    chart = line_chart(series, **TREND_SIZE)
+    if chart is None:
+        return {}
     return {
-        name: [
-            [day.isoformat(), str(value)]
-            for day, value in sorted(points.items())
-            if value is not None
-        ]
-        for name, points in series.items()
+        "points": chart.points,
+        "start": chart.start.date().isoformat(),
+        "end": chart.end.date().isoformat(),
+        "width": chart.width,
+        "height": chart.height,
     }
 
 

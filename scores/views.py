@@ -28,6 +28,7 @@ def index(request):
         "sort": sort,
         "min_orders": figures.min_orders(),
         "any_orders": any(row.delivery.orders for row in rows),
+        "summed_at": min((row.computed_at for row in rows if row.computed_at), default=None),
     }
     return render_page(request, "scores/index.html", context, partials={"scorecard"})
 

@@ -4,6 +4,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import format_html
 
 from scores.cards import provider_cards
 
@@ -51,6 +52,24 @@ def milliseconds(value):
     if value is None:
         return ""
     return f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.1f} s"
+
+
+@register.simple_tag
+def trend(chart, label):
+    """A figure's small trend over the period (drawn by scores.periods), or nothing."""
+    if not chart:
+        return ""
+    return format_html(
+        '<svg class="sparkline trend" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'role="img" aria-label="{label} from {start} to {end}">'
+        '<polyline class="chart-line" points="{points}"/></svg>',
+        w=chart["width"],
+        h=chart["height"],
+        label=label,
+        start=chart["start"],
+        end=chart["end"],
+        points=chart["points"],
+    )
 
 
 @register.inclusion_tag("scores/_provider_card.html")

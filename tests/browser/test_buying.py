@@ -76,6 +76,7 @@ def test_the_scorecard_and_compare_by_value(page, snap, log_in, viewer, market, 
     expect(table.locator("tbody tr").nth(1)).to_contain_text("smmbros")
     expect(table).to_contain_text("no orders yet")  # smmsheba
     page.get_by_role("link", name=re.compile("^Partial")).click()
+    expect(page.locator("#scorecard th[aria-sort]")).to_contain_text("Partial")
     expect(table.locator("tbody tr").first).to_contain_text("smmprovider")  # fewest partials
     page.get_by_role("link", name="90 days").click()
     expect(page.get_by_role("link", name="90 days")).to_have_attribute("aria-current", "page")

@@ -149,7 +149,9 @@ def test_api_calls_are_measured_per_action(simulator, synced, place):
     periods.refresh_stale(timezone.now() + periods.STALE_AFTER)
     league_api = figures.provider_scores(7)[provider.pk].api
     assert league_api["calls"] == week.api[""].calls
-    assert figures.last_outages()[provider.pk][0] == actions["status"].last_failure_at
+    [row] = [row for row in league(7) if row.provider == provider]
+    assert row.last_outage[0] == actions["status"].last_failure_at
+    assert "503" in row.last_outage[1]
 
 
 def test_the_rollups_are_the_same_computed_again_from_scratch(profiled, synced, place, time_passes):
