@@ -148,8 +148,6 @@ def _thresholds(profile: Profile) -> dict:
 def _write(orders, refills) -> int:
     if not orders:
         return 0
-    for order in orders:
-        order.link_key = order.link.removeprefix("https://")
     saved = Order.objects.bulk_create(orders)
     asked = []
     for order, refill in zip(saved, refills, strict=True):
