@@ -78,7 +78,7 @@ def _refresh(provider_id: int, today: date):
                 as_of=today,
                 delivery=Delivery.of(period_days).as_json(),
                 api={**api.as_json(), **_outage(outage)},
-                trends=_trends(period_days, calls, since, period),
+                trends=_trends(period_days, calls, since, period, today),
                 price_changes=sum(moment >= _day_start(since) for moment in changed),
             )
         )
@@ -131,10 +131,13 @@ def _refresh_services(provider_id: int, today: date):
     )
 
 
-def _trends(period_days: list[dict], calls, since: date, period: int) -> dict:
+def _trends(period_days: list[dict], calls, since: date, period: int, today: date) -> dict:
     """A provider's orders a day, share delivered, median time to start and share of API
-    calls answered over the period, a point a day (a week over 90 days), as [[day, value]]."""
+    calls answered over the period, a point a day (a week over 90 days), drawn. Today is left
+    out: a day not over yet would always look like a fall."""
     step = TREND_DAYS_PER_POINT.get(period, 1)
+    period_days = [row for row in period_days if row["day"] < today]
+    calls = [call for call in calls if call[0] < today]
 
     def point(day):
         return since + timedelta(days=(day - since).days // step * step)
@@ -146,7 +149,7 @@ def _trends(period_days: list[dict], calls, since: date, period: int) -> dict:
     for day, count, failures, _ in calls:
         if day >= since:
             apis.setdefault(point(day), Api()).add(count, failures, [])
-    every = [since + timedelta(days=offset) for offset in range(0, period, step)]
+    every = [since + timedelta(days=offset) for offset in range(0, period - 1, step)]
     series = {
         "orders": {day: deliveries[day].orders if day in deliveries else 0 for day in every},
         "delivered": {day: _delivered(delivery) for day, delivery in deliveries.items()},
