@@ -30,6 +30,7 @@ class ProductNotUnderstood(ValueError):
 class Product:
     group: ServiceGroup | None = None
     labels: Labels = field(default_factory=Labels)
+    words: str = ""  # as staff wrote them, which Compare reads to the same labels
 
     @classmethod
     def from_words(cls, words: str) -> "Product":
@@ -48,7 +49,7 @@ class Product:
                 f"“{words[:80]}” names no curated group, and smmdash cannot tell its platform "
                 "and kind: write it like “instagram followers” or “tiktok views real”."
             )
-        return cls(labels=labels)
+        return cls(labels=labels, words=words)
 
     @property
     def name(self) -> str:
@@ -67,20 +68,7 @@ class Product:
         a plan can say why it left them out)."""
         if self.group is not None:
             return Criteria(group=self.group, quantity=quantity)
-        labels = self.labels
-        return Criteria(
-            platform=labels.platform,
-            kind=labels.kind,
-            text=describe(
-                Labels(
-                    quality=labels.quality,
-                    refill_in_name=labels.refill_in_name,
-                    refill_days=labels.refill_days,
-                    geo=labels.geo,
-                )
-            ),
-            quantity=quantity,
-        )
+        return Criteria(text=self.words, quantity=quantity)
 
     def policy(self) -> RoutingPolicy | None:
         """The product's policy: its group's, or the most specific one of its labels."""

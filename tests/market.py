@@ -6,9 +6,13 @@ from decimal import Decimal
 from compare.routing import Product
 from compare.search import compare
 from compare.services import create_group, pin
+from orders import services
+from orders.models import Order
+from orders.services import rollups
 from tests.orders.conftest import a_service
 
 GROUP = "IG followers 1k"
+RUN = 300  # seconds an order runs at the simulator's plain pace, after 60 pending
 RATES = {"smmprovider": Decimal("1.00"), "smmbros": Decimal("0.90"), "smmsheba": Decimal("0.95")}
 
 
@@ -32,3 +36,14 @@ def build_market(synced):
 def offer_at(provider, quantity=1000):
     offers = compare(Product.from_words(GROUP).criteria(quantity), limit=None).offers
     return next(offer for offer in offers if offer.provider == provider)
+
+
+def finished_history(place, time_passes, provider, count=12):
+    """`count` finished orders of the provider's service in the group, polled to their end."""
+    service = offer_at(provider).service
+    for number in range(count):
+        place(service, 1000, link=f"https://instagram.com/h{provider.pk}/{number}")
+    time_passes(RUN + 900)
+    Order.objects.update(status_checked_at=None)
+    services.poll_provider(provider)
+    rollups.refresh_due()

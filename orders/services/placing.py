@@ -202,9 +202,9 @@ def fail_over(order: Order, why: str) -> Order | None:
             link=order.link,
             quantity=order.quantity,
             extra=order.extra,
-            placed_by=order.placed_by,
+            placed_by_id=order.placed_by_id,
             route=remaining,
-            routing_note=f"Moved from {order.provider} (order #{order.pk}): {why}",
+            routing_note=f"Moved from {order.provider} (order #{order.pk}): {why}"[:300],
             previous_attempt=order,
         )
         try:

@@ -95,12 +95,14 @@ def rebuild(since: date | None = None) -> int:
         by_provider[provider_id].append(day)
     for provider_id, days in by_provider.items():
         for start in range(0, len(days), 31):
-            compute(provider_id, days[start : start + 31])
+            compute(provider_id, days[start : start + 31], sum_scores=False)
+        periods.refresh([provider_id])
     return sum(len(days) for days in by_provider.values())
 
 
-def compute(provider_id: int, days: list[date]):
-    """Recompute the ProviderDay and ServiceDay rows of one provider's `days`."""
+def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):
+    """Recompute the ProviderDay and ServiceDay rows of one provider's `days`, then (unless
+    told not to) its period scores."""
     days = sorted(set(days))
     if not days:
         return
@@ -124,7 +126,8 @@ def compute(provider_id: int, days: list[date]):
         if day in wanted:
             _count_refill(per_day[day], service_id, status, requested_at, finished_at)
     _write(provider_id, per_day)
-    periods.refresh([provider_id])
+    if sum_scores:
+        periods.refresh([provider_id])
 
 
 def _start_of(day: date) -> datetime:

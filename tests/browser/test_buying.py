@@ -7,23 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from compare.routing import Product, plan
-from orders import services
 from orders.models import Order
 from tests.browser.test_flows import LIVE
-from tests.market import GROUP, offer_at
+from tests.market import GROUP, finished_history
 from tests.orders.conftest import a_service
-from tests.scores.test_scorecards import RUN
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def finished_history(place, time_passes, provider, count=12):
-    service = offer_at(provider).service
-    for number in range(count):
-        place(service, 1000, link=f"https://instagram.com/history/{provider.pk}/{number}")
-    time_passes(RUN + 900)
-    Order.objects.update(status_checked_at=None)
-    services.poll_provider(provider)
 
 
 def test_buy_moves_a_refused_order_to_the_next_provider(

@@ -10,28 +10,15 @@ from compare.routing import Product, ProductNotUnderstood, plan
 from compare.search import compare
 from orders import services
 from orders.models import Order
-from orders.services import rollups
-from tests.market import GROUP, offer_at
-from tests.scores.test_scorecards import RUN
+from tests.market import GROUP, finished_history, offer_at
 
 pytestmark = pytest.mark.django_db
 S = Order.Status
 
 
-def history(place, time_passes, provider, count=12):
-    """`count` finished orders of the provider's service in the group, polled to their end."""
-    service = offer_at(provider).service
-    for number in range(count):
-        place(service, 1000, link=f"https://instagram.com/h{provider.pk}/{number}")
-    time_passes(RUN + 900)
-    Order.objects.update(status_checked_at=None)
-    services.poll_provider(provider)
-    rollups.refresh_due()
-
-
 def test_best_value_beats_cheapest_when_the_cheap_panel_delivers_part(market, place, time_passes):
-    history(place, time_passes, market["smmprovider"])
-    history(place, time_passes, market["smmbros"])
+    finished_history(place, time_passes, market["smmprovider"])
+    finished_history(place, time_passes, market["smmbros"])
     criteria = Product.from_words(GROUP).criteria(1000)
 
     by_cost = compare(criteria).offers
@@ -60,8 +47,8 @@ def test_a_service_with_too_little_history_is_judged_by_its_provider_or_assumed(
 
 
 def test_the_plan_follows_the_policy(market, place, time_passes):
-    history(place, time_passes, market["smmprovider"])
-    history(place, time_passes, market["smmbros"])
+    finished_history(place, time_passes, market["smmprovider"])
+    finished_history(place, time_passes, market["smmbros"])
     product = Product.from_words(GROUP)
 
     value = plan(product, 1000)
@@ -180,7 +167,7 @@ def test_the_same_link_guard(market, buyer, place):
 def test_the_offer_page_shows_what_the_product_delivered_at_each_provider(
     market, place, time_passes, viewer_client
 ):
-    history(place, time_passes, market["smmbros"])
+    finished_history(place, time_passes, market["smmbros"])
     bros = offer_at(market["smmbros"]).service
     sheba = offer_at(market["smmsheba"]).service
 
@@ -193,3 +180,16 @@ def test_the_offer_page_shows_what_the_product_delivered_at_each_provider(
     # A service with no orders of its own still shows the product's record elsewhere.
     other = viewer_client.get(f"/compare/offers/{sheba.pk}/").content.decode()
     assert "no orders yet" in other and "smmbros" in other
+
+
+def test_a_long_refusal_still_moves_the_order(market, simulator, buyer):
+    first = plan(Product.from_words(GROUP), 1000).choices[0]
+    words = "This link cannot be served right now, " * 12  # panels write essays too
+    simulator.inject(
+        first.offer.provider.name, "canned", action="add", body=f'{{"error": "{words}"}}'
+    )
+    order = services.buy(Product.from_words(GROUP), link="https://instagram.com/l", quantity=1000)
+    services.submit(order.order.pk)
+    moved = Order.objects.get(previous_attempt=order.order)
+    assert moved.status == S.QUEUED and len(moved.routing_note) <= 300
+    assert words.strip() in moved.events.get().message  # the whole refusal, in the timeline

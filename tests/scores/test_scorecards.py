@@ -15,10 +15,10 @@ from providers.models import ApiDay
 from scores import figures, periods
 from scores.cards import league, provider_cards
 from scores.models import COUNTS, DURATIONS, ProviderDay, RollupDue, ServiceDay
+from tests.market import RUN
 from tests.orders.conftest import a_service
 
 pytestmark = pytest.mark.django_db
-RUN = 300  # seconds an order runs at the simulator's plain pace, after 60 pending
 
 
 def place_many(place, provider, count, quantity=1000):
