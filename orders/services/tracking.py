@@ -256,12 +256,18 @@ def _change_event(order, changes, now) -> OrderEvent:
         message = f"{old} → {new} (the panel says “{raw}”)"
         return event(order.pk, Kind.STATUS, message, at=now, data=data)
     figures = ", ".join(
-        f"{name.replace('_', ' ')} {getattr(order, name)} → {value}"
+        _figure_change(name, getattr(order, name), value)
         for name, value in changes.items()
         if name in ("charge", "start_count", "remains")
     )
     message = f"Progress: {figures or 'answered again'}"
     return event(order.pk, Kind.STATUS, message, at=now, data=data)
+
+
+def _figure_change(name: str, before, after) -> str:
+    """ "remains 600 → 200", or "start count 0" for a figure the panel reports first."""
+    label = name.replace("_", " ")
+    return f"{label} {after}" if before is None else f"{label} {before} → {after}"
 
 
 def _json(value):

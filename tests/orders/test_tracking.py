@@ -73,6 +73,18 @@ def test_statuses_charge_and_progress_are_recorded_and_logged(simulator, synced,
     assert messages[-1].startswith("In progress → Completed")
 
 
+def test_figures_reported_for_the_first_time_read_without_a_before(simulator, synced, place):
+    provider = synced("smmprovider")
+    order = place(a_service(provider), 1000)
+
+    services.poll_provider(provider)  # still pending: the panel's first figures
+
+    [message] = order.events.filter(kind="status").values_list("message", flat=True)
+    assert message.startswith("Progress: charge ")
+    assert "start count 0" in message and "remains 1000" in message
+    assert "None" not in message
+
+
 def test_a_partial_order_records_the_refunded_charge(simulator, synced, open_orders):
     provider = synced("smmpllus")
     orders = open_orders(provider, "smmpllus", 10)
