@@ -6,7 +6,7 @@ member with the View only role sees it; the median of five renders is reported.
 
 import statistics
 
-from bench.django_process import count_statements, page_rows, run_child
+from bench.django_process import count_statements, page_rows, render, run_child
 
 CATALOG_SIZE = 10_000
 PAGES = {
@@ -33,14 +33,6 @@ BENCHMARKS = [catalog_pages]
 
 
 # In the child process ------------------------------------------------------------------------
-
-
-def _render(client, url):
-    response = client.get(url, secure=True)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    if response.streaming:
-        b"".join(response.streaming_content)
 
 
 def _matching(provider, query):
@@ -80,8 +72,8 @@ def _measure_pages():
     results = []
     for name, query in PAGES.items():
         page_url = f"/providers/{provider.pk}/services/" + query.format(category=category)
-        _render(client, page_url)  # warm up
-        timings = [count_statements(lambda u=page_url: _render(client, u)) for _ in range(5)]
+        render(client, page_url)  # warm up
+        timings = [count_statements(lambda u=page_url: render(client, u)) for _ in range(5)]
         results.append(
             {
                 "page": name,

@@ -119,3 +119,13 @@ def count_statements(work):
         work()
         seconds = time.perf_counter() - started
     return seconds, statements, service_writes
+
+
+def render(client, url, **headers):
+    """GET `url` as the test client's user, read a streamed answer to its end, and fail
+    unless it answered 200: a benchmark of an error page would measure nothing."""
+    response = client.get(url, secure=True, **headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    if response.streaming:
+        b"".join(response.streaming_content)

@@ -7,7 +7,7 @@ role see it; the median of five renders is reported.
 import statistics
 import sys
 
-from bench.django_process import count_statements, page_rows, run_child
+from bench.django_process import count_statements, page_rows, render, run_child
 
 ORDERS = 100_000
 PAGES = {
@@ -110,7 +110,7 @@ def _measure():
             query = query.format(provider=provider_id, since=since, until=since + timedelta(days=7))
             url = "/orders/" + query
             matching = _matching(query)
-        runs = [count_statements(lambda url=url: _render(client, url)) for _ in range(5)]
+        runs = [count_statements(lambda url=url: render(client, url)) for _ in range(5)]
         results.append(
             {
                 "page": label,
@@ -131,12 +131,6 @@ def _matching(query):
 
     data = QueryDict(query.lstrip("?"))
     return OrderFilter(data or None).apply(Order.objects.all()).count()
-
-
-def _render(client, url):
-    response = client.get(url, secure=True)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-from bench.django_process import count_statements, page_rows, run_child
+from bench.django_process import count_statements, page_rows, render, run_child
 
 PROVIDERS = 50
 DAYS = 90
@@ -120,7 +120,7 @@ def _measure():
     }
     results = []
     for label, (url, behind) in pages.items():
-        runs = [count_statements(lambda url=url: _render(client, url)) for _ in range(5)]
+        runs = [count_statements(lambda url=url: render(client, url)) for _ in range(5)]
         results.append(
             {
                 "page": label,
@@ -152,14 +152,6 @@ def _measure():
         }
     )
     return results
-
-
-def _render(client, url):
-    response = client.get(url, secure=True)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    if response.streaming:
-        b"".join(response.streaming_content)
 
 
 if __name__ == "__main__":
