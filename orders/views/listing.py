@@ -39,7 +39,11 @@ def index(request):
 def live(request):
     """The open rows' status and progress, from the database, for the list to swap in place."""
     ids = params.ids(request.GET.get("ids", ""), limit=PAGE_SIZE)
-    orders = list(Order.objects.filter(pk__in=ids).order_by("-created_at", "-id"))
+    orders = list(
+        Order.objects.select_related("next_attempt")
+        .filter(pk__in=ids)
+        .order_by("-created_at", "-id")
+    )
     context = {"orders": orders, "open_ids": [order.pk for order in orders if order.is_open]}
     return render(request, "orders/index.html#live-cells", context)
 
@@ -49,9 +53,7 @@ def live(request):
 def bulk(request):
     action = request.POST.get("action")
     ids = params.ids(request.POST.getlist("ids"), limit=MAX_BULK)
-    orders = list(
-        Order.objects.select_related("provider", "service", "next_attempt").filter(pk__in=ids)
-    )
+    orders = list(Order.objects.select_related("provider", "service").filter(pk__in=ids))
     if not orders:
         messages.warning(request, "Tick the orders to act on first.")
     elif action == "refresh":

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders import services
@@ -208,3 +210,18 @@ def test_the_list_swaps_in_open_rows_until_none_is_open(simulator, synced, place
     assert 'id="open-orders-poll" hx-swap-oob="true"' in live
     assert "every 10s" not in live
     assert "<html" not in live
+
+
+def test_the_live_refresh_takes_the_same_queries_however_many_rows(
+    synced, open_orders, viewer_client
+):
+    provider = synced("smmprovider")
+    orders = open_orders(provider, "smmprovider", 12)
+
+    def statements(rows):
+        ids = ",".join(str(order.pk) for order in rows)
+        with CaptureQueriesContext(connection) as captured:
+            viewer_client.get(f"/orders/live/?ids={ids}", **htmx_headers())
+        return len(captured)
+
+    assert statements(orders[:2]) == statements(orders)
