@@ -130,10 +130,6 @@ class Order(models.Model):
     def __str__(self):
         return f"Order {self.pk}"
 
-    def save(self, *args, **kwargs):
-        self.link_key = link_key(self.link)
-        super().save(*args, **kwargs)
-
     @classmethod
     def of_service(cls, service, *, link, quantity, extra=None, **fields) -> "Order":
         """An unsaved order for `service`, with the service as it is now and the expected cost."""

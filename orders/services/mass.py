@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from compare.routing import Product, ProductNotUnderstood, plan
-from orders.links import link_key
 from orders.models import MAX_QUANTITY, Order
 from orders.services.buying import buy
-from orders.services.overlaps import OVERLAPPING
+from orders.services.overlaps import OverlapGuard
 from orders.services.placing import OrderActionRefused, create_order
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import service_type
@@ -103,7 +102,7 @@ def place_mass_order(
         service.service_id: service
         for service in provider.services.select_related("provider").filter(service_id__in=wanted)
     }
-    guard = _OverlapGuard(lines, confirmed=overlaps_confirmed)
+    guard = OverlapGuard(lines, confirmed=overlaps_confirmed)
     for line in lines[:MAX_LINES]:
         try:
             service, link, quantity = _check(line, services)
@@ -125,7 +124,7 @@ def place_mass_order(
 
 
 def _route_each(lines, *, user, form_token, confirmed):
-    guard = _OverlapGuard(lines, confirmed=confirmed)
+    guard = OverlapGuard(lines, confirmed=confirmed)
     plans = {}
     for line in lines[:MAX_LINES]:
         try:
@@ -154,40 +153,6 @@ def _route_each(lines, *, user, form_token, confirmed):
 def _too_many(lines):
     for line in lines[MAX_LINES:]:
         line.error = f"Not read: a mass order takes at most {MAX_LINES} lines."
-
-
-class _OverlapGuard:
-    """Open orders on the lines' links, read in one query, and those the lines add."""
-
-    def __init__(self, lines, *, confirmed):
-        self.confirmed = confirmed
-        keys = {link_key(line.fields[1]) for line in lines if len(line.fields) == 3}
-        self.open = {}
-        if not confirmed and keys:
-            found = Order.objects.filter(link_key__in=keys, status__in=OVERLAPPING).values_list(
-                "pk", "link_key", "service__platform", "service__kind", "service_id"
-            )
-            for pk, key, platform, kind, service_id in found:
-                self.open.setdefault(self._key(key, platform, kind, service_id), pk)
-
-    @staticmethod
-    def _key(key, platform, kind, service_id):
-        return (key, platform, kind) if platform and kind else (key, service_id)
-
-    def check(self, link, platform, kind, service=None):
-        if self.confirmed:
-            return
-        key = self._key(link_key(link), platform, kind, service.pk if service else None)
-        if key in self.open:
-            raise ValidationError(
-                f"This link already has an open order (#{self.open[key]}) of the same kind: "
-                "not ordered. Tick “order lines whose link has an open order” to order it."
-            )
-
-    def placed(self, order):
-        service = order.service
-        key = self._key(order.link_key, service.platform, service.kind, service.pk)
-        self.open.setdefault(key, order.pk)
 
 
 def _check_product(line):
