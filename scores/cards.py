@@ -91,11 +91,11 @@ class PeriodCard:
 
 
 def provider_cards(provider: Provider) -> list[PeriodCard]:
-    """One provider's figures over 7, 30 and 90 days: two queries."""
-    longest = max(figures.PERIODS)
-    daily = figures.provider_days(longest, providers=[provider]).get(provider.pk, [])
+    """One provider's figures over 7, 30 and 90 days, from its period scores, and its API
+    calls by action from its API days: two queries."""
+    scores = {score.days: score for score in provider.scores.all()}
     api_rows = list(
-        provider.api_days.filter(day__gte=figures.period_start(longest)).values_list(
+        provider.api_days.filter(day__gte=figures.period_start(max(figures.PERIODS))).values_list(
             "day", "action", "calls", "failures", "latency"
         )
     )
@@ -107,7 +107,8 @@ def provider_cards(provider: Provider) -> list[PeriodCard]:
             if day >= start:
                 api.setdefault(action, Api()).add(calls, failures, latency)
                 api[""].add(calls, failures, latency)
-        delivery = Delivery.of(row for row in daily if row["day"] >= start)
+        score = scores.get(days)
+        delivery = Delivery.from_json(score.delivery) if score else Delivery()
         cards.append(PeriodCard(days, delivery, api))
     return cards
 

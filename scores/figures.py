@@ -6,13 +6,13 @@ MIN_ORDERS orders is not shown as a percentage: `judged` says why instead.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
-from scores.models import COUNTS, DURATIONS, ProviderDay, ProviderScore, ServiceScore
+from scores.models import COUNTS, DURATIONS, ProviderScore, ServiceScore
 from smmdash.lib import histograms
 
 PERIODS = (7, 30, 90)
@@ -27,6 +27,11 @@ def min_orders() -> int:
 def period_start(days: int, today: date | None = None) -> date:
     """The first day of the last `days` days, today included."""
     return (today or timezone.now().date()) - timedelta(days=days - 1)
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of `day` (UTC, the days rollups count by)."""
+    return datetime.combine(day, time.min, UTC)
 
 
 def share(part: int, whole: int) -> Decimal | None:
@@ -197,17 +202,6 @@ class Api:
 
 
 # Queries: the period scores (scores.periods) ------------------------------------------------
-
-
-def provider_days(days: int, providers=None):
-    """{provider id: [daily rows as dicts]} over the last `days` days: one query."""
-    rows = ProviderDay.objects.filter(day__gte=period_start(days))
-    if providers is not None:
-        rows = rows.filter(provider__in=providers)
-    found: dict[int, list[dict]] = {}
-    for row in rows.values("provider_id", "day", *COUNTS, *DURATIONS).order_by("day"):
-        found.setdefault(row["provider_id"], []).append(row)
-    return found
 
 
 def provider_scores(days: int, providers=None) -> dict[int, ProviderScore]:

@@ -9,13 +9,13 @@ on at midnight. Refreshing a provider reads its 90 daily rows, its API days and 
 30 days in three queries and writes its scores in two bulk upserts.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from providers.models import ApiDay, PriceChange, Provider
-from scores.figures import PERIODS, SERVICE_DAYS, Api, Delivery, period_start
+from scores.figures import PERIODS, SERVICE_DAYS, Api, Delivery, day_start, period_start
 from scores.models import COUNTS, DURATIONS, ProviderDay, ProviderScore, ServiceDay, ServiceScore
 from smmdash.lib import histograms
 from smmdash.lib.charts import line_chart
@@ -60,7 +60,7 @@ def _refresh(provider_id: int, today: date):
     )
     changed = list(
         PriceChange.objects.filter(
-            service__provider_id=provider_id, changed_at__gte=_day_start(start)
+            service__provider_id=provider_id, changed_at__gte=day_start(start)
         ).values_list("changed_at", flat=True)
     )
     scores = []
@@ -79,7 +79,7 @@ def _refresh(provider_id: int, today: date):
                 delivery=Delivery.of(period_days).as_json(),
                 api={**api.as_json(), **_outage(outage)},
                 trends=_trends(period_days, calls, since, period, today),
-                price_changes=sum(moment >= _day_start(since) for moment in changed),
+                price_changes=sum(moment >= day_start(since) for moment in changed),
             )
         )
     ProviderScore.objects.bulk_create(
@@ -89,10 +89,6 @@ def _refresh(provider_id: int, today: date):
         update_fields=["as_of", "delivery", "api", "trends", "price_changes", "computed_at"],
     )
     _refresh_services(provider_id, today)
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
 
 
 def _outage(outage) -> dict:

@@ -10,12 +10,13 @@ upserts. `rebuild` does every day there is.
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models.functions import TruncDate
 
 from orders.models import FINISHED, Order, Refill
 from scores import periods
+from scores.figures import day_start
 from scores.models import COUNTS, DURATIONS, ProviderDay, RollupDue, ServiceDay
 from smmdash.lib import histograms
 
@@ -82,7 +83,7 @@ def rebuild(since: date | None = None) -> int:
     """Compute every provider's every day with orders (from `since`); returns the days done."""
     orders = Order.objects.all()
     if since is not None:
-        orders = orders.filter(created_at__gte=_start_of(since))
+        orders = orders.filter(created_at__gte=day_start(since))
     # order_by(): without it the orders' default ordering joins the DISTINCT, one row an order.
     pairs = (
         orders.annotate(day=TruncDate("created_at", tzinfo=UTC))
@@ -108,8 +109,8 @@ def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):
         return
     wanted = set(days)
     span = {
-        "created_at__gte": _start_of(days[0]),
-        "created_at__lt": _start_of(days[-1]) + timedelta(days=1),
+        "created_at__gte": day_start(days[0]),
+        "created_at__lt": day_start(days[-1]) + timedelta(days=1),
     }
     per_day: dict[date, dict] = {day: {} for day in days}  # day -> service -> tally
     orders = Order.objects.filter(provider_id=provider_id, **span)
@@ -128,10 +129,6 @@ def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):
     _write(provider_id, per_day)
     if sum_scores:
         periods.refresh([provider_id])
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
 
 
 def _tally() -> dict:
