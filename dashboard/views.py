@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRefresh
 
+from alerts.models import Alert
 from compare.feed import market_moves
 from dashboard import health
 from orders.models import Order
@@ -17,6 +18,9 @@ from providers.models import Provider
 from rates.money import rates_to_base, with_base_balances
 from smmdash.lib.access import view_required
 from smmdash.lib.htmx import render_page
+from spend.services import runways, week_spend
+
+SHORTEST_RUNWAYS = 3
 
 
 @view_required
@@ -36,9 +40,30 @@ def home(request):
         "orders": SimpleLazyObject(Order.objects.summary),
         "moves": SimpleLazyObject(market_moves),
         "notable_percent": settings.NOTABLE_PRICE_MOVE_PERCENT,
+        "money": SimpleLazyObject(lambda: _money(providers, rates)),
     }
-    partials = {"worker-status", "balances", "order-summary", "market-moves"}
+    partials = {"worker-status", "balances", "order-summary", "market-moves", "money"}
     return render_page(request, "dashboard/home.html", context, partials=partials)
+
+
+def _money(providers, rates) -> dict | None:
+    """The money overview, once smmdash is in use (a catalog synced and an order placed);
+    None before, when the page shows how to get started instead."""
+    if not any(p.catalog_synced_at for p in providers) or not Order.objects.exists():
+        return None
+    lasting = runways(providers)
+    shortest = sorted(
+        (p for p in providers if lasting[p.pk].days is not None), key=lambda p: lasting[p.pk].days
+    )[:SHORTEST_RUNWAYS]
+    for provider in shortest:
+        provider.runway = lasting[provider.pk]
+    alerts = Alert.objects.filter(resolved_at__isnull=True).order_by("-opened_at")
+    return {
+        "week": week_spend(rates=rates),
+        "shortest": shortest,
+        "alerts": list(alerts[:5]),
+        "alert_count": alerts.count(),
+    }
 
 
 @view_required

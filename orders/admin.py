@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 
 from orders import services
-from orders.models import Order, OrderEvent, Refill
+from orders.models import Order, OrderEvent, Refill, SpendDay
+from providers.admin import ReadOnlyAdmin
 from smmdash.lib.access import PLACE_ORDERS
 
 
@@ -104,3 +105,21 @@ class OrderEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SpendDay)
+class SpendDayAdmin(ReadOnlyAdmin):
+    list_display = [
+        "provider",
+        "day",
+        "platform",
+        "kind",
+        "orders",
+        "spent",
+        "refunded",
+        "difference",
+        "currency",
+    ]
+    list_filter = ["provider", "platform"]
+    list_select_related = ["provider"]
+    date_hierarchy = "day"

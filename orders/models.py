@@ -300,6 +300,8 @@ class ProviderPolling(models.Model):
     lock_until = models.DateTimeField(null=True, blank=True)
     last_poll_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
+    # When the current run of failures began (the alerts' "failing for N minutes").
+    failing_since = models.DateTimeField(null=True, blank=True)
     backoff_until = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
@@ -313,3 +315,49 @@ class ProviderPolling(models.Model):
     def of(cls, provider) -> "ProviderPolling":
         polling, _ = cls.objects.get_or_create(provider=provider)
         return polling
+
+
+class SpendDay(models.Model):
+    """What one provider's orders of one day cost, per platform and kind, in the account's
+    currency: the Spend page's rollup, computed with the scorecards' (orders.services.rollups).
+
+    Orders count on the day they were placed, at what they finally cost: a refund (a partial
+    delivery, a cancel) lowers the day of its order, so a day's figures are what its orders
+    cost in the end. Amounts are the panel's charge where it reported one, else what smmdash
+    expected (counted apart as ``estimated``).
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="spend_days")
+    day = models.DateField()
+    platform = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    orders = models.PositiveIntegerField(default=0)
+    # What the orders cost when placed (rate x quantity), what they cost in the end, and the
+    # difference given back.
+    gross = models.DecimalField(**AMOUNT, default=0)
+    spent = models.DecimalField(**AMOUNT, default=0)
+    refunded = models.DecimalField(**AMOUNT, default=0)
+    refunded_orders = models.PositiveIntegerField(default=0)
+    # Of `spent`, what the panel never reported a charge for (smmdash's expectation).
+    estimated = models.DecimalField(**AMOUNT, default=0)
+    estimated_orders = models.PositiveIntegerField(default=0)
+    # The panel's charge less what smmdash expected, over the orders where they differ.
+    difference = models.DecimalField(**AMOUNT, default=0)
+    differing_orders = models.PositiveIntegerField(default=0)
+    # Orders whose answer was lost: the money may or may not have gone.
+    unknown = models.DecimalField(**AMOUNT, default=0)
+    unknown_orders = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "day", "platform", "kind"], name="one_spend_day_per_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "provider"])]
+
+    def __str__(self):
+        return f"{self.provider} on {self.day} ({self.platform} {self.kind}): {self.spent}"

@@ -17,7 +17,7 @@ from providers.forms import ProviderForm
 from providers.models import RECENT, CatalogSync, Provider
 from smmdash.lib import params
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
-from smmdash.lib.charts import line_chart
+from smmdash.lib.charts import time_series
 from smmdash.lib.exports import csv_response
 from smmdash.lib.htmx import render_page
 
@@ -64,11 +64,18 @@ def detail(request, pk):
         "categories": categories,
         "syncs": syncs,
         "latest_sync": latest_sync,
-        "chart": line_chart(history[::-1]),
+        "balance_chart": balance_chart(provider, history[::-1]),
         "recent_orders": provider.orders.all()[:8],
         "compatibility": compatibility(provider, summary["refill_count"]),
     }
     return render_page(request, "providers/detail.html", context)
+
+
+def balance_chart(provider, history) -> dict | None:
+    """The balance plot's data (oldest first), for static/js/charts.js; None under two readings."""
+    if len(history) < 2:
+        return None
+    return time_series(history, label="Balance", currency=provider.currency)
 
 
 @manage_required

@@ -33,14 +33,17 @@ def rates_to_base() -> dict[str, Decimal]:
     }
 
 
-def to_base(amount: Decimal | None, currency: str, rates: dict[str, Decimal]) -> Decimal | None:
-    """`amount` in the base currency, or None when it has no known rate (never converted at 1)."""
+def to_base(
+    amount: Decimal | None, currency: str, rates: dict[str, Decimal], step: Decimal = CENT
+) -> Decimal | None:
+    """`amount` in the base currency, rounded to `step` (cents, unless sums of small amounts
+    need more), or None when it has no known rate (never converted at 1)."""
     if amount is None:
         return None
     rate = rates.get((currency or "").upper())
     if rate is None:
         return None
-    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (amount * rate).quantize(step, rounding=ROUND_HALF_UP)
 
 
 def with_base_balances(providers, rates: dict[str, Decimal]):

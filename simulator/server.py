@@ -14,6 +14,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -115,6 +116,12 @@ class Simulator:
 
     def key(self, slug: str) -> str:
         return self._keys[slug]
+
+    def deposit(self, slug: str, amount) -> None:
+        """Top the panel's account up by `amount`, as a reseller paying in would."""
+        panel = self.panels[slug]
+        with panel.ledger.lock:
+            panel.ledger.accounts[self._keys[slug]].deposit += Decimal(str(amount))
 
     def url(self, slug: str, scheme: str | None = None) -> str:
         scheme = scheme or self.scheme

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "scores",
     "compare",
     "orders",
+    "spend",
+    "alerts",
 ]
 # The demo (setup_demo, runsimulator) only where someone tries smmdash out: a production
 # install imports no simulator.
@@ -252,6 +254,32 @@ UNPROVEN_DELIVERED_SHARE = Decimal(env.str("UNPROVEN_DELIVERED_SHARE", default="
 # the last 7 days.
 HEALTHY_API_SHARE = Decimal(env.str("HEALTHY_API_SHARE", default="0.9"))
 
+# Alerts: how often the rules are looked at, the address links in messages start with (empty:
+# messages carry no links), and email. EMAIL_URL is an SMTP server's URL, e.g.
+# smtp+tls://user:password@mail.example.com:587 (django-environ's email URL).
+ALERTS_EVALUATE_SECONDS = env.int("ALERTS_EVALUATE_SECONDS", default=60)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "timeout": env.int("EMAIL_TIMEOUT", default=20),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {key: value for key, value in _smtp_options.items() if value not in (None, "")}
+        if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="smmdash <smmdash@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Celery -----------------------------------------------------------------
 # The default broker needs no server: messages are files under var/broker.
 # Production sets CELERY_BROKER_URL=redis://...
@@ -278,6 +306,7 @@ CELERY_TASK_ROUTES = {
     "providers.tasks.refresh_balance": {"queue": "panels"},
     "providers.tasks.run_catalog_sync": {"queue": "catalogs"},
     "rates.tasks.fetch_exchange_rates": {"queue": "catalogs"},
+    "alerts.tasks.deliver": {"queue": "panels"},
 }
 # A worker takes one message per free slot: a long sync never holds back messages that
 # another worker could run now.
@@ -304,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "providers.tasks.dispatch_catalog_syncs",
         "schedule": CATALOG_DISPATCH_SECONDS,
         "options": {"expires": CATALOG_DISPATCH_SECONDS},
+    },
+    "evaluate-alerts": {
+        "task": "alerts.tasks.evaluate_alerts",
+        "schedule": ALERTS_EVALUATE_SECONDS,
+        "options": {"expires": ALERTS_EVALUATE_SECONDS},
     },
     "dispatch-order-polls": {
         "task": "orders.tasks.dispatch_order_polls",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("compare/rates/", include("rates.urls")),
     path("compare/", include("compare.urls")),
     path("scorecard/", include("scores.urls")),
+    path("spend/", include("spend.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -25,6 +25,8 @@ LAYERS = [
     "scores",
     "compare",
     "orders",
+    "spend",
+    "alerts",
     "dashboard",
     "demo",
 ]

@@ -5,8 +5,9 @@ mark the order's provider and day as due with one insert (`mark_due`). The poll 
 its own provider's due days when it ends, and the dispatcher's tick the rest (`refresh_due`):
 each due row is claimed by deleting it, so two workers never compute one day at once, and a day
 marked again while it is being computed is computed again next time. Computing a day reads its
-orders and refills in two queries and writes its ProviderDay and every ServiceDay in two bulk
-upserts. `rebuild` does every day there is.
+orders and refills in two queries and writes its ProviderDay, every ServiceDay and its SpendDays
+(the Spend page's, orders.services.spending) in three bulk upserts. `rebuild` does every day there
+is.
 """
 
 from collections import defaultdict
@@ -15,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db.models.functions import TruncDate
 
 from orders.models import FINISHED, Order, Refill
+from orders.services.spending import count_spend, write_spend
 from scores import periods
 from scores.figures import day_start
 from scores.models import COUNTS, DURATIONS, ProviderDay, RollupDue, ServiceDay
@@ -43,6 +45,11 @@ ORDER_COLUMNS = (
     "finished_at",
     "cancel_requested_at",
     "answer_lost_at",
+    "expected_cost",
+    "charge",
+    "currency",
+    "service__platform",
+    "service__kind",
 )
 DUE_PER_TICK = 500
 
@@ -113,11 +120,14 @@ def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):
         "created_at__lt": day_start(days[-1]) + timedelta(days=1),
     }
     per_day: dict[date, dict] = {day: {} for day in days}  # day -> service -> tally
+    spend_per_day: dict[date, dict] = {day: {} for day in days}  # day -> (platform, kind) -> tally
     orders = Order.objects.filter(provider_id=provider_id, **span)
     for created_at, *row in orders.values_list("created_at", *ORDER_COLUMNS).iterator(2000):
         day = day_of(created_at)
         if day in wanted:
-            _count_order(per_day[day], dict(zip(ORDER_COLUMNS, row, strict=True)))
+            order = dict(zip(ORDER_COLUMNS, row, strict=True))
+            _count_order(per_day[day], order)
+            count_spend(spend_per_day[day], order)
     refills = Refill.objects.filter(**{f"order__{name}": value for name, value in span.items()})
     refill_rows = refills.filter(order__provider_id=provider_id).values_list(
         "order__created_at", "order__service_id", "status", "requested_at", "finished_at"
@@ -127,6 +137,7 @@ def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):
         if day in wanted:
             _count_refill(per_day[day], service_id, status, requested_at, finished_at)
     _write(provider_id, per_day)
+    write_spend(provider_id, spend_per_day)
     if sum_scores:
         periods.refresh([provider_id])
 

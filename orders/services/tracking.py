@@ -13,7 +13,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orders.models import (
@@ -144,7 +145,13 @@ def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> P
             wait = min(FIRST_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
             _rest(polling, result, str(problem), wait, failures=failures)
         else:
-            rows.update(last_poll_at=timezone.now(), failures=0, error="", backoff_until=None)
+            rows.update(
+                last_poll_at=timezone.now(),
+                failures=0,
+                error="",
+                backoff_until=None,
+                failing_since=None,
+            )
         refresh_due(provider.pk)
     provider.polling = ProviderPolling.objects.get(pk=polling.pk)
     return result
@@ -173,7 +180,12 @@ def _poll(provider, result, started, order_ids, interactive):
 
 def _rest(polling, result, message, wait_seconds, *, failures=None):
     result.error = message
-    changes = {"error": message, "backoff_until": timezone.now() + timedelta(seconds=wait_seconds)}
+    now = timezone.now()
+    changes = {
+        "error": message,
+        "backoff_until": now + timedelta(seconds=wait_seconds),
+        "failing_since": Coalesce("failing_since", Value(now)),
+    }
     if failures is not None:
         changes["failures"] = failures
     ProviderPolling.objects.filter(pk=polling.pk).update(**changes)

@@ -1,4 +1,5 @@
-"""Small line charts drawn as SVG on the server: no JavaScript, nothing inline for the CSP."""
+"""Charts: small line charts drawn as SVG on the server (sparklines, rate history), and the data
+of the bigger ones static/js/charts.js draws with uPlot."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,3 +69,13 @@ def rate_history(changes, current_rate: Decimal, now: datetime, **size) -> LineC
         return None
     series.append((now, current_rate))
     return line_chart(series, **size)
+
+
+def time_series(series: list[tuple[datetime, Decimal]], *, label: str, currency: str = "") -> dict:
+    """(time, value) pairs as charts.js reads them from a json_script: seconds since the epoch,
+    and the values as text, so no amount passes through a float on the server."""
+    return {
+        "x": [int(moment.timestamp()) for moment, _ in series],
+        "series": [{"label": label, "values": [str(value) for _, value in series]}],
+        "currency": currency,
+    }

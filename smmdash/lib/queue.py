@@ -10,6 +10,7 @@ from celery import current_app
 RUN_CATALOG_SYNC = "providers.tasks.run_catalog_sync"
 SUBMIT_ORDER = "orders.tasks.submit_order"
 POLL_PROVIDER_ORDERS = "orders.tasks.poll_provider_orders"
+DELIVER_ALERT = "alerts.tasks.deliver"
 
 
 def queue(task_name: str, *args, countdown: int | None = None):

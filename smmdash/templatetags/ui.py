@@ -1,5 +1,7 @@
 """Template tags every page uses: icons, rates per 1000, durations."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 
@@ -22,6 +24,8 @@ ICON_PATHS = {
     "plus": "M12 5v14M5 12h14",
     "edit": "M4 20h4L19 9l-4-4L4 16zM14 6l4 4",
     "download": "M12 4v11M7 10l5 5 5-5M5 20h14",
+    "money": "M12 3v18M17 7.5C17 5.6 14.8 5 12 5S7 6 7 8s2 2.7 5 3.5 5 1.5 5 3.5-2.2 3-5 3-5-.9-5-3",
+    "bell": "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
     "sync": "M4 12a8 8 0 0 1 14-5.3L20 9M20 4v5h-5M20 12a8 8 0 0 1-14 5.3L4 15M4 20v-5h5",
 }
 
@@ -59,3 +63,30 @@ def duration(value):
         if count
     ]
     return " ".join(parts) or "0 seconds"
+
+
+def money_text(value, currency: str = "") -> str:
+    """An amount for people: separators, two decimals, or under 1 enough significant digits
+    that a small amount never reads as zero (0.004094, not 0.00); the currency named."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if value and abs(value) < 1:
+        digits = max(2, -value.copy_abs().adjusted() + 3)
+        text = f"{value:,.{digits}f}".rstrip("0")
+        text = text if len(text.partition(".")[2]) >= 2 else f"{value:,.2f}"
+    else:
+        text = f"{value:,.2f}"
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def money(value, currency=""):
+    """{{ amount|money:currency }}: see money_text."""
+    return money_text(value, currency)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ mapping|get_item:key }}: a dict's value for a key a template has in a variable."""
+    return mapping.get(key) if mapping else None

@@ -13,11 +13,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alerts import services as alerts
+from alerts.models import Channel
+from alerts.services import save_channel
 from compare.services import create_group
 from orders import services as orders
 from orders.models import Order
 from providers.models import Provider
 from rates.services import set_rate
+from spend.services import record_top_up
 from tests.htmx import htmx_headers
 from tests.orders.conftest import PANELS, a_service
 
@@ -97,13 +101,23 @@ def everything(synced, simulator, staff_admin, place):
     place(service)  # rejected, in the panel's words, which quote the key
     assert Order.objects.filter(status="rejected", last_error__contains="••••").exists()
     group = create_group("IG followers", seed=service, user=staff_admin)
+    top_up = record_top_up(provider, amount=Decimal("50"), note="card", user=staff_admin)
+    channel = save_channel(
+        Channel(name="Ops hook", kind=Channel.Kind.APPRISE),
+        "json://127.0.0.1:9/hook?token=" + simulator.key("smmprovider"),
+    )
+    alerts.evaluate()  # the needs-checking order opens an alert
     return {
         "providers": provider,
         "orders": completed,
         "compare": service,
         "group": group,
+        "spend": top_up,
+        "alerts": channel,
         "keys": [simulator.key(p) for p in PANELS],
         "encrypted": [p.api_key_encrypted for p in Provider.objects.all()],
+        # A notification URL holds its service's token: never shown either.
+        "hook": [channel.target, channel.target_encrypted],
     }
 
 
@@ -132,7 +146,7 @@ def test_no_page_or_fragment_shows_an_api_key(client, staff_admin, everything):
             for response in responses:
                 assert response.status_code < 500, url
                 text = body_of(response)
-                for secret in everything["keys"] + everything["encrypted"]:
+                for secret in everything["keys"] + everything["encrypted"] + everything["hook"]:
                     assert secret not in text, f"{url} shows a key"
                 fetched += 1
     # The walk really went everywhere: every app page, the admin, every fragment.

@@ -1,0 +1,195 @@
+"""Alert rules, the alerts they open, the channels that reach staff and what was sent there."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from providers import encryption
+from providers.models import Provider
+
+
+class Channel(models.Model):
+    """Somewhere alerts are sent: email addresses, or a notification URL apprise understands
+    (Telegram, Slack, Discord, a webhook...)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        APPRISE = "apprise", "Notification URL"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind)
+    # Fernet token (providers.encryption): a notification URL holds its service's token.
+    target_encrypted = models.TextField(editable=False)
+    target_hint = models.CharField(max_length=200, editable=False)
+    enabled = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def target(self) -> str:
+        return encryption.decrypt(self.target_encrypted)
+
+    def set_target(self, target: str):
+        target = target.strip()
+        self.target_encrypted = encryption.encrypt(target)
+        self.target_hint = target if self.kind == self.Kind.EMAIL else hint_of_url(target)
+
+
+def hint_of_url(url: str) -> str:
+    """A notification URL as pages show it: its scheme and host, never its tokens."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}/••••" if parts.scheme else "••••"
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    unit: str  # what the threshold counts, or "" for none
+    threshold: int | None
+    remind_minutes: int
+    # A one-off (a price move) ends by itself a day later, with no "resolved" message.
+    one_off: bool = False
+
+
+class Rule(models.Model):
+    """One kind of alert, with its threshold, reminder interval and channels: one row a kind."""
+
+    class Kind(models.TextChoices):
+        LOW_BALANCE = "low_balance", "Balance under the account's threshold"
+        SHORT_RUNWAY = "short_runway", "Runway short"
+        NEEDS_CHECKING = "needs_checking", "An order needs checking"
+        SYNC_FAILING = "sync_failing", "Catalog sync failing"
+        POLL_FAILING = "poll_failing", "Order status checks failing"
+        BACKED_OFF = "backed_off", "A panel backed off"
+        PRICE_MOVE = "price_move", "Price move of an ordered service"
+        VANISHED = "vanished", "An ordered service vanished"
+
+    kind = models.CharField(max_length=20, choices=Kind, unique=True)
+    enabled = models.BooleanField(default=True)
+    threshold = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    remind_every_minutes = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(7 * 24 * 60)],
+        help_text="0: no reminders.",
+    )
+    channels = models.ManyToManyField(Channel, blank=True, related_name="rules")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def info(self) -> KindInfo:
+        return KINDS[self.kind]
+
+    @property
+    def description(self) -> str:
+        unit = self.info.unit
+        if not unit:
+            return self.get_kind_display()
+        return {
+            "days": f"Runway under {self.threshold} days",
+            "minutes": f"{self.get_kind_display()} for {self.threshold} minutes",
+            "%": f"Price of a service ordered in the last 30 days moved by {self.threshold}%",
+        }[unit]
+
+
+Kind = Rule.Kind
+KINDS = {
+    Kind.LOW_BALANCE: KindInfo("", None, 240),
+    Kind.SHORT_RUNWAY: KindInfo("days", 3, 720),
+    Kind.NEEDS_CHECKING: KindInfo("", None, 60),
+    Kind.SYNC_FAILING: KindInfo("minutes", 60, 240),
+    Kind.POLL_FAILING: KindInfo("minutes", 15, 120),
+    Kind.BACKED_OFF: KindInfo("", None, 0),
+    Kind.PRICE_MOVE: KindInfo("%", 10, 0, one_off=True),
+    Kind.VANISHED: KindInfo("", None, 0, one_off=True),
+}
+
+
+class Alert(models.Model):
+    """A rule's condition about one thing (a provider, an order, a service), from when it
+    started until it ended: at most one open alert per rule and thing."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="alerts")
+    key = models.CharField(max_length=100)  # what it is about: "provider:3", "order:55", ...
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    path = models.CharField(max_length=300, blank=True)  # the page that shows what it is about
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)  # the last message, first or reminder
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "key"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_alert_per_condition",
+            )
+        ]
+        indexes = [models.Index(fields=["resolved_at", "-opened_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class Delivery(models.Model):
+    """One message to one channel: the alerts that opened, reminded or ended at one moment,
+    grouped; or a test. Sent by a task, retried on failure."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    alerts = models.ManyToManyField(Alert, blank=True, related_name="deliveries")
+    is_test = models.BooleanField(default=False)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lock_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} to {self.channel} ({self.status})"

@@ -1,0 +1,19 @@
+"""Everything smmdash does with alerts: evaluating the rules, channels, messages. Views, tasks
+and commands call these functions."""
+
+from alerts.services.channels import ChannelRefused, save_channel, send_test, understood
+from alerts.services.delivery import DeliveryFailed, deliver, queue_due, scrub
+from alerts.services.evaluate import Tick, evaluate
+
+__all__ = [
+    "ChannelRefused",
+    "DeliveryFailed",
+    "Tick",
+    "deliver",
+    "evaluate",
+    "queue_due",
+    "save_channel",
+    "scrub",
+    "send_test",
+    "understood",
+]

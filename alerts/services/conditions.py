@@ -1,0 +1,238 @@
+"""What each rule finds true now: one Condition per thing it is about.
+
+Each kind reads what it needs in one or two queries, whatever the number of providers or
+orders, so the evaluation on every tick stays cheap.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.urls import reverse
+
+from alerts.models import Kind, Rule
+from orders.models import Order, ProviderPolling
+from providers.models import CatalogSync, PriceChange, Provider, Service
+from smmdash.templatetags.ui import money_text
+from spend.services import runways
+
+ORDERED_WITHIN = timedelta(days=30)  # price moves and vanished services of services ordered since
+ONE_OFF_FOR = timedelta(days=1)  # a one-off alert stays open this long
+
+
+@dataclass(frozen=True)
+class Condition:
+    rule: Rule
+    key: str
+    title: str
+    detail: str = ""
+    path: str = ""
+    provider_id: int | None = None
+
+
+def conditions(rules, now) -> list[Condition]:
+    found = []
+    for rule in rules:
+        found += FINDERS[rule.kind](rule, now)
+    return found
+
+
+def _provider_page(provider_id) -> str:
+    return reverse("providers:detail", args=[provider_id])
+
+
+def low_balance(rule, now):
+    providers = Provider.objects.filter(
+        enabled=True, balance__isnull=False, low_balance_threshold__isnull=False
+    ).filter(balance__lt=F("low_balance_threshold"))
+    return [
+        Condition(
+            rule,
+            f"provider:{p.pk}",
+            f"Low balance at {p.name}",
+            f"The balance is {money_text(p.balance, p.currency)}, under the account's threshold "
+            f"of {money_text(p.low_balance_threshold, p.currency)}. Top up before orders there "
+            "are refused.",
+            _provider_page(p.pk),
+            p.pk,
+        )
+        for p in providers
+    ]
+
+
+def short_runway(rule, now):
+    providers = list(Provider.objects.filter(enabled=True, balance__isnull=False))
+    found = []
+    lasting = runways(providers, now)
+    for provider in providers:
+        runway = lasting[provider.pk]
+        if runway.days is None or runway.days >= rule.threshold:
+            continue
+        found.append(
+            Condition(
+                rule,
+                f"provider:{provider.pk}",
+                f"{provider.name}: {runway.words}",
+                f"The balance of {money_text(provider.balance, provider.currency)} lasts "
+                f"{runway.days:.1f} days at the last 7 days' pace of "
+                f"{money_text(runway.daily_spend, provider.currency)} a day.",
+                _provider_page(provider.pk),
+                provider.pk,
+            )
+        )
+    return found
+
+
+def needs_checking(rule, now):
+    orders = Order.objects.filter(status=Order.Status.UNKNOWN).select_related("provider")
+    return [
+        Condition(
+            rule,
+            f"order:{order.pk}",
+            f"Order #{order.pk} at {order.provider.name} needs checking",
+            f"The panel's answer was lost: {order.quantity} of {order.service_name} for "
+            f"{order.link} may or may not have been placed. Check it at the panel before "
+            "sending it again.",
+            reverse("orders:detail", args=[order.pk]),
+            order.provider_id,
+        )
+        for order in orders.only(
+            "pk", "quantity", "service_name", "link", "provider_id", "provider__name"
+        )
+    ]
+
+
+def sync_failing(rule, now):
+    # Failing since the first failed sync after the last one that succeeded.
+    first_failure = (
+        CatalogSync.objects.filter(provider=OuterRef("pk"), status=CatalogSync.Status.FAILED)
+        .filter(
+            Q(finished_at__gt=OuterRef("catalog_synced_at"))
+            | Q(provider__catalog_synced_at__isnull=True)
+        )
+        .order_by()
+        .values("provider")
+        .annotate(first=Min("finished_at"))
+        .values("first")
+    )
+    providers = Provider.objects.filter(enabled=True, last_sync_ok=False).annotate(
+        failing_since=Subquery(first_failure)
+    )
+    cutoff = now - timedelta(minutes=rule.threshold)
+    return [
+        Condition(
+            rule,
+            f"provider:{p.pk}",
+            f"Catalog sync failing at {p.name}",
+            f"Every catalog sync since {p.failing_since:%Y-%m-%d %H:%M} UTC failed: "
+            f"{p.last_sync_error or 'no reason given'}",
+            _provider_page(p.pk),
+            p.pk,
+        )
+        for p in providers
+        if p.failing_since is not None and p.failing_since <= cutoff
+    ]
+
+
+def poll_failing(rule, now):
+    cutoff = now - timedelta(minutes=rule.threshold)
+    pollings = ProviderPolling.objects.filter(
+        provider__enabled=True, failing_since__lte=cutoff
+    ).exclude(error="")
+    return [
+        Condition(
+            rule,
+            f"provider:{polling.provider_id}",
+            f"Order status checks failing at {polling.provider.name}",
+            f"Failing since {polling.failing_since:%Y-%m-%d %H:%M} UTC: {polling.error}",
+            _provider_page(polling.provider_id),
+            polling.provider_id,
+        )
+        for polling in pollings.select_related("provider")
+    ]
+
+
+def backed_off(rule, now):
+    pollings = ProviderPolling.objects.filter(provider__enabled=True, backoff_until__gt=now)
+    return [
+        Condition(
+            rule,
+            f"provider:{polling.provider_id}",
+            f"{polling.provider.name} backed off",
+            f"smmdash leaves its order status checks until {polling.backoff_until:%H:%M} UTC: "
+            f"{polling.error or 'the panel asked to slow down'}",
+            _provider_page(polling.provider_id),
+            polling.provider_id,
+        )
+        for polling in pollings.select_related("provider")
+    ]
+
+
+def _ordered_lately(now, service="service"):
+    return Exists(
+        Order.objects.filter(service=OuterRef(service), created_at__gte=now - ORDERED_WITHIN)
+    )
+
+
+def price_move(rule, now):
+    changes = (
+        PriceChange.objects.filter(changed_at__gte=now - ONE_OFF_FOR, old_rate__gt=0)
+        .filter(_ordered_lately(now))
+        .select_related("service__provider")
+    )
+    found = []
+    for change in changes:
+        percent = (change.new_rate - change.old_rate) * 100 / change.old_rate
+        if abs(percent) < rule.threshold:
+            continue
+        service = change.service
+        currency = service.provider.currency
+        found.append(
+            Condition(
+                rule,
+                f"change:{change.pk}",
+                f"{'Price up' if percent > 0 else 'Price down'} {abs(percent):.0f}%: "
+                f"{service.name[:150]} at {service.provider.name}",
+                f"Rate per 1000 {money_text(change.old_rate, currency)} → "
+                f"{money_text(change.new_rate, currency)}, a service ordered in the last 30 days.",
+                reverse("compare:offer", args=[service.pk]),
+                service.provider_id,
+            )
+        )
+    return found
+
+
+def vanished(rule, now):
+    services = (
+        Service.objects.filter(active=False, vanished_at__gte=now - ONE_OFF_FOR)
+        .filter(
+            Exists(
+                Order.objects.filter(service=OuterRef("pk"), created_at__gte=now - ORDERED_WITHIN)
+            )
+        )
+        .select_related("provider")
+    )
+    return [
+        Condition(
+            rule,
+            f"service:{service.pk}:{service.vanished_at:%Y%m%d%H%M%S}",
+            f"Service gone: {service.name[:150]} at {service.provider.name}",
+            "It left the panel's catalog; it was ordered in the last 30 days. Compare shows "
+            "where else it is sold.",
+            reverse("compare:offer", args=[service.pk]),
+            service.provider_id,
+        )
+        for service in services
+    ]
+
+
+FINDERS = {
+    Kind.LOW_BALANCE: low_balance,
+    Kind.SHORT_RUNWAY: short_runway,
+    Kind.NEEDS_CHECKING: needs_checking,
+    Kind.SYNC_FAILING: sync_failing,
+    Kind.POLL_FAILING: poll_failing,
+    Kind.BACKED_OFF: backed_off,
+    Kind.PRICE_MOVE: price_move,
+    Kind.VANISHED: vanished,
+}

@@ -1,0 +1,196 @@
+"""Writing and sending messages: by email through Django's email backend, or to any
+notification URL apprise understands. A delivery that fails is tried again later, a growing
+while apart, and shown as failed on the Notifications page once it gives up.
+
+No message carries an API key: messages are made from names, amounts and the panels' own
+words (which the panel client never lets a key into), and every message is checked against
+the stored keys before it leaves, in case.
+"""
+
+import logging
+from datetime import timedelta
+
+import apprise
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Q
+from django.utils import timezone
+
+from alerts.models import Channel, Delivery
+from panel import mask_key
+from providers import encryption
+from providers.models import Provider
+from smmdash.lib.queue import DELIVER_ALERT, queue
+
+log = logging.getLogger("smmdash.alerts")
+
+# Seconds before the next try, by the number of tries so far; then it gives up.
+RETRY_AFTER = [60, 300, 900, 3600]
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+SENDING_LEASE = timedelta(minutes=2)
+SENT_FIELDS = ["status", "attempts", "next_attempt_at", "last_error", "sent_at", "lock_until"]
+EVENT_WORDS = {"opened": "New", "reminder": "Still", "resolved": "Resolved"}
+EVENT_COUNTS = (("opened", "new"), ("reminder", "still open"), ("resolved", "resolved"))
+
+
+class DeliveryFailed(Exception):
+    """The channel did not take the message; the text is for staff and names no secret."""
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}" if settings.SITE_URL and path else ""
+
+
+def compose(notices) -> tuple[str, str]:
+    """(subject, body) of one message telling `notices` (Notice objects)."""
+    if len(notices) == 1:
+        notice = notices[0]
+        word = EVENT_WORDS[notice.event]
+        subject = f"[smmdash] {'' if word == 'New' else word + ': '}{notice.alert.title}"
+    else:
+        counts = {}
+        for notice in notices:
+            counts[notice.event] = counts.get(notice.event, 0) + 1
+        parts = [
+            f"{count} {label}"
+            for event, label in (
+                ("opened", "new"),
+                ("reminder", "still open"),
+                ("resolved", "resolved"),
+            )
+            if (count := counts.get(event))
+        ]
+        subject = f"[smmdash] {len(notices)} alerts: {', '.join(parts)}"
+    lines = []
+    for notice in notices:
+        alert = notice.alert
+        lines.append(f"{EVENT_WORDS[notice.event]}: {alert.title}")
+        if notice.event != "resolved" and alert.detail:
+            lines.append(f"  {alert.detail}")
+        if link := _link(alert.path):
+            lines.append(f"  {link}")
+        lines.append("")
+    return subject[:300], "\n".join(lines).strip()
+
+
+def write_message(channel: Channel, notices) -> Delivery:
+    subject, body = compose(notices)
+    delivery = Delivery.objects.create(channel=channel, subject=subject, body=body)
+    delivery.alerts.set([notice.alert for notice in notices])
+    return delivery
+
+
+def write_test_message(channel: Channel) -> Delivery:
+    return Delivery.objects.create(
+        channel=channel,
+        is_test=True,
+        subject="[smmdash] Test message",
+        body=f"This is a test of the channel “{channel.name}”. Alerts chosen for it on the "
+        "Notifications page will arrive here.",
+    )
+
+
+def queue_due(now=None):
+    """Queue every delivery that waits to be sent or tried again (and any whose sender died
+    mid-way)."""
+    now = now or timezone.now()
+    Delivery.objects.filter(status=Delivery.Status.SENDING, lock_until__lt=now).update(
+        status=Delivery.Status.PENDING
+    )
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        queue(DELIVER_ALERT, pk)
+
+
+def deliver(delivery_id: int) -> Delivery | None:
+    """Send one delivery, once: it is claimed with a conditional UPDATE first."""
+    now = timezone.now()
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING)
+        .filter(Q(lock_until__isnull=True) | Q(lock_until__lt=now))
+        .update(status=Delivery.Status.SENDING, lock_until=now + SENDING_LEASE)
+    )
+    if not claimed:
+        return None
+    delivery = Delivery.objects.select_related("channel").get(pk=delivery_id)
+    try:
+        send(delivery.channel, delivery.subject, delivery.body)
+    except DeliveryFailed as problem:
+        attempts = delivery.attempts + 1
+        gave_up = attempts >= MAX_ATTEMPTS or delivery.is_test
+        delivery.status = Delivery.Status.FAILED if gave_up else Delivery.Status.PENDING
+        if not gave_up:
+            delivery.next_attempt_at = now + timedelta(seconds=RETRY_AFTER[attempts - 1])
+        delivery.attempts, delivery.last_error = attempts, str(problem)
+        log.warning("Alert message %s to %s failed: %s", delivery.pk, delivery.channel, problem)
+    else:
+        delivery.status, delivery.sent_at = Delivery.Status.SENT, timezone.now()
+        delivery.attempts += 1
+        delivery.last_error = ""
+    delivery.lock_until = None
+    delivery.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "sent_at",
+            "lock_until",
+        ]
+    )
+    return delivery
+
+
+def send(channel: Channel, subject: str, body: str):
+    """Hand one message to the channel, or raise DeliveryFailed."""
+    subject, body = scrub(subject), scrub(body)
+    try:
+        target = channel.target
+    except encryption.KeyNotDecryptable as problem:
+        raise DeliveryFailed(str(problem)) from None
+    if channel.kind == Channel.Kind.EMAIL:
+        _email(target, subject, body)
+    else:
+        _apprise(target, subject, body)
+
+
+def _email(addresses: str, subject: str, body: str):
+    to = [address.strip() for address in addresses.split(",") if address.strip()]
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    except (OSError, ValueError) as problem:  # smtplib's errors are OSErrors
+        raise DeliveryFailed(f"The mail server did not take the message: {problem}") from None
+
+
+def _apprise(url: str, subject: str, body: str):
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        raise DeliveryFailed("apprise does not understand this notification URL.")
+    with apprise.LogCapture(level=logging.WARNING) as captured:
+        sent = notifier.notify(title=subject, body=body)
+    if not sent:
+        said = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
+        reason = _without(said[-1] if said else "no reason given", url)
+        raise DeliveryFailed(f"The notification service did not take the message: {reason}")
+
+
+def _without(text: str, url: str) -> str:
+    """`text` without the URL or its parts (a token in the path, a password)."""
+    for secret in sorted(
+        {url, *url.replace("@", "/").replace(":", "/").split("/")}, key=len, reverse=True
+    ):
+        if len(secret) >= 8:
+            text = text.replace(secret, "••••")
+    return text
+
+
+def scrub(text: str) -> str:
+    """`text` with every stored API key masked."""
+    for token in Provider.objects.values_list("api_key_encrypted", flat=True):
+        try:
+            key = encryption.decrypt(token)
+        except encryption.KeyNotDecryptable:
+            continue
+        if key and key in text:
+            text = text.replace(key, mask_key(key))
+    return text

@@ -1,0 +1,113 @@
+"""What orders cost: the SpendDay tallies, counted with the scorecards' rollups.
+
+An order costs what the panel says it charged; where the panel reports no charge, what smmdash
+expected (its rate x quantity, less what a partial delivery, a cancel or a failure gives back),
+counted apart as estimated. Orders the panel never took cost nothing; an order whose answer was
+lost is counted apart, as money that may or may not have gone.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from orders.models import Order, SpendDay
+from rates.money import COST_STEP
+
+Status = Order.Status
+NOTHING_SPENT = frozenset(
+    {Status.QUEUED, Status.SUBMITTING, Status.NOT_SENT, Status.REJECTED, Status.NOT_PLACED}
+)
+# The panel gives the money back for what it did not deliver.
+GIVEN_BACK = frozenset({Status.CANCELED, Status.REFUNDED, Status.FAILED})
+REFUNDING = GIVEN_BACK | {Status.PARTIAL}
+# A charge within this of the expected cost is the panel's rounding, not a difference.
+ROUNDING = Decimal("0.0001")
+ROUNDING_SHARE = Decimal("0.001")
+FIGURES = (
+    "orders",
+    "gross",
+    "spent",
+    "refunded",
+    "refunded_orders",
+    "estimated",
+    "estimated_orders",
+    "difference",
+    "differing_orders",
+    "unknown",
+    "unknown_orders",
+)
+
+
+def expected_final(order: dict) -> Decimal:
+    """What smmdash expects the order to cost in the end, from its status and what remains."""
+    status, expected = order["status"], order["expected_cost"]
+    if status in GIVEN_BACK:
+        return Decimal(0)
+    if status == Status.PARTIAL and order["remains"] is not None:
+        ordered = order["quantity"] * int((order["extra"] or {}).get("runs") or 1)
+        delivered = max(0, ordered - max(0, order["remains"]))
+        return (expected * delivered / ordered).quantize(COST_STEP, rounding=ROUND_HALF_UP)
+    return expected
+
+
+def charge_differs(charge: Decimal, expected: Decimal) -> bool:
+    return abs(charge - expected) > max(ROUNDING, expected * ROUNDING_SHARE)
+
+
+def _tally(currency: str) -> dict:
+    return {name: (0 if name.endswith("orders") else Decimal(0)) for name in FIGURES} | {
+        "currency": currency
+    }
+
+
+def count_spend(kinds: dict, order: dict):
+    """Add one order (a dict of rollups.ORDER_COLUMNS) to its day's tallies, by platform and
+    kind."""
+    status = order["status"]
+    if status in NOTHING_SPENT:
+        return
+    key = (order["service__platform"] or "", order["service__kind"] or "")
+    tally = kinds.setdefault(key, _tally(order["currency"] or ""))
+    if status == Status.UNKNOWN:
+        tally["unknown"] += order["expected_cost"]
+        tally["unknown_orders"] += 1
+        return
+    tally["orders"] += 1
+    tally["gross"] += order["expected_cost"]
+    expected, charge = expected_final(order), order["charge"]
+    if charge is None:
+        cost = expected
+        tally["estimated"] += cost
+        tally["estimated_orders"] += 1
+    else:
+        cost = charge
+        if charge_differs(charge, expected):
+            tally["difference"] += charge - expected
+            tally["differing_orders"] += 1
+    tally["spent"] += cost
+    if status in REFUNDING and cost < order["expected_cost"]:
+        tally["refunded"] += order["expected_cost"] - cost
+        tally["refunded_orders"] += 1
+
+
+def write_spend(provider_id: int, per_day: dict):
+    """Replace the SpendDay rows of `per_day`'s days ({day: {(platform, kind): tally}})."""
+    rows = [
+        SpendDay(provider_id=provider_id, day=day, platform=platform, kind=kind, **tally)
+        for day, kinds in per_day.items()
+        for (platform, kind), tally in kinds.items()
+    ]
+    kept = {(row.day, row.platform, row.kind) for row in rows}
+    stale = SpendDay.objects.filter(provider_id=provider_id, day__in=list(per_day))
+    stale_ids = [
+        pk
+        for pk, day, platform, kind in stale.values_list("pk", "day", "platform", "kind")
+        if (day, platform, kind) not in kept
+    ]
+    if stale_ids:
+        SpendDay.objects.filter(pk__in=stale_ids).delete()
+    SpendDay.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["provider", "day", "platform", "kind"],
+        update_fields=[*FIGURES, "currency", "computed_at"],
+        batch_size=500,
+    )

@@ -1,0 +1,53 @@
+"""Top-ups of provider accounts, found in the balance history or recorded by hand."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from providers.models import AMOUNT, BalanceSnapshot, Provider
+
+
+class TopUp(models.Model):
+    """Money put into a provider account: a rise of the balance that the orders' refunds do not
+    explain (spend.services.topups), or one staff recorded."""
+
+    class Source(models.TextChoices):
+        DETECTED = "detected", "Found in the balance"
+        MANUAL = "manual", "Added by hand"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="top_ups")
+    amount = models.DecimalField(**AMOUNT, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=10, choices=Source, default=Source.MANUAL)
+    note = models.CharField(max_length=300, blank=True)
+    # The balance reading that showed the rise: one top-up per reading, however often the
+    # balance history is read.
+    snapshot = models.OneToOneField(
+        BalanceSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="top_up"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["provider", "-at"]), models.Index(fields=["-at"])]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} into {self.provider} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class BalanceReview(models.Model):
+    """How far one provider's balance history has been read for top-ups."""
+
+    provider = models.OneToOneField(
+        Provider, on_delete=models.CASCADE, primary_key=True, related_name="balance_review"
+    )
+    # The newest reading looked at (readings are written in time order, so ids follow time).
+    last_snapshot_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.provider}: balance read for top-ups up to reading {self.last_snapshot_id}"

@@ -1,0 +1,47 @@
+"""How long each account's balance lasts at the pace it is being spent."""
+
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from orders.models import SpendDay
+
+RUNWAY_DAYS = 7  # the spend a runway is measured on: the last 7 days, today included
+
+
+@dataclass(frozen=True)
+class Runway:
+    daily_spend: Decimal  # average over RUNWAY_DAYS, in the account's currency
+    days: Decimal | None  # None: nothing spent lately, or no balance read
+
+    @property
+    def words(self) -> str:
+        if self.days is None:
+            return "no spend in 7 days" if not self.daily_spend else "balance unknown"
+        if self.days < 1:
+            return "less than a day left"
+        whole = int(self.days)
+        return f"about {whole} day{'s' if whole != 1 else ''} left"
+
+
+def runways(providers, now=None) -> dict[int, Runway]:
+    """{provider id: Runway} for `providers` (with their balance read): one query."""
+    today = (now or timezone.now()).astimezone(UTC).date()
+    since = today - timedelta(days=RUNWAY_DAYS - 1)
+    spent = dict(
+        SpendDay.objects.filter(day__gte=since, provider__in=[p.pk for p in providers])
+        .values("provider_id")
+        .annotate(total=Sum("spent"))
+        .values_list("provider_id", "total")
+    )
+    found = {}
+    for provider in providers:
+        daily = (spent.get(provider.pk) or Decimal(0)) / RUNWAY_DAYS
+        days = None
+        if daily > 0 and provider.balance is not None:
+            days = max(Decimal(0), provider.balance) / daily
+        found[provider.pk] = Runway(daily, days)
+    return found
