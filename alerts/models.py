@@ -193,3 +193,17 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {self.channel} ({self.status})"
+
+
+def ensure_rules():
+    """One rule per kind, with its defaults: made by a migration, and again here for a database
+    emptied since (a new kind added later gets its row too)."""
+    existing = set(Rule.objects.values_list("kind", flat=True))
+    Rule.objects.bulk_create(
+        [
+            Rule(kind=kind, threshold=info.threshold, remind_every_minutes=info.remind_minutes)
+            for kind, info in KINDS.items()
+            if kind not in existing
+        ],
+        ignore_conflicts=True,
+    )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from alerts import services
 from alerts.forms import ChannelForm, RuleFormSet
-from alerts.models import Alert, Channel, Delivery, Rule
+from alerts.models import Alert, Channel, Delivery, Rule, ensure_rules
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.htmx import render_page
 
@@ -51,6 +51,7 @@ def acknowledge(request, pk):
 
 
 def _notifications_context(request, **extra):
+    ensure_rules()
     return {
         "channels": list(Channel.objects.all()),
         "channel_form": ChannelForm(),

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alerts.models import Alert, Delivery, Rule
+from alerts.models import Alert, Delivery, Rule, ensure_rules
 from alerts.services.conditions import conditions
 from alerts.services.delivery import queue_due, write_message
 from spend.services import detect_top_ups
@@ -39,6 +39,7 @@ def evaluate(now=None) -> Tick:
     """One tick: top-ups, then every rule, then the messages."""
     now = now or timezone.now()
     tick = Tick(top_ups=len(detect_top_ups(now)))
+    ensure_rules()
     rules = list(Rule.objects.filter(enabled=True).prefetch_related("channels"))
     firing = {(c.rule.pk, c.key): c for c in conditions(rules, now)}
     open_alerts = {

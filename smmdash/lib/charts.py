@@ -74,8 +74,12 @@ def rate_history(changes, current_rate: Decimal, now: datetime, **size) -> LineC
 def time_series(series: list[tuple[datetime, Decimal]], *, label: str, currency: str = "") -> dict:
     """(time, value) pairs as charts.js reads them from a json_script: seconds since the epoch,
     and the values as text, so no amount passes through a float on the server."""
+    values = [value for _, value in series]
     return {
         "x": [int(moment.timestamp()) for moment, _ in series],
-        "series": [{"label": label, "values": [str(value) for _, value in series]}],
+        "series": [{"label": label, "values": [str(value) for value in values]}],
         "currency": currency,
+        "low": str(min(values)),
+        "high": str(max(values)),
+        "count": len(values),
     }

@@ -23,6 +23,8 @@ class Runway:
             return "no spend in 7 days" if not self.daily_spend else "balance unknown"
         if self.days < 1:
             return "less than a day left"
+        if self.days > 365:
+            return "more than a year left"
         whole = int(self.days)
         return f"about {whole} day{'s' if whole != 1 else ''} left"
 

@@ -115,6 +115,10 @@
     var button = event.target.closest("table.sortable th button.sort");
     if (button) sortBy(button);
   });
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("form[data-submit-on-change]");
+    if (form && event.target.type !== "date") form.requestSubmit();
+  });
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
 })();

@@ -62,7 +62,7 @@ def test_the_detail_page_summarises_catalog_syncs_and_balance_history(
     body = viewer_client.get(f"/providers/{provider.pk}/").content.decode()
 
     assert f"<strong>{provider.active_services}</strong> active services" in body
-    assert '<polyline class="chart-line"' in body and "4 readings" in body
+    assert 'data-chart="balance-chart"' in body and 'id="balance-chart"' in body
     assert "low 700.00 · high 1,000.00 USD" in body
     assert "Command" in body  # the sync log names what started each sync
     assert "Synced</span>" in body

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from alerts import services as alerts
 from demo import provider_accounts as demo_providers
 from demo.demo_orders import place_demo_orders
 from smmdash.lib.access import ROLES, ensure_roles
@@ -45,6 +46,9 @@ class Command(BaseCommand):
 
             def place_orders(providers, simulator):
                 place_demo_orders(providers, simulator, user, report=self.stderr.write)
+                # The demo's smmbros account is set to run low: its alert opens now.
+                tick = alerts.evaluate()
+                self.stderr.write(f"Alerts: {tick.opened} opened (see the bell).")
 
             demo_providers.set_up(
                 accounts_file, simulator_port, report=self.stderr.write, then=place_orders

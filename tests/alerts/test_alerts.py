@@ -1,0 +1,190 @@
+"""Alerts end to end: rules over real providers and orders at the simulated panels, messages
+delivered for real to a local SMTP server and a local webhook, once per condition."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from alerts import services
+from alerts.models import Alert, Channel, Delivery, Rule
+from orders.models import Order, ProviderPolling
+from orders.services import poll_provider
+from providers.models import PriceChange, Provider
+from tests.orders.conftest import a_service
+
+pytestmark = pytest.mark.django_db
+
+
+def send_all():
+    for pk in Delivery.objects.filter(status="pending").values_list("pk", flat=True):
+        services.deliver(pk)
+
+
+def test_an_alert_is_sent_once_reminded_and_resolved(synced, channels, smtp, hook):
+    provider = synced("smmsheba", low_balance_threshold=Decimal("5000"))
+    tick = services.evaluate()
+    assert tick.opened == 1 and tick.deliveries == 2
+    send_all()
+    [mail] = smtp.messages
+    assert mail["to"] == ["ops@example.com"]
+    assert (
+        "Low balance at smmsheba" in mail["text"]
+        and "under the account's threshold" in mail["text"]
+    )
+    assert hook.received[0]["title"] == "[smmdash] Low balance at smmsheba"
+
+    assert services.evaluate().deliveries == 0  # still true: no second message
+    assert Alert.objects.filter(resolved_at__isnull=True).count() == 1
+
+    Alert.objects.update(notified_at=timezone.now() - timedelta(hours=5))  # past the 4 h reminder
+    assert services.evaluate().reminded == 1
+    send_all()
+    assert "Still: Low balance" in hook.received[-1]["title"]
+
+    Provider.objects.filter(pk=provider.pk).update(low_balance_threshold=Decimal("1"))
+    tick = services.evaluate()
+    assert tick.resolved == 1
+    send_all()
+    assert hook.received[-1]["title"].startswith("[smmdash] Resolved: Low balance")
+    assert services.evaluate().deliveries == 0
+    assert len(hook.received) == len(smtp.messages) == 3
+
+
+def test_many_alerts_at_once_arrive_as_one_message(simulator, synced, place, channels, hook):
+    provider = synced("smmprovider")
+    service = a_service(provider)
+    for n in range(3):
+        simulator.inject("smmprovider", "reset", action="add", after=True)
+        place(service, link=f"https://instagram.com/p/lost-{n}")
+    assert Order.objects.filter(status="unknown").count() == 3
+    assert services.evaluate().opened == 3
+    send_all()
+    [message] = hook.received
+    assert message["title"] == "[smmdash] 3 alerts: 3 new"
+    assert message["message"].count("needs checking") == 3
+
+
+def test_a_failed_delivery_is_retried_and_shown(synced, channels, hook, manager_client):
+    synced("smmsheba", low_balance_threshold=Decimal("5000"))
+    hook.status = 500
+    services.evaluate()
+    send_all()
+    failed = Delivery.objects.get(channel__kind=Channel.Kind.APPRISE)
+    assert failed.status == "pending" and failed.attempts == 1 and failed.last_error
+    assert failed.next_attempt_at > timezone.now()
+    page = manager_client.get("/alerts/notifications/")
+    assert "Retrying" in page.text
+
+    hook.status = 200
+    Delivery.objects.filter(pk=failed.pk).update(next_attempt_at=timezone.now())
+    services.queue_due()
+    services.deliver(failed.pk)
+    failed.refresh_from_db()
+    assert failed.status == "sent" and failed.attempts == 2
+
+
+def test_no_message_carries_an_api_key(simulator, synced, channels, smtp, hook):
+    provider = synced("smmsheba")
+    key = simulator.key("smmsheba")
+    # However a key came to be in a panel's error, the message masks it.
+    Provider.objects.filter(pk=provider.pk).update(
+        last_sync_ok=False,
+        last_sync_error=f"Invalid key {key}",
+        catalog_synced_at=timezone.now() - timedelta(hours=3),
+    )
+    provider.syncs.create(
+        trigger="schedule", status="failed", finished_at=timezone.now() - timedelta(hours=2)
+    )
+    assert services.evaluate().opened == 1
+    send_all()
+    assert hook.received and smtp.messages
+    for text in [str(hook.received), *(m["text"] for m in smtp.messages)]:
+        assert key not in text
+        assert "Catalog sync failing" in text
+
+
+def test_status_checks_failing_and_a_panel_backing_off(simulator, synced, place, channels, hook):
+    provider = synced("smmprovider")
+    place(a_service(provider))
+    simulator.inject("smmprovider", "unavailable", action="status", times=5)
+    Order.objects.update(status_checked_at=None)
+    poll_provider(provider)
+    polling = ProviderPolling.objects.get(provider=provider)
+    assert polling.failing_since is not None and polling.backoff_until > timezone.now()
+    services.evaluate()
+    kinds = set(Alert.objects.values_list("rule__kind", flat=True))
+    assert kinds == {"backed_off"}  # failing, but not yet for 15 minutes
+    ProviderPolling.objects.update(failing_since=timezone.now() - timedelta(minutes=20))
+    services.evaluate()
+    assert set(Alert.objects.values_list("rule__kind", flat=True)) == {"backed_off", "poll_failing"}
+
+
+def test_a_price_move_of_an_ordered_service_is_told_once(synced, place, channels, hook):
+    provider = synced("smmsheba")
+    service = a_service(provider)
+    place(service)
+    PriceChange.objects.create(
+        service=service, old_rate=service.rate, new_rate=service.rate * 2, changed_at=timezone.now()
+    )
+    assert services.evaluate().opened == 1
+    send_all()
+    assert "Price up 100%" in hook.received[0]["title"]
+    Alert.objects.update(opened_at=timezone.now() - timedelta(days=2))
+    PriceChange.objects.update(changed_at=timezone.now() - timedelta(days=2))
+    tick = services.evaluate()
+    assert tick.resolved == 1 and tick.deliveries == 0  # a one-off ends without a word
+
+
+def test_channels_are_checked_and_their_targets_never_shown(manager_client, hook):
+    refused = manager_client.post(
+        "/alerts/notifications/channels/new/",
+        {"name": "Bad", "kind": "apprise", "target": "nonsense://x"},
+    )
+    assert refused.status_code == 400 and "apprise does not understand" in refused.text
+    secret_url = hook.url + "?token=very-secret-token-123"
+    manager_client.post(
+        "/alerts/notifications/channels/new/",
+        {"name": "Hook", "kind": "apprise", "target": secret_url, "enabled": "on"},
+    )
+    channel = Channel.objects.get(name="Hook")
+    assert "very-secret" not in channel.target_encrypted and channel.target == secret_url
+    page = manager_client.get("/alerts/notifications/")
+    assert "very-secret" not in page.text and "json://127.0.0.1/••••" in page.text
+    tested = manager_client.post(
+        f"/alerts/notifications/channels/{channel.pk}/test/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"channel-{channel.pk}",
+    )
+    assert "Sent at" in tested.text and hook.received[0]["title"] == "[smmdash] Test message"
+
+
+def test_rules_are_edited_on_the_notifications_page(manager_client, viewer):
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
+    assert viewer_client.get("/alerts/notifications/").status_code == 403
+    rules = list(Rule.objects.order_by("id"))
+    data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules)}
+    for n, rule in enumerate(rules):
+        data[f"form-{n}-id"] = rule.pk
+        data[f"form-{n}-enabled"] = "on"
+        if rule.info.unit:
+            data[f"form-{n}-threshold"] = 7 if rule.kind == "short_runway" else rule.threshold
+        if not rule.info.one_off:
+            data[f"form-{n}-remind_every_minutes"] = 30
+    response = manager_client.post("/alerts/notifications/rules/", data)
+    assert response.status_code == 302
+    assert Rule.objects.get(kind="short_runway").threshold == 7
+    assert Rule.objects.get(kind="low_balance").remind_every_minutes == 30
+
+
+def test_the_bell_shows_the_open_alerts(synced, viewer_client):
+    synced("smmsheba", low_balance_threshold=Decimal("5000"))
+    services.evaluate()
+    bell = viewer_client.get("/alerts/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="alert-bell")
+    assert bell.text.strip().startswith('<a id="alert-bell"')
+    assert 'data-testid="bell-count">1<' in bell.text and "Low balance at smmsheba" in bell.text
+    page = viewer_client.get("/alerts/")
+    assert "Low balance at smmsheba" in page.text and "Acknowledge" in page.text
