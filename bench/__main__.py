@@ -11,6 +11,7 @@ from bench import (
     order_polling,
     panel_client,
     scorecards,
+    spend,
 )
 
 SUITES = [
@@ -21,6 +22,7 @@ SUITES = [
     order_list,
     compare_search,
     scorecards,
+    spend,
 ]
 
 

@@ -25,10 +25,12 @@ class SpendFilter(forms.Form):
     provider = forms.ModelChoiceField(
         Provider.objects.all(), required=False, empty_label="All providers"
     )
-    period = forms.ChoiceField(choices=PERIODS.items(), required=False)
+    period = forms.ChoiceField(choices=PERIODS.items(), required=False, initial="30")
     start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
-    bucket = forms.ChoiceField(choices=BUCKETS.items(), required=False, label="Per")
+    bucket = forms.ChoiceField(
+        choices=[("", "Day or week"), *BUCKETS.items()], required=False, label="Per"
+    )
 
     def clean(self):
         data = super().clean()
