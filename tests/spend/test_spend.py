@@ -142,7 +142,8 @@ def test_runway_is_the_balance_over_the_last_weeks_daily_spend(synced, place):
     runway = runways([provider])[provider.pk]
     assert runway.daily_spend == spent / 7
     assert runway.days == provider.balance / (spent / 7)
-    assert runway.words.startswith("about ") and runway.words.endswith(" days left")
+    # A few cheap orders against a full balance: it would last for years.
+    assert runway.days > 365 and runway.words == "more than a year left"
 
 
 def test_the_spend_page_converts_filters_and_exports(synced, place, viewer_client, staff_admin):
