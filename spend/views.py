@@ -1,6 +1,6 @@
 """The Spend page and its CSV, the orders behind a difference, and top-ups."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from orders.models import Order
 from orders.services.spending import NOTHING_SPENT, REFUNDING, charge_differs, expected_final
 from providers.models import Provider
+from scores.figures import day_start
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.exports import csv_response
 from smmdash.lib.htmx import render_page
@@ -84,7 +85,7 @@ def differences(request):
     period and provider."""
     filters = SpendFilter(request.GET or None)
     period, _, provider_ids = filters.chosen()
-    start = datetime.combine(period.start, datetime.min.time(), UTC)
+    start = day_start(period.start)
     orders = (
         Order.objects.filter(
             created_at__gte=start,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from orders.models import SpendDay
 from providers.models import Provider
 from rates.money import COST_STEP, rates_to_base, to_base
+from scores.figures import day_start
 from spend.models import TopUp
 
 BUCKETS = {"day": "Day", "week": "Week", "month": "Month"}
@@ -125,10 +126,7 @@ class Report:
             if line.base.spent or line.own.spent
         ]
         return {
-            "x": [
-                int(datetime.combine(start, datetime.min.time(), UTC).timestamp())
-                for start in starts
-            ],
+            "x": [int(day_start(start).timestamp()) for start in starts],
             "series": series,
             "total": [str(figures.spent) for _, figures in self.buckets],
             "currency": self.base_currency,
@@ -164,8 +162,8 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
     before = period.previous()
     earlier = SpendDay.objects.filter(day__gte=before.start, day__lte=before.end)
     top_ups = TopUp.objects.filter(
-        at__gte=datetime.combine(period.start, datetime.min.time(), UTC),
-        at__lt=datetime.combine(period.end + timedelta(days=1), datetime.min.time(), UTC),
+        at__gte=day_start(period.start),
+        at__lt=day_start(period.end + timedelta(days=1)),
     ).select_related("provider", "recorded_by")
     providers = Provider.objects.all()
     if provider_ids:
