@@ -223,3 +223,50 @@ def test_the_dashboard_shows_money_once_smmdash_is_in_use(synced, place, viewer_
     home = viewer_client.get("/").text
     assert "Getting started" not in home
     assert "Spent today" in home and "Shortest runway" in home and "Needs attention" in home
+
+
+def test_weeks_start_on_monday_months_on_the_first_and_totals_add_up(make_provider, staff_admin):
+    """The rollups summed per week and month by the database (SQLite's own date functions,
+    PostgreSQL's date_trunc), and every total the sum of the rows below it."""
+    from datetime import date
+
+    dollars, roubles = make_provider("smmsheba"), make_provider("smmub", currency="RUB")
+    set_rate("RUB", Decimal("0.01"), user=staff_admin)
+    # Sunday 29 November, Monday 30 November, Tuesday 1 December 2026.
+    days = [date(2026, 11, 29), date(2026, 11, 30), date(2026, 12, 1)]
+    for number, day in enumerate(days, start=1):
+        for provider, currency in ((dollars, "USD"), (roubles, "RUB")):
+            for platform in ("instagram", "tiktok"):
+                SpendDay.objects.create(
+                    provider=provider, day=day, platform=platform, kind="followers",
+                    currency=currency, orders=number, gross=Decimal("2.5") * number,
+                    spent=Decimal("2.25") * number, refunded=Decimal("0.25") * number,
+                    refunded_orders=1,
+                )  # fmt: skip
+    period = Period(date(2026, 11, 23), date(2026, 12, 6))
+
+    weekly = report(period, bucket="week", base_currency="USD")
+    assert [start for start, _ in weekly.buckets] == [date(2026, 11, 23), date(2026, 11, 30)]
+    # Dollars 2.25 + 2.25 a day, roubles at 0.01: 4.5 + 0.045 per order counted.
+    assert [figures.spent for _, figures in weekly.buckets] == [Decimal("4.545"), Decimal("22.725")]
+    assert [figures.orders for _, figures in weekly.buckets] == [4, 20]
+    assert weekly.total.spent == sum(figures.spent for _, figures in weekly.buckets)
+    assert weekly.total.spent == sum(line.base.spent for line in weekly.providers)
+    assert weekly.total.refunded == Decimal("3.03") and weekly.total.refunded_orders == 12
+    line = next(line for line in weekly.providers if line.provider == roubles)
+    assert line.own.currency == "RUB" and line.own.spent == Decimal("27.00")
+    assert weekly.cells[roubles.pk][date(2026, 11, 30)][0].spent == Decimal("22.50")
+    assert sum(figures.orders for _, _, figures in weekly.kinds) == 24
+
+    monthly = report(period, bucket="month", base_currency="USD")
+    assert [(start, figures.orders) for start, figures in monthly.buckets] == [
+        (date(2026, 11, 1), 12),
+        (date(2026, 12, 1), 12),
+    ]
+    assert monthly.total.spent == weekly.total.spent
+
+    # A currency without a rate is left out of the dollar totals, and named.
+    euros = make_provider("smmprovider", currency="EUR")
+    SpendDay.objects.create(provider=euros, day=days[0], currency="EUR", orders=1, spent=9)
+    unrated = report(period, bucket="week", base_currency="USD")
+    assert unrated.total.spent == weekly.total.spent and unrated.total.unconverted == {"EUR"}
