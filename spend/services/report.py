@@ -88,13 +88,6 @@ class Figures:
     unknown: Decimal = Decimal(0)
     unconverted: set = field(default_factory=set)
 
-    def add(self, row: dict):
-        """Add a row of sums in this currency."""
-        for name in FIELDS:
-            value = row.get(name)
-            if value:
-                setattr(self, name, getattr(self, name) + value)
-
     def merge(self, other: "Figures"):
         """Add figures in the same currency."""
         for name in FIELDS:
