@@ -88,6 +88,11 @@ class Figures:
     unknown: Decimal = Decimal(0)
     unconverted: set = field(default_factory=set)
 
+    @classmethod
+    def of(cls, currency: str, values) -> "Figures":
+        """Figures from sums in FIELDS' order."""
+        return cls(currency, **dict(zip(FIELDS, values, strict=True)))
+
     def merge(self, other: "Figures"):
         """Add figures in the same currency."""
         for name in FIELDS:
@@ -217,7 +222,7 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
     key, bucketed = "day", days
     if bucket in BUCKET_STARTS:
         key, bucketed = "start", days.annotate(start=BUCKET_STARTS[bucket]("day"))
-    per_provider: dict = {}  # (provider id, currency) -> sums, in FIELDS' order
+    per_provider: dict = defaultdict(dict)  # provider id -> {currency: sums, in FIELDS' order}
     per_bucket: dict = {}  # (bucket start, currency) -> sums
     cells: dict = defaultdict(dict)
     rows = bucketed.values(key, "provider_id", "currency").annotate(**_sums()).order_by()
@@ -226,28 +231,25 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
     ):
         start = start.date() if isinstance(start, datetime) else start
         currency, values = currency or "", [value or 0 for value in values]
-        cell = Figures(currency, **dict(zip(FIELDS, values, strict=True)))
+        cell = Figures.of(currency, values)
         cells[provider_id][start] = (cell, to_base(cell.spent, currency, rates, COST_STEP))
-        _add(per_provider, (provider_id, currency), values)
+        _add(per_provider[provider_id], currency, values)
         _add(per_bucket, (start, currency), values)
 
     lines, total = {}, Figures(base_currency)
     for provider in providers:
         own, base = Figures(provider.currency), Figures(base_currency)
-        for (provider_id, currency), values in per_provider.items():
-            if provider_id == provider.pk:
-                figures = Figures(currency, **dict(zip(FIELDS, values, strict=True)))
-                own.currency = currency or own.currency
-                own.merge(figures)
-                base.merge(figures.in_base(rates, base_currency))
+        for currency, values in per_provider.get(provider.pk, {}).items():
+            figures = Figures.of(currency, values)
+            own.currency = currency or own.currency
+            own.merge(figures)
+            base.merge(figures.in_base(rates, base_currency))
         total.merge(base)
         lines[provider.pk] = ProviderLine(provider, own, base)
     buckets = {start: Figures(base_currency) for start in _bucket_starts(period, bucket)}
     for (start, currency), values in per_bucket.items():
-        figures = Figures(currency, **dict(zip(FIELDS, values, strict=True)))
-        buckets.setdefault(start, Figures(base_currency)).merge(
-            figures.in_base(rates, base_currency)
-        )
+        in_base = Figures.of(currency, values).in_base(rates, base_currency)
+        buckets.setdefault(start, Figures(base_currency)).merge(in_base)
 
     # Only what the period before spent is shown, against this one's.
     previous = Figures(base_currency)
