@@ -11,7 +11,9 @@ phrases ("reels views", "page likes") come before the general ones ("views", "li
 """
 
 import re
+from collections import defaultdict
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 LIFETIME = 36_500  # refill_days of a "lifetime" refill guarantee
 
@@ -30,41 +32,58 @@ class Labels:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def as_tuple(self) -> tuple:
+        """The labels in the order of FIELDS (dataclasses.astuple deep-copies each one)."""
+        return tuple(getattr(self, name) for name in FIELDS)
+
 
 FIELDS = tuple(Labels.__dataclass_fields__)
 
 
 def _words(*patterns: str) -> re.Pattern:
-    """One regex matching any of `patterns` as whole words (Latin or Cyrillic)."""
-    return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])")
+    """One regex matching any of `patterns` as whole words (Latin or Cyrillic). Each starts
+    with a letter, so \\b can open it: a scan then passes over the inside of words at once."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")(?!\w)")
+
+
+def _spellings(*patterns: str) -> tuple[str, ...]:
+    """A vocabulary entry's spellings: regexes for whole words, each starting with a letter
+    written as itself (the vocabulary's scan picks the spellings to try by that letter)."""
+    for pattern in patterns:
+        if not pattern[0].isalpha() or pattern[1:2] in ("?", "*", "{"):
+            raise ValueError(f"{pattern!r} does not start with a plain letter")
+    return patterns
 
 
 PLATFORMS = {
     # key: (label, whole-word patterns)
-    "instagram": ("Instagram", _words(r"instagram", r"insta", r"ig", r"инстаграм\w*", r"инста")),
-    "tiktok": ("TikTok", _words(r"tik\s*-?tok", r"tt", r"тик\s*-?ток")),
-    "youtube": ("YouTube", _words(r"you\s*tube", r"yt", r"ютуб\w*", r"ютьюб\w*")),
-    "telegram": ("Telegram", _words(r"telegram", r"tg", r"телеграм\w*", r"телег[аи]")),
-    "facebook": ("Facebook", _words(r"facebook", r"fb", r"ф[еэ]йсбук\w*")),
-    "twitter": ("Twitter / X", _words(r"twitter", r"x", r"x\.com", r"твит+ер\w*")),
-    "threads": ("Threads", _words(r"threads")),
-    "spotify": ("Spotify", _words(r"spotify", r"спотифай")),
-    "twitch": ("Twitch", _words(r"twitch", r"твич\w*")),
-    "discord": ("Discord", _words(r"discord", r"дискорд\w*")),
-    "linkedin": ("LinkedIn", _words(r"linked\s*in", r"линкедин\w*")),
-    "vk": ("VK", _words(r"vk", r"vkontakte", r"вконтакте", r"вк")),
-    "soundcloud": ("SoundCloud", _words(r"sound\s*cloud")),
-    "pinterest": ("Pinterest", _words(r"pinterest")),
-    "snapchat": ("Snapchat", _words(r"snapchat", r"snap")),
-    "reddit": ("Reddit", _words(r"reddit")),
-    "kick": ("Kick", _words(r"kick")),
+    "instagram": (
+        "Instagram",
+        _spellings(r"instagram", r"insta", r"ig", r"инстаграм\w*", r"инста"),
+    ),
+    "tiktok": ("TikTok", _spellings(r"tik\s*-?tok", r"tt", r"тик\s*-?ток")),
+    "youtube": ("YouTube", _spellings(r"you\s*tube", r"yt", r"ютуб\w*", r"ютьюб\w*")),
+    "telegram": ("Telegram", _spellings(r"telegram", r"tg", r"телеграм\w*", r"телег[аи]")),
+    "facebook": ("Facebook", _spellings(r"facebook", r"fb", r"ф[еэ]йсбук\w*")),
+    "twitter": ("Twitter / X", _spellings(r"twitter", r"x", r"x\.com", r"твит+ер\w*")),
+    "threads": ("Threads", _spellings(r"threads")),
+    "spotify": ("Spotify", _spellings(r"spotify", r"спотифай")),
+    "twitch": ("Twitch", _spellings(r"twitch", r"твич\w*")),
+    "discord": ("Discord", _spellings(r"discord", r"дискорд\w*")),
+    "linkedin": ("LinkedIn", _spellings(r"linked\s*in", r"линкедин\w*")),
+    "vk": ("VK", _spellings(r"vk", r"vkontakte", r"вконтакте", r"вк")),
+    "soundcloud": ("SoundCloud", _spellings(r"sound\s*cloud")),
+    "pinterest": ("Pinterest", _spellings(r"pinterest")),
+    "snapchat": ("Snapchat", _spellings(r"snapchat", r"snap")),
+    "reddit": ("Reddit", _spellings(r"reddit")),
+    "kick": ("Kick", _spellings(r"kick")),
 }
 
 KINDS = {
     # key: (label, patterns), most specific first
     "live_viewers": (
         "Live viewers",
-        _words(
+        _spellings(
             r"live\s*-?\s*stream\w*",
             r"live\s*view\w*",
             r"stream\s*viewers?",
@@ -76,37 +95,43 @@ KINDS = {
     ),
     "watch_hours": (
         "Watch hours",
-        _words(r"watch\s*hours?", r"watch\s*time", r"час\w*\s*просмотр\w*"),
+        _spellings(r"watch\s*hours?", r"watch\s*time", r"час\w*\s*просмотр\w*"),
     ),
     "story_views": (
         "Story views",
-        _words(r"stor(?:y|ies)\s*views?", r"просмотр\w*\s*(?:истори\w*|сторис)", r"сторис"),
+        _spellings(r"stor(?:y|ies)\s*views?", r"просмотр\w*\s*(?:истори\w*|сторис)", r"сторис"),
     ),
-    "reels_views": ("Reels views", _words(r"reels?\s*(?:video\s*)?views?", r"просмотр\w*\s*reels")),
-    "auto_likes": ("Auto likes", _words(r"auto\s*-?\s*likes?", r"автолайк\w*")),
+    "reels_views": (
+        "Reels views",
+        _spellings(r"reels?\s*(?:video\s*)?views?", r"просмотр\w*\s*reels"),
+    ),
+    "auto_likes": ("Auto likes", _spellings(r"auto\s*-?\s*likes?", r"автолайк\w*")),
     "page_likes": (
         "Page likes",
-        _words(r"(?:fan\s*)?page\s*likes?", r"лайк\w*\s*(?:на\s*)?страниц\w*"),
+        _spellings(r"fan\s*page\s*likes?", r"page\s*likes?", r"лайк\w*\s*(?:на\s*)?страниц\w*"),
     ),
     "poll_votes": (
         "Poll votes",
-        _words(r"poll\s*votes?", r"poll", r"votes?", r"голос\w*", r"опрос\w*"),
+        _spellings(r"poll\s*votes?", r"poll", r"votes?", r"голос\w*", r"опрос\w*"),
     ),
-    "monthly_listeners": ("Monthly listeners", _words(r"monthly\s*listeners?", r"слушател\w*")),
-    "plays": ("Plays", _words(r"plays?", r"streams", r"прослушиван\w*")),
-    "mentions": ("Mentions", _words(r"mentions?", r"упоминан\w*")),
-    "comments": ("Comments", _words(r"comments?", r"коммент\w*", r"отзыв\w*")),
+    "monthly_listeners": ("Monthly listeners", _spellings(r"monthly\s*listeners?", r"слушател\w*")),
+    "plays": ("Plays", _spellings(r"plays?", r"streams", r"прослушиван\w*")),
+    "mentions": ("Mentions", _spellings(r"mentions?", r"упоминан\w*")),
+    "comments": ("Comments", _spellings(r"comments?", r"коммент\w*", r"отзыв\w*")),
     "shares": (
         "Shares / reposts",
-        _words(r"shares?", r"re-?posts?", r"re-?tweets?", r"репост\w*", r"ретвит\w*"),
+        _spellings(r"shares?", r"re-?posts?", r"re-?tweets?", r"репост\w*", r"ретвит\w*"),
     ),
-    "saves": ("Saves", _words(r"saves?", r"bookmarks?", r"сохранени\w*", r"закладк\w*")),
-    "reactions": ("Reactions", _words(r"reactions?", r"реакци\w*")),
-    "members": ("Members", _words(r"members?", r"участник\w*")),
-    "subscribers": ("Subscribers", _words(r"subscribers?", r"subs")),
-    "followers": ("Followers", _words(r"followers?", r"follows?", r"подписчик\w*", r"фол+овер\w*")),
-    "likes": ("Likes", _words(r"likes?", r"hearts?", r"лайк\w*")),
-    "views": ("Views", _words(r"views?", r"просмотр\w*", r"impressions?", r"показ\w*")),
+    "saves": ("Saves", _spellings(r"saves?", r"bookmarks?", r"сохранени\w*", r"закладк\w*")),
+    "reactions": ("Reactions", _spellings(r"reactions?", r"реакци\w*")),
+    "members": ("Members", _spellings(r"members?", r"участник\w*")),
+    "subscribers": ("Subscribers", _spellings(r"subscribers?", r"subs")),
+    "followers": (
+        "Followers",
+        _spellings(r"followers?", r"follows?", r"подписчик\w*", r"фол+овер\w*"),
+    ),
+    "likes": ("Likes", _spellings(r"likes?", r"hearts?", r"лайк\w*")),
+    "views": ("Views", _spellings(r"views?", r"просмотр\w*", r"impressions?", r"показ\w*")),
 }
 
 # Panels call one audience by several names; each platform's own word is the one kept.
@@ -119,7 +144,7 @@ _AUDIENCE_DEFAULT = {"subscribers": "followers"}
 QUALITIES = {
     "non_drop": (
         "Non-drop",
-        _words(
+        _spellings(
             r"non\s*-?\s*drop",
             r"no\s*-?\s*drop",
             r"nondrop",
@@ -130,28 +155,28 @@ QUALITIES = {
     ),
     "real": (
         "Real",
-        _words(r"real", r"реальн\w*", r"живы\w*", r"active", r"активн\w*", r"organic"),
+        _spellings(r"real", r"реальн\w*", r"живы\w*", r"active", r"активн\w*", r"organic"),
     ),
     "hq": (
         "High quality",
-        _words(r"hq", r"high\s*quality", r"premium", r"качествен\w*", r"премиум"),
+        _spellings(r"hq", r"high\s*quality", r"premium", r"качествен\w*", r"премиум"),
     ),
-    "bot": ("Bots", _words(r"bots?", r"бот\w*", r"lq", r"low\s*quality", r"fake")),
+    "bot": ("Bots", _spellings(r"bots?", r"бот\w*", r"lq", r"low\s*quality", r"fake")),
 }
 
 GEOS = {
-    "USA": _words(r"usa", r"united\s*states", r"americ\w*", r"сша", r"америк\w*"),
-    "UK": _words(r"uk", r"united\s*kingdom", r"british", r"великобритани\w*"),
-    "India": _words(r"india", r"indian", r"инди[яи]", r"индийск\w*"),
-    "Brazil": _words(r"brazil\w*", r"бразили\w*"),
-    "Arab": _words(r"arab\w*", r"араб\w*"),
-    "Russia": _words(r"russia\w*", r"росси\w*", r"рф", r"русск\w*"),
-    "Turkey": _words(r"turk\w*", r"турци\w*", r"турецк\w*"),
-    "Germany": _words(r"german\w*", r"германи\w*", r"немецк\w*"),
-    "France": _words(r"france", r"french", r"франци\w*"),
-    "Indonesia": _words(r"indonesia\w*", r"индонези\w*"),
-    "Europe": _words(r"europe\w*", r"европ\w*"),
-    "Asia": _words(r"asia\w*", r"ази[яи]", r"азиатск\w*"),
+    "USA": _spellings(r"usa", r"united\s*states", r"americ\w*", r"сша", r"америк\w*"),
+    "UK": _spellings(r"uk", r"united\s*kingdom", r"british", r"великобритани\w*"),
+    "India": _spellings(r"india", r"indian", r"инди[яи]", r"индийск\w*"),
+    "Brazil": _spellings(r"brazil\w*", r"бразили\w*"),
+    "Arab": _spellings(r"arab\w*", r"араб\w*"),
+    "Russia": _spellings(r"russia\w*", r"росси\w*", r"рф", r"русск\w*"),
+    "Turkey": _spellings(r"turk\w*", r"турци\w*", r"турецк\w*"),
+    "Germany": _spellings(r"german\w*", r"германи\w*", r"немецк\w*"),
+    "France": _spellings(r"france", r"french", r"франци\w*"),
+    "Indonesia": _spellings(r"indonesia\w*", r"индонези\w*"),
+    "Europe": _spellings(r"europe\w*", r"европ\w*"),
+    "Asia": _spellings(r"asia\w*", r"ази[яи]", r"азиатск\w*"),
 }
 
 _NO_REFILL = _words(
@@ -187,23 +212,56 @@ _INSTANT = _words(r"instant\w*", r"мгновенн\w*", r"моментальн\
 
 
 def classify(name: str, category: str = "") -> Labels:
-    """The labels of a service called `name` in `category` (empty where they do not say)."""
-    name_text, category_text = _normal(name), _normal(category)
-    both = f"{name_text} | {category_text}"
-    platform = _first_of(PLATFORMS, name_text) or _first_of(PLATFORMS, category_text)
-    kind = _first_listed(KINDS, name_text) or _first_listed(KINDS, category_text)
-    refill_in_name, refill_days = _refill(name_text)
-    if refill_in_name is None:
-        refill_in_name, refill_days = _refill(category_text)
+    """The labels of a service called `name` in `category` (empty where they do not say).
+
+    What the name says wins over what the category says, except for quality, where the
+    strongest named in either wins, and speed, where "instant" in either wins.
+    """
+    own, shared = _read(_normal(name)), _read_category(category)
+    platform = own.platform or shared.platform
+    refill_in_name, refill_days = own.refill if own.refill[0] is not None else shared.refill
     return Labels(
         platform=platform,
-        kind=audience(platform, kind),
-        quality=_first_listed(QUALITIES, both),
+        kind=audience(platform, own.kind or shared.kind),
+        quality=min(own.quality, shared.quality, key=_QUALITY_RANK),
         refill_in_name=refill_in_name,
         refill_days=refill_days,
-        geo=_first_match(GEOS, name_text) or _first_match(GEOS, category_text),
-        speed=_speed(both),
+        geo=own.geo or shared.geo,
+        speed="instant" if "instant" in (own.speed, shared.speed) else own.speed or shared.speed,
     )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one text (a name or a category) says."""
+
+    platform: str
+    kind: str
+    quality: str
+    refill: tuple[bool | None, int | None]
+    geo: str
+    speed: str
+
+
+def _read(text: str) -> _Reading:
+    return _Reading(
+        platform=_PLATFORMS.earliest(text),
+        kind=_KINDS.first_listed(text),
+        quality=_QUALITIES.first_listed(text),
+        refill=_refill(text),
+        geo=_GEOS.first_listed(text),
+        speed=_speed(text),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _read_category(category: str) -> _Reading:
+    # A catalog has thousands of services but tens or hundreds of categories.
+    return _read(_normal(category))
+
+
+def _QUALITY_RANK(key: str) -> int:
+    return QUALITY_ORDER.get(key, len(QUALITY_ORDER))
 
 
 def audience(platform: str, kind: str) -> str:
@@ -212,32 +270,68 @@ def audience(platform: str, kind: str) -> str:
     return renames.get(kind, kind)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _normal(text: str) -> str:
     text = (text or "").lower().replace("ё", "е")
-    return re.sub(r"\s+", " ", text)
+    return _SPACES.sub(" ", text)
 
 
-def _first_of(table: dict, text: str) -> str:
-    """The key whose pattern matches earliest in `text` (the name's first word is its subject)."""
-    best, best_at = "", None
-    for key, (_, pattern) in table.items():
-        found = pattern.search(text)
-        if found and (best_at is None or found.start() < best_at):
-            best, best_at = key, found.start()
-    return best
+class _Vocabulary:
+    """A vocabulary table compiled to one regex, so that searching a text costs one scan
+    instead of one per entry (which was most of what labelling a catalog cost).
+
+    Spellings are grouped by their first letter, `l(?:...)|s(?:...)`, so at each word start
+    the regex engine tries only those starting with the letter there, each in a group named
+    after its entry: of the entries matching at one place, it finds the first listed.
+    """
+
+    def __init__(self, table: dict):
+        self.keys = list(table)
+        self._rank = {}  # group name: the entry's position in the table
+        by_letter = defaultdict(list)
+        for rank, entry in enumerate(table.values()):
+            spellings = entry[1] if isinstance(entry[1], tuple) else entry  # (label, spellings)
+            for spelling in spellings:
+                if re.compile(spelling).groups:
+                    raise ValueError(f"{spelling!r}: spellings take no groups")
+                group = f"e{len(self._rank)}"
+                self._rank[group] = rank
+                by_letter[spelling[0]].append(f"(?P<{group}>{spelling[1:]})")
+        letters = "|".join(
+            f"{letter}(?:{'|'.join(groups)})" for letter, groups in by_letter.items()
+        )
+        self.pattern = re.compile(rf"\b(?:{letters})(?!\w)")
+
+    def earliest(self, text: str) -> str:
+        """The key whose pattern matches earliest in `text` (a name's first word is its
+        subject); of two matching at the same place, the first listed."""
+        found = self.pattern.search(text)
+        return self.keys[self._rank[found.lastgroup]] if found else ""
+
+    def first_listed(self, text: str) -> str:
+        """The first key in table order that matches anywhere: the most specific kind
+        ("Likes + Views" are likes), the strongest quality ("Premium Non Drop" is non-drop)."""
+        best, start = len(self.keys), 0
+        while start is not None:
+            resume, start = start, None
+            for found in self.pattern.finditer(text, resume):
+                best = min(best, self._rank[found.lastgroup])
+                if best == 0:
+                    break
+                if not found.group().isalnum():
+                    # A phrase ("live stream"): an entry listed earlier may start inside it.
+                    start = found.start() + 1
+                    break
+        return self.keys[best] if best < len(self.keys) else ""
 
 
-def _first_listed(table: dict, text: str) -> str:
-    """The first key in table order that matches: the most specific kind ("Likes + Views" are
-    likes), the strongest quality ("Premium Non Drop" is non-drop)."""
-    for key, (_, pattern) in table.items():
-        if pattern.search(text):
-            return key
-    return ""
-
-
-def _first_match(table: dict, text: str) -> str:
-    return next((key for key, pattern in table.items() if pattern.search(text)), "")
+QUALITY_ORDER = {key: rank for rank, key in enumerate(QUALITIES)}
+_PLATFORMS = _Vocabulary(PLATFORMS)
+_KINDS = _Vocabulary(KINDS)
+_QUALITIES = _Vocabulary(QUALITIES)
+_GEOS = _Vocabulary(GEOS)
 
 
 def _refill(text: str) -> tuple[bool | None, int | None]:

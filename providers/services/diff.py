@@ -9,10 +9,13 @@ import logging
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import DateTimeField, Value
+
 from panel import Service as FetchedService
 from providers.classify import FIELDS as LABEL_FIELDS
 from providers.classify import classify
 from providers.models import RATE, PriceChange, Provider, Service
+from smmdash.lib.bulk import insert_rows, insert_selected
 
 log = logging.getLogger("smmdash.providers")
 
@@ -48,16 +51,9 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
     for service_id, values in incoming.items():
         row = cached.get(service_id)
         if row is None:
-            added.append(
-                Service(
-                    provider=provider,
-                    service_id=service_id,
-                    first_seen=now,
-                    last_seen=now,
-                    **values,
-                    **classify(values["name"], values["category"]).as_dict(),
-                )
-            )
+            labels = classify(values["name"], values["category"]).as_tuple()
+            known = (provider.pk, service_id, now, now, True, False)
+            added.append((*known, *values.values(), *labels))
             counts["added"] += 1
             continue
         pk, _, active, labels_fixed, *old = row
@@ -95,11 +91,7 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
     counts["removed"] = len(vanished)
 
     if added:
-        Service.objects.bulk_create(added)
-        price_changes += [
-            PriceChange(service_id=service.pk, new_rate=service.rate, changed_at=now)
-            for service in added
-        ]
+        _insert(provider, added, now, after_pk=max((row[0] for row in cached.values()), default=0))
     _update(updated)
     # The last sync that still listed them is when they were last seen.
     last_seen = provider.catalog_synced_at or now
@@ -111,6 +103,28 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
         PriceChange.objects.bulk_create(price_changes)
     counts["active"] = len(incoming)
     return counts
+
+
+_ADDED_COLUMNS = (
+    "provider",
+    "service_id",
+    "first_seen",
+    "last_seen",
+    "active",
+    "labels_fixed",
+    *FIELDS,
+    *LABEL_FIELDS,
+)
+
+
+def _insert(provider: Provider, added: list[tuple], now, after_pk: int):
+    """Write new services, then their first price reading, read back by the database itself:
+    the new rows are this provider's above the highest id it had (ids only grow)."""
+    insert_rows(Service, _ADDED_COLUMNS, added)
+    first_rates = Service.objects.filter(provider=provider, pk__gt=after_pk).values_list(
+        "pk", "rate", Value(now, output_field=DateTimeField())
+    )
+    insert_selected(PriceChange, ("service", "new_rate", "changed_at"), first_rates)
 
 
 def _update(updated: list[tuple[Service, tuple[str, ...]]]):
