@@ -12,6 +12,7 @@ _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"\d+,\d+")
 _INTEGER = re.compile(r"[-+]?\d+")
+_PLAIN_AMOUNT = re.compile(r"\d+(?:\.\d+)?")  # "0.27819": most of a catalog's rates
 _TRUE_WORDS = {"1", "true", "yes", "y", "on", "enabled"}
 
 
@@ -34,6 +35,8 @@ def money(value) -> Decimal | None:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str) and _PLAIN_AMOUNT.fullmatch(value):
         return Decimal(value)
     text = _text(value)
     if not text:
@@ -63,6 +66,8 @@ def count(value) -> int | None:
         return None
     if isinstance(value, int):
         return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
     text = _text(value)
     if not text:
         return None

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 LIFETIME = 36_500  # refill_days of a "lifetime" refill guarantee
 
@@ -231,8 +232,7 @@ def classify(name: str, category: str = "") -> Labels:
     )
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     """What one text (a name or a category) says."""
 
     platform: str
@@ -270,12 +270,8 @@ def audience(platform: str, kind: str) -> str:
     return renames.get(kind, kind)
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _normal(text: str) -> str:
-    text = (text or "").lower().replace("ё", "е")
-    return _SPACES.sub(" ", text)
+    return " ".join((text or "").lower().replace("ё", "е").split())
 
 
 class _Vocabulary:
