@@ -122,11 +122,14 @@ def compare(
         services, searched_text = _narrowed(services, understood, criteria.text)
     services = _filtered(services, criteria)
     services = services.alias(rate_in_base=_rate_in_base(rates))
-    total = services.count()
     rows = services.select_related("provider__polling", "pinned__group")
     by_value = criteria.sort == "value"
     rows = rows.order_by(*SORTS.get(criteria.sort, SORTS["cost"]))
-    rows = list(rows[: max(limit, VALUE_CANDIDATES)] if by_value and limit else rows[:limit])
+    read = max(limit, VALUE_CANDIDATES) if by_value and limit else limit
+    rows = list(rows[:read])
+    # Fewer rows than asked for are all there are, and counting them again would cost a second
+    # pass over the catalogs (a name search scans every name).
+    total = len(rows) if read is None or len(rows) < read else services.count()
     offers = [priced(service, criteria.quantity, rates) for service in rows]
     attach_records(offers)
     if by_value:
@@ -177,15 +180,19 @@ def equivalent_to(service: Service) -> Q:
 
 def _narrowed(services, understood: Labels, text: str):
     """(services narrowed to what the search asks for, whether names were searched)."""
-    if understood.platform:
-        services = services.filter(
-            Q(pinned__isnull=True, platform=understood.platform)
-            | Q(pinned__group__platform=understood.platform)
-        )
-    if understood.kind:
-        services = services.filter(
-            Q(pinned__isnull=True, kind=understood.kind) | Q(pinned__group__kind=understood.kind)
-        )
+    labels = {"platform": understood.platform, "kind": understood.kind}
+    labels = {name: value for name, value in labels.items() if value}
+    if labels:
+        # A pinned service is what its group says, the others what their own labels say. The
+        # pins are few and read first, so the database is asked for labels and ids its indexes
+        # answer, not for a join or subquery on every service.
+        pins = _pins()
+        group_says = [
+            service_id
+            for service_id, group in pins.items()
+            if all(group[name] == value for name, value in labels.items())
+        ]
+        services = services.filter(Q(**labels) & ~Q(pk__in=list(pins)) | Q(pk__in=group_says))
     if understood.quality:
         services = services.filter(quality=understood.quality)
     if understood.refill_days:
@@ -196,8 +203,24 @@ def _narrowed(services, understood: Labels, text: str):
         services = services.filter(geo=understood.geo)
     if text and not (understood.platform or understood.kind):
         # Nothing recognised ("Server 12", a panel's id, a group's name): look at the words.
-        return services.filter(matching(text) | Q(pinned__group__name__icontains=text)), True
+        in_group = [
+            service_id
+            for service_id, group in _pins().items()
+            if text.casefold() in group["name"].casefold()
+        ]
+        return services.filter(matching(text) | Q(pk__in=in_group)), True
     return services, False
+
+
+def _pins() -> dict[int, dict]:
+    """{service id: its group's platform, kind and name} for every pinned service."""
+    members = GroupMember.objects.values_list(
+        "service_id", "group__platform", "group__kind", "group__name"
+    )
+    return {
+        service_id: {"platform": platform, "kind": kind, "name": name}
+        for service_id, platform, kind, name in members
+    }
 
 
 def _filtered(services, criteria: Criteria):

@@ -211,6 +211,9 @@ class Service(models.Model):
             models.Index(fields=["provider", "rate"]),
             models.Index(fields=["platform", "kind"]),
             models.Index(fields=["-vanished_at"]),
+            # A panel's id typed into a search; names have trigram indexes on PostgreSQL
+            # (migration 0012), so the search's OR of the three is answered by indexes.
+            models.Index(fields=["service_id"], name="providers_service_id_idx"),
         ]
 
     def __str__(self):

@@ -176,7 +176,8 @@ def test_query_count_does_not_grow_with_the_results(market, viewer_client):
 
     few, many = "discord members", "instagram"
     assert len(compare(Criteria(text=many)).offers) > 4 * len(compare(Criteria(text=few)).offers)
-    assert statements(few) == statements(many)
+    # Results that fit on the page are counted as they are read; more take one COUNT.
+    assert statements(many) == statements(few) + 1
 
 
 def test_an_empty_search_says_what_to_type_and_no_catalog_says_what_to_do(viewer_client, synced):
