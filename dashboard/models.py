@@ -11,6 +11,7 @@ class StaffAccess(models.Model):
     """
 
     class Meta:
+        verbose_name_plural = "staff access"
         managed = False
         default_permissions = ()
         permissions = [

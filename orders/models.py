@@ -317,7 +317,7 @@ class ProviderPolling(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name_plural = "provider pollings"
+        verbose_name_plural = "provider polling"
 
     def __str__(self):
         return f"order polling of {self.provider}"

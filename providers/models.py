@@ -362,6 +362,8 @@ class ApiDay(models.Model):
     last_failure = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "API calls on a day"
+        verbose_name_plural = "API calls by day"
         ordering = ["-day", "action"]
         constraints = [
             models.UniqueConstraint(

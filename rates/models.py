@@ -46,6 +46,8 @@ class RateFetch(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "exchange-rate fetch"
+        verbose_name_plural = "exchange-rate fetches"
         db_table = "providers_ratefetch"
         ordering = ["-fetched_at", "-id"]
 

@@ -100,6 +100,7 @@ class RollupDue(models.Model):
     marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "rollups due"
         constraints = [models.UniqueConstraint(fields=["provider", "day"], name="one_due_day")]
 
     def __str__(self):

@@ -33,6 +33,8 @@ class TopUp(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "top-up"
+        verbose_name_plural = "top-ups"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["provider", "-at"]), models.Index(fields=["-at"])]
 

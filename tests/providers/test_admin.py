@@ -1,5 +1,6 @@
 """The Django admin for providers and what smmdash records about them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,3 +143,18 @@ def test_exchange_rates_are_added_never_edited(admin_client, staff_admin):
     assert (rate.currency, rate.rate, rate.set_by) == ("RUB", Decimal("0.0108"), staff_admin)
     page = admin_client.get(f"/admin/rates/exchangerate/{rate.pk}/change/").content.decode()
     assert 'name="rate"' not in page
+
+
+def test_the_admin_names_every_model_in_plain_english(admin_client):
+    """No "Rate fetchs" or "Staff accesss": each model's plural is written out where the
+    English rule of adding an s does not give it."""
+    from django.apps import apps
+
+    ours = {"accounts", "alerts", "compare", "dashboard", "orders", "providers", "rates"}
+    ours |= {"scores", "spend"}
+    for model in apps.get_models():
+        if model._meta.app_label in ours:
+            plural = str(model._meta.verbose_name_plural)
+            assert not re.search(r"(ss|ch|sh|x|[^aeiou]y)s$", plural), model.__name__
+    page = admin_client.get("/admin/").content.decode()
+    assert "Exchange-rate fetches" in page and "fetchs" not in page
