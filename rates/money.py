@@ -7,7 +7,6 @@ from django.conf import settings
 
 from rates.models import ExchangeRate
 
-CENT = Decimal("0.01")
 COST_STEP = Decimal("0.000001")  # the decimal places an amount is stored with (AMOUNT)
 
 
@@ -34,10 +33,11 @@ def rates_to_base() -> dict[str, Decimal]:
 
 
 def to_base(
-    amount: Decimal | None, currency: str, rates: dict[str, Decimal], step: Decimal = CENT
+    amount: Decimal | None, currency: str, rates: dict[str, Decimal], step: Decimal = COST_STEP
 ) -> Decimal | None:
-    """`amount` in the base currency, rounded to `step` (cents, unless sums of small amounts
-    need more), or None when it has no known rate (never converted at 1)."""
+    """`amount` in the base currency, to the places amounts are stored with (pages round it
+    for people, with the money filter), or None when it has no known rate (never converted at
+    1). Rounded to cents here, a 0.004 order cost 0.00 and offers a cent apart tied."""
     if amount is None:
         return None
     rate = rates.get((currency or "").upper())

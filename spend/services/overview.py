@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from orders.models import SpendDay
-from rates.money import COST_STEP, rates_to_base, to_base
+from rates.money import rates_to_base, to_base
 from spend.services.report import today as today_of
 
 
@@ -40,7 +40,7 @@ def week_spend(now=None, rates=None) -> WeekSpend:
     totals = {"today": Decimal(0), "this_week": Decimal(0), "last_week": Decimal(0)}
     unconverted = set()
     for row in rows:
-        amount = to_base(row["spent"], row["currency"], rates, COST_STEP)
+        amount = to_base(row["spent"], row["currency"], rates)
         if amount is None:
             unconverted.add(row["currency"] or "?")
             continue

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from orders.models import SpendDay
 from providers.models import Provider
-from rates.money import COST_STEP, rates_to_base, to_base
+from rates.money import rates_to_base, to_base
 from scores.figures import day_start
 from spend.models import TopUp
 
@@ -112,7 +112,7 @@ class Figures:
         for name in COUNTS:
             setattr(converted, name, getattr(self, name))
         for name in AMOUNTS:
-            setattr(converted, name, to_base(getattr(self, name), self.currency, rates, COST_STEP))
+            setattr(converted, name, to_base(getattr(self, name), self.currency, rates))
         return converted
 
 
@@ -232,7 +232,7 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
         start = start.date() if isinstance(start, datetime) else start
         currency, values = currency or "", [value or 0 for value in values]
         cell = Figures.of(currency, values)
-        cells[provider_id][start] = (cell, to_base(cell.spent, currency, rates, COST_STEP))
+        cells[provider_id][start] = (cell, to_base(cell.spent, currency, rates))
         _add(per_provider[provider_id], currency, values)
         _add(per_bucket, (start, currency), values)
 

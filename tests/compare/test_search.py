@@ -61,8 +61,9 @@ def test_costs_are_decimal_in_both_currencies(market):
     rate = offer.service.rate
     assert offer.cost == expected_cost(rate, 1234)  # to the cent what the order form says
     assert offer.cost == (rate * 1234 / 1000).quantize(Decimal("0.000001"))
-    assert offer.rate_in_base == (rate * RUB_IN_USD).quantize(Decimal("0.01"))
-    assert offer.cost_in_base == (offer.cost * RUB_IN_USD).quantize(Decimal("0.01"))
+    # Converted to the places amounts are stored with, not to cents: a 0.004 cost is not 0.
+    assert offer.rate_in_base == (rate * RUB_IN_USD).quantize(Decimal("0.000001"))
+    assert offer.cost_in_base == (offer.cost * RUB_IN_USD).quantize(Decimal("0.000001"))
     assert all(isinstance(value, Decimal) for value in (offer.cost, offer.cost_in_base))
 
 
