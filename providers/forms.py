@@ -1,10 +1,13 @@
 """The provider form: connection tested on save, the key write-only."""
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
 from providers.models import Provider
+from providers.services.accounts import accounts_at, same_account
 from smmdash.lib.currencies import currency_code
 
 
@@ -67,6 +70,33 @@ class ProviderForm(forms.ModelForm):
         except UnsafeProviderURL as problem:
             raise forms.ValidationError(str(problem)) from None
         return url
+
+    def clean(self):
+        cleaned = super().clean()
+        self.same_panel = []
+        url = cleaned.get("api_url")
+        if url:
+            self._refuse_a_second_copy(url, cleaned.get("api_key"))
+        return cleaned
+
+    def _refuse_a_second_copy(self, url: str, typed_key: str | None):
+        """The same panel account twice would count its balance twice and list every offer
+        twice: refused. Another account at the same panel is kept in `same_panel`, to warn."""
+        others = accounts_at(url, other_than=self.instance)
+        try:
+            key = typed_key or (self.instance.api_key if not self.adding else "")
+        except encryption.KeyNotDecryptable:
+            key = ""
+        twin = same_account(others, key) if key else None
+        if twin is not None:
+            link = reverse("providers:detail", args=[twin.pk])
+            raise forms.ValidationError(
+                format_html(
+                    'This panel account is already saved as <a href="{}">{}</a>.', link, twin
+                ),
+                code="duplicate",
+            )
+        self.same_panel = others
 
     def clean_currency(self):
         typed = self.cleaned_data["currency"].strip()

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.charts import time_series
 from smmdash.lib.exports import csv_response
 from smmdash.lib.htmx import render_page
+from smmdash.templatetags.ui import money_text
 
 manage_required = require(MANAGE_PROVIDERS)
 
@@ -126,11 +126,19 @@ def _save(request, form, check):
             request, f"Saved {provider} without a working connection: {form.connection_error}"
         )
     elif balance is not None:
-        amount = f"{floatformat(balance.amount, '2g')} {provider.currency}"
+        amount = money_text(balance.amount, provider.currency)
         syncing = " Its catalog is syncing now." if adding else ""
         messages.success(request, f"Connected to {provider}: balance {amount}.{syncing}")
     else:
         messages.success(request, f"Saved {provider}.")
+    if form.same_panel:
+        names = ", ".join(str(other) for other in form.same_panel)
+        messages.warning(
+            request,
+            f"{names} {'uses' if len(form.same_panel) == 1 else 'use'} the same panel with "
+            "another key: fine for a second account there, but check it is not the same one "
+            "under another key, or its balance and offers count twice.",
+        )
     return redirect("providers:detail", pk=provider.pk)
 
 

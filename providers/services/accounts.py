@@ -99,6 +99,34 @@ def check_connection(api_url: str, api_key: str) -> ConnectionCheck:
 
 
 @transaction.atomic
+def accounts_at(api_url: str, *, other_than: Provider | None = None) -> list[Provider]:
+    """The saved providers at the panel `api_url` names (scheme, host and path compared the
+    way panels read them: case-blind host, no trailing slash)."""
+    wanted = _panel_address(api_url)
+    others = Provider.objects.all()
+    if other_than is not None and other_than.pk:
+        others = others.exclude(pk=other_than.pk)
+    return [provider for provider in others if _panel_address(provider.api_url) == wanted]
+
+
+def same_account(providers: list[Provider], api_key: str) -> Provider | None:
+    """The one of `providers` saved with `api_key`, if any (keys that no longer decrypt are
+    not compared)."""
+    for provider in providers:
+        try:
+            if provider.api_key == api_key:
+                return provider
+        except encryption.KeyNotDecryptable:
+            continue
+    return None
+
+
+def _panel_address(api_url: str) -> str:
+    scheme, _, rest = api_url.strip().partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}".rstrip("/")
+
+
 def save_provider(
     provider: Provider,
     *,

@@ -191,3 +191,32 @@ def test_disabling_stops_the_schedule_and_enabling_restarts_it(manager_client, m
     manager_client.post(f"/providers/{provider.pk}/toggle/")
     provider.refresh_from_db()
     assert provider.enabled
+
+
+def test_the_same_panel_account_twice_is_refused_with_a_link_to_the_first(
+    manager_client, simulator, make_provider
+):
+    first = make_provider("smmsheba", name="Sheba main")
+    # A trailing slash and an upper-case scheme name the same panel.
+    again = form_data(simulator, api_url="HTTP" + simulator.url("smmsheba")[4:] + "/")
+    simulator.received.clear()
+    page = manager_client.post("/providers/add/", again).content.decode()
+
+    assert Provider.objects.count() == 1
+    assert f'already saved as <a href="/providers/{first.pk}/">Sheba main</a>' in page
+    assert simulator.requests("smmsheba") == []  # refused before any call to the panel
+
+
+def test_another_account_at_the_same_panel_is_saved_with_a_warning(
+    manager_client, simulator, make_provider
+):
+    make_provider("smmsheba", name="Sheba main")
+    panel = simulator.panel("smmsheba")
+    second_key = panel.ledger.open_account(None, panel.dialect.opening_balance)
+    response = manager_client.post(
+        "/providers/add/", form_data(simulator, name="Sheba two", api_key=second_key), follow=True
+    )
+
+    assert Provider.objects.count() == 2
+    page = response.content.decode()
+    assert "Sheba main uses the same panel with another key" in page
