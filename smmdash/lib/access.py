@@ -36,5 +36,11 @@ def ensure_roles(**kwargs):
         )
 
 
+# Highest first: the top bar shows the first of a user's roles and lists them all on hover.
+ROLE_RANK = ["Manage providers", "Place orders", "View only"]
+
+
 def role_names(user):
-    return [group.name for group in user.groups.all() if group.name in ROLES]
+    """The user's roles, highest first."""
+    names = {group.name for group in user.groups.all()}
+    return [name for name in ROLE_RANK if name in names]

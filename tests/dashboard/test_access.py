@@ -83,11 +83,18 @@ def test_pages_tell_users_which_role_they_lack(client, viewer, buyer, manager):
     assert "needs the <em>Place orders</em> role" not in client.get("/orders/").text
 
 
-def test_the_top_bar_shows_who_is_logged_in_and_their_roles(client, buyer):
+def test_the_top_bar_shows_who_is_logged_in_and_their_highest_role(client, buyer, manager):
     client.force_login(buyer)
     body = client.get("/").text
     assert 'class="user-name" href="/account/"' in body and ">buyer</a>" in body
-    assert '<span class="badge badge-muted">Place orders</span>' in body
+    assert 'title="Roles: Place orders">Place orders</span>' in body
+
+    # One badge, not three side by side: the highest role, the others on hover.
+    manager.groups.add(*buyer.groups.all())
+    client.force_login(manager)
+    body = client.get("/").text
+    assert 'title="Roles: Manage providers, Place orders">Manage providers +1</span>' in body
+    assert body.count('class="badge badge-muted"') == 1
 
 
 def test_only_staff_see_and_reach_the_admin(client, viewer, staff_admin):
