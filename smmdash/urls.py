@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from dashboard.views import favicon, health_check
 
+handler500 = "smmdash.errors.server_error"
+
 admin.site.site_header = "smmdash administration"
 admin.site.site_title = "smmdash admin"
 admin.site.index_title = "Everything smmdash stores"

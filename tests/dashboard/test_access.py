@@ -127,17 +127,35 @@ def test_login_and_logout(client, viewer):
     assert client.get("/orders/").status_code == 302
 
 
-def test_unknown_pages_get_the_friendly_404(viewer_client):
-    response = viewer_client.get("/no/such/page/")
-    assert response.status_code == 404
-    assert "Page not found" in response.text
-    assert "Back to the dashboard" in response.text
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_pages_get_the_products_404_in_the_layout_whatever_debug_says(
+    viewer_client, settings, debug
+):
+    settings.DEBUG = debug
+    for address in ("/no/such/page/", "/providers/999999/"):
+        response = viewer_client.get(address)
+        assert response.status_code == 404
+        assert "Page not found" in response.text and "Back to the dashboard" in response.text
+        assert 'aria-label="Main"' in response.text  # the layout, with its navigation
+        assert "Using the URLconf" not in response.text  # not Django's technical page
 
 
-def test_the_500_page_stands_alone(rf):
-    from django.views.defaults import server_error
+def test_a_server_error_gets_the_products_page_in_the_layout(viewer, rf, monkeypatch):
+    from smmdash.errors import server_error
 
-    response = server_error(rf.get("/"))
+    request = rf.get("/")
+    request.user = viewer
+    response = server_error(request)
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page and 'aria-label="Main"' in page
+
+    # When the layout itself cannot be drawn (its database is what failed), the plain page.
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr("smmdash.errors.render", broken)
+    response = server_error(request)
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
 
