@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from providers import services
 from rates.models import ExchangeRate
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,6 +28,15 @@ def test_small_amounts_never_read_as_zero_and_every_amount_names_its_currency(
     expect(results.locator(".best-note").first).to_contain_text("0.004104 USD")
     expect(results.locator("tr.row-best")).to_contain_text("0.38 RUB")
     assert not re.search(r"\b0\.00 (USD|RUB)", results.inner_text())
+    # One reading of a price is no history to plot.
+    expect(results.locator("svg.sparkline")).to_have_count(0)
+    expect(results.locator("tbody tr").first).to_contain_text("No change since")
+
+    panel.set_rate(cheap.service_id, Decimal("0.41"))
+    services.sync_catalog(provider)
+    page.reload()
+    expect(results.locator("tr.row-best svg.sparkline")).to_have_count(1)
+    expect(results.locator("tr.row-best")).to_contain_text("0.38 – 0.41")
 
     page.goto(f"/providers/{provider.pk}/services/")
     maxima = page.locator("table tbody tr td.num").all_inner_texts()
