@@ -169,6 +169,11 @@ class Order(models.Model):
         return self.status in STILL_MOVING
 
     @property
+    def nothing_spent(self) -> bool:
+        """The panel never took it (yet), so its cost is not money gone."""
+        return self.status in NOTHING_SPENT
+
+    @property
     def needs_checking(self) -> bool:
         return self.status == self.Status.UNKNOWN
 
@@ -211,6 +216,10 @@ FINISHED = frozenset(
     {Status.COMPLETED, Status.PARTIAL, Status.CANCELED, Status.REFUNDED, Status.FAILED}
 )
 PROBLEMS = frozenset({Status.UNKNOWN, Status.NOT_SENT, Status.REJECTED, Status.FAILED})
+# Orders the panel never took: their cost was never spent.
+NOTHING_SPENT = frozenset(
+    {Status.QUEUED, Status.SUBMITTING, Status.NOT_SENT, Status.REJECTED, Status.NOT_PLACED}
+)
 STATUS_LEVELS = {
     Status.QUEUED: "muted",
     Status.SUBMITTING: "muted",

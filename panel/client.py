@@ -191,15 +191,31 @@ class PanelClient:
 
     def probe(self) -> Balance:
         """The test a new account gets: its balance, which also finds out the request form
-        and the currency, and whether the panel answers many statuses at once, asked about two
-        order ids no panel hands out (0 and 1), so nothing of the account's is read."""
+        and the currency; whether the panel answers many statuses at once, asked about two
+        order ids no panel hands out (0 and 1), so nothing of the account's is read; and
+        whether it has cancel and refill at all, asked for order 0, so that pages offer
+        neither where the panel has none."""
         balance = self.balance()
         if self.capabilities.multi_status is None:
             try:
                 self.statuses(["0", "1"])
             except PanelClientError as failure:
                 log.info("%s: multi-status probe inconclusive: %s", self._transport.host, failure)
+        for action in ("cancel", "refill"):
+            if getattr(self.capabilities, action) is None:
+                self._probe_action(action)
         return balance
+
+    def _probe_action(self, action: str):
+        try:
+            self._write_learning(action, action, order="0", orders="0")
+        except ActionNotSupported:
+            pass  # learned: the panel has no such action
+        except ProviderError:
+            # Refused for order 0, which is no order: the panel knows the action.
+            setattr(self.capabilities, action, True)
+        except PanelClientError as failure:
+            log.info("%s: %s probe inconclusive: %s", self._transport.host, action, failure)
 
     # Orders ---------------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ def _multi_status(supported, batch) -> Fact:
 
 def _action(label: str, supported, offered: int = 0) -> Fact:
     if supported is None:
+        # Added before the connection test asked, or the panel's answer then said nothing.
         note = f"found at the first {label.lower()} asked"
         if offered:
             note += f"; {offered} services in the catalog offer it"

@@ -18,6 +18,7 @@ from orders.services.placing import (
     submit,
 )
 from orders.services.quotes import Quote, quote
+from orders.services.spending import cost_totals
 from orders.services.tracking import (
     POLL_TIME_LIMIT,
     PollResult,
@@ -39,6 +40,7 @@ __all__ = [
     "act_on_each",
     "buy",
     "cancel_order",
+    "cost_totals",
     "create_order",
     "describe_overlaps",
     "dispatch_polls",

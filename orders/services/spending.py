@@ -8,13 +8,13 @@ lost is counted apart, as money that may or may not have gone.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from orders.models import Order, SpendDay
-from rates.money import COST_STEP
+from django.conf import settings
+from django.db.models import Sum
+
+from orders.models import NOTHING_SPENT, Order, SpendDay
+from rates.money import COST_STEP, to_base
 
 Status = Order.Status
-NOTHING_SPENT = frozenset(
-    {Status.QUEUED, Status.SUBMITTING, Status.NOT_SENT, Status.REJECTED, Status.NOT_PLACED}
-)
 # The panel gives the money back for what it did not deliver.
 GIVEN_BACK = frozenset({Status.CANCELED, Status.REFUNDED, Status.FAILED})
 REFUNDING = GIVEN_BACK | {Status.PARTIAL}
@@ -111,3 +111,25 @@ def write_spend(provider_id: int, per_day: dict):
         update_fields=[*FIGURES, "currency", "computed_at"],
         batch_size=500,
     )
+
+
+def cost_totals(orders, rates: dict[str, Decimal]) -> dict:
+    """What `orders` (a queryset, however filtered) cost, in one query: per currency, and in
+    the base currency where every currency has a rate. Orders that spent nothing (rejected,
+    never sent) are left out and counted apart."""
+    by_currency = {
+        row["currency"]: row["cost"]
+        for row in orders.exclude(status__in=NOTHING_SPENT)
+        .order_by()
+        .values("currency")
+        .annotate(cost=Sum("expected_cost"))
+        if row["cost"] is not None
+    }
+    converted = [to_base(cost, currency, rates) for currency, cost in by_currency.items()]
+    in_base = None if None in converted else sum(converted, Decimal(0))
+    return {
+        "by_currency": sorted(by_currency.items()),
+        "in_base": in_base,
+        # Worth its own figure only where some cost is in another currency.
+        "converted": in_base is not None and set(by_currency) - {settings.BASE_CURRENCY},
+    }

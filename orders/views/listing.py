@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from orders import services
 from orders.forms import OrderFilter
 from orders.models import Order
+from rates.money import rates_to_base, to_base
 from smmdash.lib import params
 from smmdash.lib.access import PLACE_ORDERS, view_required
 from smmdash.lib.exports import csv_response
@@ -24,7 +25,11 @@ def index(request):
     if request.GET.get("export") == "csv":
         return _csv(orders)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    rates = rates_to_base()
+    for order in page:
+        order.cost_in_base = to_base(order.expected_cost, order.currency, rates)
     context = {
+        "totals": services.cost_totals(orders, rates),
         "filters": filters,
         "page": page,
         "sort": filters.value("sort", "-created"),

@@ -99,6 +99,7 @@ def test_compare_order_the_cheapest_and_watch_it_complete_in_the_list_then_refil
     assert page.evaluate("document.body.dataset.marker") == "same page"  # never reloaded
 
     page.get_by_role("link", name=f"#{order.pk}", exact=True).click()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Refill").click()
     expect(page.get_by_role("status")).to_contain_text("The panel accepted the refill.")
     refills = page.get_by_role("article", name="Refills")
@@ -116,6 +117,13 @@ def test_cancel_an_order_the_panel_is_working_on(
     page.goto(f"/orders/{order.pk}/")
     heading = page.get_by_role("heading", name=f"Order #{order.pk}")
     expect(heading).to_contain_text("Pending")
+    # It asks first: answered no, nothing reaches the panel.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Cancel order").click()
+    expect(heading).to_contain_text("Pending")
+    assert "cancel order" in questions[0] and not simulator.requests("smmprovider", "cancel")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Cancel order").click()
 
     expect(page.get_by_role("status")).to_contain_text("The panel accepted the cancel")

@@ -7,7 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from providers import services
+from providers.models import Provider
 from rates.models import ExchangeRate
+from smmdash.templatetags.ui import money_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +38,7 @@ def test_small_amounts_never_read_as_zero_and_every_amount_names_its_currency(
     services.sync_catalog(provider)
     page.reload()
     expect(results.locator("tr.row-best svg.sparkline")).to_have_count(1)
-    expect(results.locator("tr.row-best")).to_contain_text("0.38 – 0.41")
+    expect(results.locator("tr.row-best")).to_contain_text("0.38 \u2013 0.41")
 
     page.goto(f"/providers/{provider.pk}/services/")
     maxima = page.locator("table tbody tr td.num").all_inner_texts()
@@ -94,3 +96,57 @@ def test_on_a_phone_no_page_is_wider_than_the_screen_and_the_menu_folds(
     page.set_viewport_size({"width": 1366, "height": 860})
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(nav).to_be_visible()
+
+
+def test_the_order_list_prices_each_order_in_the_base_currency_and_totals_what_was_spent(
+    page, log_in, buyer, synced, place
+):
+    usd = synced("smmprovider")
+    rub = synced("smmub", currency="RUB")
+    ExchangeRate.objects.create(currency="RUB", base="USD", rate=Decimal("0.0108"))
+    taken = place(usd.services.filter(type="Default").first(), 1000)
+    rubles = place(rub.services.filter(type="Default").first(), 1000)
+    needs_a_username = usd.services.exclude(type="Default").filter(platform="instagram").first()
+    rejected = place(needs_a_username, 1000)
+    assert rejected.status == "rejected" and taken.status == rubles.status == "pending"
+    log_in(buyer)
+
+    page.goto("/orders/")
+    row = page.locator("tr", has=page.get_by_role("link", name=f"#{rejected.pk}", exact=True))
+    expect(row).to_contain_text("not spent")
+    in_base = taken.expected_cost + (rubles.expected_cost * Decimal("0.0108"))
+    totals = page.get_by_test_id("order-totals")
+    expect(totals).to_contain_text(f"≈ {money_text(in_base, 'USD')}")
+    expect(totals).not_to_contain_text(money_text(taken.expected_cost + rejected.expected_cost))
+
+    page.get_by_role("link", name=f"#{rejected.pk}", exact=True).click()
+    expect(page.locator("dd", has_text="nothing spent")).to_be_visible()
+
+
+def test_cancel_is_not_offered_where_the_panel_has_none_and_bulk_actions_ask_first(
+    page, log_in, buyer, simulator, place
+):
+    # Added as the form adds it: the connection test learns what the panel can do.
+    url, key = simulator.url("smmsheba"), simulator.key("smmsheba")
+    provider = services.save_provider(
+        Provider(name="smmsheba", api_url=url),
+        api_key=key,
+        check=services.check_connection(url, key),
+    )
+    services.sync_catalog(provider)
+    no_cancel = place(provider.services.filter(active=True).first(), 1000)
+    assert no_cancel.provider.capabilities["cancel"] is False  # learned when it was added
+    asked_to_cancel = len(simulator.requests("smmsheba", "cancel"))  # the probe's, for order 0
+    log_in(buyer)
+    page.goto(f"/orders/{no_cancel.pk}/")
+    expect(page.get_by_role("heading", name=f"Order #{no_cancel.pk}")).to_contain_text("Pending")
+    expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)
+
+    page.goto("/orders/")
+    page.get_by_label(f"Select order {no_cancel.pk}").check()
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Cancel", exact=True).click()
+    expect(page.get_by_label(f"Select order {no_cancel.pk}")).to_be_checked()  # not sent
+    assert questions and "cancel every ticked order" in questions[0]
+    assert len(simulator.requests("smmsheba", "cancel")) == asked_to_cancel

@@ -44,7 +44,10 @@ def test_a_panel_without_multi_status_and_what_is_not_known_yet(manager_client, 
     page = manager_client.get(f"/providers/{provider.pk}/").content.decode()
 
     assert "no <span" in page and "one request per order" in page
-    assert "found at the first refill asked" in page
+    # Cancel and refill are asked about when the account is added (for order 0).
+    assert "no: the panel has no such action" in page
+    assert "found at the first refill asked" not in page
+    assert "found at the first cancel asked" not in page
     assert "reported by the panel" in page
 
 

@@ -37,8 +37,11 @@ def test_adding_a_provider_tests_the_connection_then_saves_and_queues_a_sync(
     assert provider.balance == Decimal("1000")  # what a fresh simulated account holds
     assert BalanceSnapshot.objects.filter(provider=provider).count() == 1
     # The probe: the balance, then whether it answers many statuses at once (it does not:
-    # "The order field is required" to `orders`, then one status of an id no panel uses).
-    assert [r.action for r in simulator.requests("smmsheba")] == ["balance"] + ["status"] * 3
+    # "The order field is required" to `orders`, then one status of an id no panel uses),
+    # then whether it has cancel (it does not) and refill (it does), asked for order 0.
+    probe = [r.action for r in simulator.requests("smmsheba")]
+    assert probe == ["balance"] + ["status"] * 3 + ["cancel", "refill"]
+    assert provider.capabilities["cancel"] is False and provider.capabilities["refill"] is True
     assert provider.capabilities["request_form"] == "form"
     assert provider.capabilities["multi_status"] is False
     assert provider.capabilities_learned_at is not None
