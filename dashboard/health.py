@@ -4,6 +4,7 @@ Three readers: the dashboard's Background work card, the Background work page (w
 banner every page shows when work waits and nothing takes it), and /health/ for monitors.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +39,8 @@ class WorkerStatus:
     def running(self):
         return bool(self.alive)
 
+    starting: bool = False  # no worker yet, but this process only just started
+
     @property
     def never_seen(self):
         return not self.alive and not self.stale
@@ -53,11 +56,18 @@ def worker_status():
     stale_after_seconds = 3 * settings.WORKER_HEARTBEAT_SECONDS
     cutoff = timezone.now() - timedelta(seconds=stale_after_seconds)
     heartbeats = list(WorkerHeartbeat.objects.all()[:20])
+    # Started together (bin/dev, the demo), the worker reports in a beat or so after the
+    # dashboard answers: until its first heartbeat is due, say "starting", not "not running".
+    just_started = time.monotonic() - _PROCESS_STARTED < stale_after_seconds + 30
     return WorkerStatus(
         alive=[beat for beat in heartbeats if beat.last_seen >= cutoff],
         stale=[beat for beat in heartbeats if beat.last_seen < cutoff],
         stale_after_seconds=stale_after_seconds,
+        starting=not heartbeats and just_started,
     )
+
+
+_PROCESS_STARTED = time.monotonic()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ running ones, and makes one answer go missing, so they see an order that needs c
 import contextlib
 
 from demo import history
+from demo.links import demo_link
 from orders import services
 from orders.models import Order
 
@@ -46,14 +47,24 @@ def place_demo_orders(providers, simulator, user, report=print):
         _place(by_slug["smmpllus"], "smmpllus", simulator, user, age="partial"),
         _place(by_slug["smmsheba"], "smmsheba", simulator, user, age="running"),
         _place(by_slug["smmbros"], "smmbros", simulator, user),
-        _place(by_slug["smmub"], "smmub", simulator, user, quantity="too many"),
+        _deliberately(
+            report,
+            "one order over its service's maximum, which the panel refuses (a rejected order)",
+            lambda: _place(by_slug["smmub"], "smmub", simulator, user, quantity="too many"),
+        ),
     ]
     cancelled = _place(by_slug["smmpllus"], "smmpllus", simulator, user, cancel=True)
     placed.append(cancelled)
     if simulator is not None:
         # The panel takes this one, and the answer is lost on its way back.
         simulator.inject("smmprovider", "reset", action="add", after=True)
-        placed.append(_place(by_slug["smmprovider"], "smmprovider", simulator, user))
+        placed.append(
+            _deliberately(
+                report,
+                "one order whose answer is lost on its way back (an order that needs checking)",
+                lambda: _place(by_slug["smmprovider"], "smmprovider", simulator, user),
+            )
+        )
     for provider in providers:
         services.poll_provider(provider)
     if placed[0] is not None:
@@ -66,6 +77,13 @@ def place_demo_orders(providers, simulator, user, report=print):
     states = ", ".join(Order.objects.get(pk=order.pk).get_status_display() for order in done)
     report(f"Demo orders: {len(done)} ({states})")
     return done
+
+
+def _deliberately(report, what: str, place):
+    """Place a demo order that goes wrong on purpose, saying so first: the warnings logged
+    next are the demo's, not a fault of the setup."""
+    report(f"  On purpose, {what}; the warning logged next is expected:")
+    return place()
 
 
 def _history_services(provider):
@@ -90,7 +108,7 @@ def _place(provider, slug, simulator, user, *, age=None, refill=False, quantity=
         return None
     amount = service.max + 1 if quantity == "too many" else max(service.min, min(1000, service.max))
     order, _ = services.create_order(
-        service, link=f"https://instagram.com/p/smmdash-demo-{slug}", quantity=amount, user=user
+        service, link=demo_link(service, f"smmdash-demo-{slug}"), quantity=amount, user=user
     )
     order = services.submit(order.pk)
     if simulator is not None and age and order.provider_order_id:

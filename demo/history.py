@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from demo.links import demo_link
 from orders.models import Order, Refill
 from orders.services import rollups
 from providers.models import ApiDay
@@ -77,7 +78,7 @@ def _order(provider, service, profile, rng, now, days_ago):
     quantity = max(service.min, min(service.max, rng.choice((100, 250, 500, 1000, 2000, 5000))))
     order = Order.of_service(
         service,
-        link=f"https://instagram.com/p/history-{rng.randrange(10**9)}",
+        link=demo_link(service, f"history-{rng.randrange(10**9)}"),
         quantity=quantity,
         created_at=created,
         submitted_at=created,

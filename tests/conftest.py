@@ -28,6 +28,15 @@ def make_user(django_user_model, username, *roles, **fields):
     return user
 
 
+@pytest.fixture(autouse=True)
+def dashboard_up_for_long(monkeypatch):
+    """The dashboard process has run for an hour, so a worker that has never reported in is
+    not running, rather than still starting (tests of that moment set it back)."""
+    import time
+
+    monkeypatch.setattr("dashboard.health._PROCESS_STARTED", time.monotonic() - 3600)
+
+
 @pytest.fixture
 def viewer(django_user_model):
     return make_user(django_user_model, "viewer", "View only")

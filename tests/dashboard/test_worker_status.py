@@ -39,6 +39,18 @@ def test_no_worker_ever_seen(viewer_client):
     assert "celery -A smmdash worker" in body
 
 
+def test_just_after_the_dashboard_started_a_worker_not_yet_seen_is_starting(
+    viewer_client, monkeypatch
+):
+    import time
+
+    monkeypatch.setattr("dashboard.health._PROCESS_STARTED", time.monotonic())
+    body = viewer_client.get("/", **FRAGMENT).text
+    assert "Starting" in body and "Not running" not in body
+    assert 'hx-trigger="every 5s"' in body  # looks again soon, to say when it is up
+    assert "Starting" in viewer_client.get("/background/").text
+
+
 def test_a_worker_that_reported_in_recently(viewer_client):
     record_heartbeat("worker@box")
     body = viewer_client.get("/", **FRAGMENT).text

@@ -43,7 +43,9 @@ class Command(BaseCommand):
         accounts.save(accounts_file, simulator)
         restored = simulator.keep_books(demo_providers.books_file_for(accounts_file))
         if restored:
-            self.stdout.write(f"Restored {restored} orders placed before.")
+            # The panels' books outlive restarts, like a real panel's: the demo's own orders
+            # from the setup are among them.
+            self.stdout.write(f"The panels still hold the {restored} orders placed on them before.")
         self.stdout.write(f"Panel simulator on http://{host}:{port}/ (keys in {accounts_file}):")
         for slug in simulator.panels:
             title = simulator.panel(slug).dialect.title
