@@ -6,6 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -90,12 +91,16 @@ def recovery_codes(request):
 @sensitive_post_parameters("code")
 def turn_off(request):
     if services.is_required(request.user):
-        messages.error(request, "Your role requires two-factor sign-in: it cannot be turned off.")
+        messages.error(
+            request, _("Your role requires two-factor sign-in: it cannot be turned off.")
+        )
     elif problem := services.verify(request, request.POST.get("code", "")):
-        messages.error(request, f"{problem} Two-factor sign-in is still on.")
+        messages.error(
+            request, _("{problem} Two-factor sign-in is still on.").format(problem=problem)
+        )
     else:
         services.turn_off(request)
-        messages.success(request, "Two-factor sign-in is off.")
+        messages.success(request, _("Two-factor sign-in is off."))
     return redirect("accounts:account")
 
 

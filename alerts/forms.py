@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Channel, Rule
 from alerts.services import ChannelRefused, understood
@@ -9,13 +10,15 @@ from alerts.services import ChannelRefused, understood
 
 class ChannelForm(forms.ModelForm):
     target = forms.CharField(
-        label="Send to",
+        label=_("Send to"),
         max_length=2000,
         required=False,
         widget=forms.TextInput({"autocomplete": "off", "spellcheck": "false"}),
-        help_text="Email: one or more addresses, comma separated. Notification URL: any URL "
-        "apprise understands, such as tgram://bottoken/ChatID, slack://TokenA/TokenB/TokenC, "
-        "discord://WebhookID/WebhookToken or json://hooks.example.com/path for a webhook.",
+        help_text=_(
+            "Email: one or more addresses, comma separated. Notification URL: any URL "
+            "apprise understands, such as tgram://bottoken/ChatID, slack://TokenA/TokenB/TokenC, "
+            "discord://WebhookID/WebhookToken or json://hooks.example.com/path for a webhook."
+        ),
     )
 
     class Meta:

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from providers import encryption
 from providers.models import Provider
@@ -17,8 +19,8 @@ class Channel(models.Model):
     (Telegram, Slack, Discord, a webhook...)."""
 
     class Kind(models.TextChoices):
-        EMAIL = "email", "Email"
-        APPRISE = "apprise", "Notification URL"
+        EMAIL = "email", _("Email")
+        APPRISE = "apprise", _("Notification URL")
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=Kind)
@@ -67,14 +69,14 @@ class Rule(models.Model):
     """One kind of alert, with its threshold, reminder interval and channels: one row a kind."""
 
     class Kind(models.TextChoices):
-        LOW_BALANCE = "low_balance", "Balance under the account's threshold"
-        SHORT_RUNWAY = "short_runway", "Runway short"
-        NEEDS_CHECKING = "needs_checking", "An order needs checking"
-        SYNC_FAILING = "sync_failing", "Catalog sync failing"
-        POLL_FAILING = "poll_failing", "Order status checks failing"
-        BACKED_OFF = "backed_off", "A panel backed off"
-        PRICE_MOVE = "price_move", "Price move of an ordered service"
-        VANISHED = "vanished", "An ordered service vanished"
+        LOW_BALANCE = "low_balance", _("Balance under the account's threshold")
+        SHORT_RUNWAY = "short_runway", _("Runway short")
+        NEEDS_CHECKING = "needs_checking", _("An order needs checking")
+        SYNC_FAILING = "sync_failing", _("Catalog sync failing")
+        POLL_FAILING = "poll_failing", _("Order status checks failing")
+        BACKED_OFF = "backed_off", _("A panel backed off")
+        PRICE_MOVE = "price_move", _("Price move of an ordered service")
+        VANISHED = "vanished", _("An ordered service vanished")
 
     kind = models.CharField(max_length=20, choices=Kind, unique=True)
     enabled = models.BooleanField(default=True)
@@ -84,7 +86,7 @@ class Rule(models.Model):
     remind_every_minutes = models.PositiveIntegerField(
         default=0,
         validators=[MaxValueValidator(7 * 24 * 60)],
-        help_text="0: no reminders.",
+        help_text=_("0: no reminders."),
     )
     channels = models.ManyToManyField(Channel, blank=True, related_name="rules")
 
@@ -104,10 +106,10 @@ class Rule(models.Model):
         if not unit:
             return self.get_kind_display()
         return {
-            "days": f"Runway under {self.threshold} days",
-            "minutes": f"{self.get_kind_display()} for {self.threshold} minutes",
-            "%": f"Price of a service ordered in the last 30 days moved by {self.threshold}%",
-        }[unit]
+            "days": gettext("Runway under {threshold} days"),
+            "minutes": gettext("{kind} for {threshold} minutes"),
+            "%": gettext("Price of a service ordered in the last 30 days moved by {threshold}%"),
+        }[unit].format(threshold=self.threshold, kind=self.get_kind_display())
 
 
 Kind = Rule.Kind
@@ -168,10 +170,10 @@ class Delivery(models.Model):
     grouped; or a test. Sent by a task, retried on failure."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
     alerts = models.ManyToManyField(Alert, blank=True, related_name="deliveries")
@@ -188,7 +190,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):

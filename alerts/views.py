@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts import services
@@ -46,7 +47,7 @@ def index(request):
 def acknowledge(request, pk):
     updated = Alert.objects.filter(pk=pk, resolved_at__isnull=True, acknowledged_at__isnull=True)
     if updated.update(acknowledged_at=timezone.now(), acknowledged_by=request.user):
-        messages.success(request, "Acknowledged: no more reminders for this alert.")
+        messages.success(request, _("Acknowledged: no more reminders for this alert."))
     return redirect("alerts:index")
 
 
@@ -74,7 +75,7 @@ def rules(request):
     formset = RuleFormSet(request.POST, queryset=Rule.objects.prefetch_related("channels"))
     if formset.is_valid():
         formset.save()
-        messages.success(request, "Alert rules saved.")
+        messages.success(request, _("Alert rules saved."))
         return redirect("alerts:notifications")
     context = _notifications_context(request, rules=formset)
     return render(request, "alerts/notifications.html", context, status=400)
@@ -86,7 +87,10 @@ def channel_new(request):
     if request.method == "POST" and form.is_valid():
         channel = services.save_channel(form.instance, form.cleaned_data["target"], request.user)
         messages.success(
-            request, f"Channel “{channel}” added. Send it a test, then choose which rules use it."
+            request,
+            _("Channel “{channel}” added. Send it a test, then choose which rules use it.").format(
+                channel=channel
+            ),
         )
         return redirect("alerts:notifications")
     context = _notifications_context(request, channel_form=form)
@@ -99,7 +103,7 @@ def channel_edit(request, pk):
     form = ChannelForm(request.POST or None, instance=channel)
     if request.method == "POST" and form.is_valid():
         services.save_channel(form.instance, form.cleaned_data["target"])
-        messages.success(request, f"Channel “{channel}” saved.")
+        messages.success(request, _("Channel “{channel}” saved.").format(channel=channel))
         return redirect("alerts:notifications")
     status = 400 if form.errors else 200
     return render(request, "alerts/channel.html", {"form": form, "channel": channel}, status=status)
@@ -114,9 +118,14 @@ def channel_test(request, pk):
     if request.htmx:
         return render(request, "alerts/notifications.html#channel-row", context)
     if delivery.status == Delivery.Status.SENT:
-        messages.success(request, f"Test message sent to “{channel}”.")
+        messages.success(request, _("Test message sent to “{channel}”.").format(channel=channel))
     else:
-        messages.error(request, f"The test to “{channel}” failed: {delivery.last_error}")
+        messages.error(
+            request,
+            _("The test to “{channel}” failed: {delivery_last_error}").format(
+                channel=channel, delivery_last_error=delivery.last_error
+            ),
+        )
     return redirect("alerts:notifications")
 
 
@@ -125,5 +134,5 @@ def channel_test(request, pk):
 def channel_delete(request, pk):
     channel = get_object_or_404(Channel, pk=pk)
     channel.delete()
-    messages.success(request, f"Channel “{channel}” removed.")
+    messages.success(request, _("Channel “{channel}” removed.").format(channel=channel))
     return redirect("alerts:notifications")

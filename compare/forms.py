@@ -1,6 +1,7 @@
 """The Compare search form, and the forms for groups, labels and pins."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from compare.models import RoutingPolicy, ServiceGroup
 from compare.search import SORTS, Criteria
@@ -17,9 +18,9 @@ class CompareForm(forms.Form):
     """The Compare page's search: a GET form, so every result is a link to share or bookmark.
     Bad values are ignored (the field falls back to its default), never an error page."""
 
-    q = forms.CharField(required=False, max_length=200, label="What you need")
+    q = forms.CharField(required=False, max_length=200, label=_("What you need"))
     quantity = forms.IntegerField(required=False, min_value=1, max_value=10**12)
-    link = forms.CharField(required=False, max_length=2000, label="Link (for the order)")
+    link = forms.CharField(required=False, max_length=2000, label=_("Link (for the order)"))
     platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *PLATFORM_CHOICES])
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *KIND_CHOICES])
     provider = forms.ModelMultipleChoiceField(
@@ -27,10 +28,10 @@ class CompareForm(forms.Form):
         queryset=Provider.objects.filter(enabled=True),
         widget=forms.CheckboxSelectMultiple,
     )
-    refill = forms.BooleanField(required=False, label="Refill")
-    cancel = forms.BooleanField(required=False, label="Cancel")
-    dripfeed = forms.BooleanField(required=False, label="Drip-feed")
-    fits = forms.BooleanField(required=False, label="Quantity fits")
+    refill = forms.BooleanField(required=False, label=_("Refill"))
+    cancel = forms.BooleanField(required=False, label=_("Cancel"))
+    dripfeed = forms.BooleanField(required=False, label=_("Drip-feed"))
+    fits = forms.BooleanField(required=False, label=_("Quantity fits"))
     like = forms.ModelChoiceField(
         required=False,
         queryset=Service.objects.select_related("provider"),
@@ -47,13 +48,13 @@ class CompareForm(forms.Form):
             data["quantity"] = str(DEFAULT_QUANTITY)
         super().__init__(data, **kwargs)
         self.fields["q"].widget.attrs.update(
-            placeholder='e.g. "instagram followers real", "tiktok views", "подписчики youtube"',
+            placeholder=_('e.g. "instagram followers real", "tiktok views", "подписчики youtube"'),
             autocomplete="off",
             autofocus=True,
         )
         self.fields["q"].widget.input_type = "search"
         self.fields["quantity"].widget.attrs.update(placeholder=str(DEFAULT_QUANTITY))
-        self.fields["link"].widget.attrs.update(placeholder="https://…", autocomplete="off")
+        self.fields["link"].widget.attrs.update(placeholder=_("https://…"), autocomplete="off")
 
     def criteria(self) -> Criteria:
         data = self._good_data()
@@ -86,13 +87,13 @@ class GroupForm(forms.ModelForm):
         model = ServiceGroup
         fields = ["name", "platform", "kind", "note"]
         widgets = {
-            "platform": forms.Select(choices=[("", "Any platform"), *PLATFORM_CHOICES]),
-            "kind": forms.Select(choices=[("", "Any kind"), *KIND_CHOICES]),
+            "platform": forms.Select(choices=[("", _("Any platform")), *PLATFORM_CHOICES]),
+            "kind": forms.Select(choices=[("", _("Any kind")), *KIND_CHOICES]),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "platform": "Suggestions come from this platform's services.",
-            "kind": "…and of this kind.",
+            "platform": _("Suggestions come from this platform's services."),
+            "kind": _("…and of this kind."),
         }
 
 
@@ -100,14 +101,14 @@ class PinForm(forms.Form):
     """Pin a service to an existing group, or to a new one named here."""
 
     group = forms.ModelChoiceField(
-        required=False, queryset=ServiceGroup.objects.all(), empty_label="A new group…"
+        required=False, queryset=ServiceGroup.objects.all(), empty_label=_("A new group…")
     )
-    new_name = forms.CharField(required=False, max_length=120, label="New group's name")
+    new_name = forms.CharField(required=False, max_length=120, label=_("New group's name"))
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("group") and not (cleaned.get("new_name") or "").strip():
-            raise forms.ValidationError("Choose a group, or name a new one.")
+            raise forms.ValidationError(_("Choose a group, or name a new one."))
         return cleaned
 
 
@@ -128,9 +129,9 @@ class LabelsForm(forms.Form):
     quality = forms.ChoiceField(required=False, choices=[("", "Not stated"), *QUALITY_CHOICES])
     refill = forms.ChoiceField(required=False, choices=REFILL_CHOICES)
     refill_days = forms.IntegerField(
-        required=False, min_value=1, max_value=LIFETIME - 1, label="Refill days"
+        required=False, min_value=1, max_value=LIFETIME - 1, label=_("Refill days")
     )
-    geo = forms.CharField(required=False, max_length=20, label="Geo")
+    geo = forms.CharField(required=False, max_length=20, label=_("Geo"))
     speed = forms.CharField(required=False, max_length=20)
 
     @classmethod
@@ -155,7 +156,7 @@ class LabelsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("refill") == "days" and not cleaned.get("refill_days"):
-            self.add_error("refill_days", "How many days does the refill cover?")
+            self.add_error("refill_days", _("How many days does the refill cover?"))
         return cleaned
 
     def labels(self) -> Labels:
@@ -201,5 +202,5 @@ class RoutingPolicyForm(forms.ModelForm):
             for name in ("platform", "kind", "quality", "geo"):
                 data[name] = ""
         elif not (data.get("platform") and data.get("kind")):
-            raise forms.ValidationError("Choose a curated group, or a platform and a kind.")
+            raise forms.ValidationError(_("Choose a curated group, or a platform and a kind."))
         return data

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from providers.classify import Labels, describe
 from providers.models import Service
@@ -54,9 +55,9 @@ class RoutingPolicy(models.Model):
     kind, optionally a quality and geo); the most specific policy that fits wins."""
 
     class Strategy(models.TextChoices):
-        BEST_VALUE = "best_value", "Best value"
-        CHEAPEST = "cheapest", "Cheapest"
-        PRIORITY = "priority", "Providers in my order"
+        BEST_VALUE = "best_value", _("Best value")
+        CHEAPEST = "cheapest", _("Cheapest")
+        PRIORITY = "priority", _("Providers in my order")
 
     group = models.OneToOneField(
         ServiceGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="policy"
@@ -75,7 +76,7 @@ class RoutingPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "routing policies"
+        verbose_name_plural = _("routing policies")
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "kind", "quality", "geo"],

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scores import figures
 from scores.figures import Api, Delivery
@@ -37,17 +39,29 @@ class Record:
         """One line: "delivered 97% of 40 orders, started in 12 min, refills 5 of 5"."""
         if self.delivery is None:
             assumed = share(settings.UNPROVEN_DELIVERED_SHARE)
-            return f"no delivery record yet: counted as delivering {assumed}"
+            return _("no delivery record yet: counted as delivering {share}").format(share=assumed)
         delivery = self.delivery
-        parts = [f"delivered {share(delivery.delivered)} of {delivery.finished} orders"]
+        parts = [
+            ngettext(
+                "delivered {share} of {count} order",
+                "delivered {share} of {count} orders",
+                delivery.finished,
+            ).format(share=share(delivery.delivered), count=delivery.finished)
+        ]
         if delivery.start_median is not None:
-            parts.append(f"started in {took(delivery.start_median)}")
+            parts.append(_("started in {time}").format(time=took(delivery.start_median)))
         if delivery.refills:
-            parts.append(f"refills {delivery.refills_completed} of {delivery.refills}")
+            parts.append(
+                _("refills {completed} of {asked}").format(
+                    completed=delivery.refills_completed, asked=delivery.refills
+                )
+            )
         if delivery.partial_share_high:
-            parts.append(f"{share(delivery.share_of('partial'))} partial")
+            parts.append(_("{share} partial").format(share=share(delivery.share_of("partial"))))
         line = ", ".join(parts)
-        return f"{line} (the provider's record)" if self.of == "provider" else line
+        if self.of == "provider":
+            return _("{line} (the provider's record)").format(line=line)
+        return line
 
 
 def attach_records(offers) -> None:

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from compare import services
@@ -139,13 +141,13 @@ def offer_labels(request, pk):
     service = _service(pk)
     if "automatic" in request.POST:
         labels.reset_labels(service)
-        messages.success(request, "Labels are read from the name again, at every sync.")
+        messages.success(request, _("Labels are read from the name again, at every sync."))
         return redirect("compare:offer", pk=pk)
     form = LabelsForm(request.POST)
     if not form.is_valid():
         return offer(request, pk, labels_form=form)
     labels.fix_labels(service, form.labels(), user=request.user)
-    messages.success(request, "Labels corrected. Syncs keep your correction.")
+    messages.success(request, _("Labels corrected. Syncs keep your correction."))
     return redirect("compare:offer", pk=pk)
 
 
@@ -157,7 +159,7 @@ def offer_pin(request, pk):
         if hasattr(service, "pinned"):
             group = service.pinned.group
             services.unpin(group, [service])
-            messages.success(request, f"Taken out of {group}.")
+            messages.success(request, _("Taken out of {group}.").format(group=group))
         return redirect("compare:offer", pk=pk)
     form = PinForm(request.POST)
     if not form.is_valid():
@@ -173,7 +175,7 @@ def offer_pin(request, pk):
     except services.GroupProblem as problem:
         form.add_error(None, str(problem))
         return offer(request, pk, pin_form=form)
-    messages.success(request, f"Pinned to {group}.")
+    messages.success(request, _("Pinned to {group}.").format(group=group))
     return redirect("compare:group", pk=group.pk)
 
 
@@ -192,7 +194,9 @@ def groups(request):
             except services.GroupProblem as problem:
                 form.add_error("name", str(problem))
             else:
-                messages.success(request, f"Group {group} created: add its members below.")
+                messages.success(
+                    request, _("Group {group} created: add its members below.").format(group=group)
+                )
                 return redirect("compare:group", pk=group.pk)
     listed = ServiceGroup.objects.prefetch_related("members__service__provider")
     return render(request, "compare/groups.html", {"groups": listed, "form": form})
@@ -222,14 +226,27 @@ def _change_group(request, chosen):
     if "delete" in request.POST:
         chosen.delete()
         messages.success(
-            request, f"Group {chosen} deleted; its services are matched by name again."
+            request,
+            _("Group {chosen} deleted; its services are matched by name again.").format(
+                chosen=chosen
+            ),
         )
         return redirect("compare:groups")
     picked = Service.objects.filter(pk__in=params.ids(request.POST.getlist("service")))
     if "remove" in request.POST:
         count = services.unpin(chosen, picked)
-        messages.success(request, f"{count} service{'s' if count != 1 else ''} taken out.")
+        messages.success(
+            request,
+            ngettext("{count} service taken out.", "{count} services taken out.", count).format(
+                count=count
+            ),
+        )
     else:
         count = services.pin(chosen, picked, user=request.user)
-        messages.success(request, f"{count} service{'s' if count != 1 else ''} added.")
+        messages.success(
+            request,
+            ngettext("{count} service added.", "{count} services added.", count).format(
+                count=count
+            ),
+        )
     return redirect("compare:group", pk=chosen.pk)

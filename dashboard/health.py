@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboard.models import WorkerHeartbeat
 from orders.models import Order, ProviderPolling
@@ -74,19 +76,30 @@ _PROCESS_STARTED = time.monotonic()
 class Waiting:
     """Work of one kind handed to the workers and not yet taken."""
 
-    noun: str
-    doing: str
+    kind: str  # "order" or "catalog sync"
     queue: str
     count: int
     oldest: datetime | None
 
     @property
     def what(self):
-        return f"{self.noun}s {self.doing}"
+        if self.kind == "order":
+            return _("orders waiting to be sent")
+        return _("catalog syncs waiting to start")
 
     @property
     def summary(self):
-        return f"{self.count} {self.noun}{'' if self.count == 1 else 's'} {self.doing}"
+        if self.kind == "order":
+            text = ngettext(
+                "{count} order waiting to be sent", "{count} orders waiting to be sent", self.count
+            )
+        else:
+            text = ngettext(
+                "{count} catalog sync waiting to start",
+                "{count} catalog syncs waiting to start",
+                self.count,
+            )
+        return text.format(count=self.count)
 
     @property
     def stuck(self):
@@ -123,10 +136,8 @@ def background() -> Background:
     return Background(
         worker=worker_status(),
         waiting=[
-            Waiting("order", "waiting to be sent", "orders", orders["count"], orders["oldest"]),
-            Waiting(
-                "catalog sync", "waiting to start", "catalogs", syncs["count"], syncs["oldest"]
-            ),
+            Waiting("order", "orders", orders["count"], orders["oldest"]),
+            Waiting("catalog sync", "catalogs", syncs["count"], syncs["oldest"]),
         ],
         last_sync_at=last["sync"],
         last_poll_at=last["poll"],

@@ -1,6 +1,7 @@
 """The staff roles' permissions, and the heartbeat that shows a worker is alive."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffAccess(models.Model):
@@ -11,7 +12,7 @@ class StaffAccess(models.Model):
     """
 
     class Meta:
-        verbose_name_plural = "staff access"
+        verbose_name_plural = _("staff access")
         managed = False
         default_permissions = ()
         permissions = [

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
 from alerts.models import Alert
@@ -139,6 +140,8 @@ def csrf_failure(request, reason=""):
     would seem to do nothing), and the reloaded page says why.
     """
     if request.headers.get("HX-Request"):
-        messages.warning(request, "This form expired, so nothing was done: the page was reloaded.")
+        messages.warning(
+            request, _("This form expired, so nothing was done: the page was reloaded.")
+        )
         return HttpResponseClientRefresh()
     return render(request, "403_csrf.html", status=403)

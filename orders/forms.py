@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compare.routing import Product, ProductNotUnderstood
 from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order
@@ -31,34 +32,34 @@ class OrderForm(forms.Form):
         required=False,
         min_value=2,
         max_value=1000,
-        help_text="Drip-feed: deliver in this many runs.",
+        help_text=_("Drip-feed: deliver in this many runs."),
     )
     interval = forms.IntegerField(
-        required=False, min_value=1, max_value=10_080, help_text="Minutes between runs."
+        required=False, min_value=1, max_value=10_080, help_text=_("Minutes between runs.")
     )
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text=LINE_HELP)
     usernames = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text=LINE_HELP)
     hashtags = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=LINE_HELP)
     username = forms.CharField(max_length=200)
-    answer_number = forms.IntegerField(min_value=1, max_value=1000, label="Answer number")
-    min = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Min per post")
-    max = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Max per post")
+    answer_number = forms.IntegerField(min_value=1, max_value=1000, label=_("Answer number"))
+    min = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label=_("Min per post"))
+    max = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label=_("Max per post"))
     posts = forms.IntegerField(
         min_value=1,
         max_value=MAX_QUANTITY,
         required=False,
-        help_text="New posts to cover; empty for unlimited.",
+        help_text=_("New posts to cover; empty for unlimited."),
     )
     delay = forms.TypedChoiceField(
         coerce=int,
         choices=[(minutes, f"{minutes} min") for minutes in SUBSCRIPTION_DELAYS],
-        help_text="Wait before delivering to each new post.",
+        help_text=_("Wait before delivering to each new post."),
     )
     expiry = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional."
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Optional.")
     )
     confirm_overlap = forms.BooleanField(
-        required=False, label="Order it anyway: I know this link has an open order"
+        required=False, label=_("Order it anyway: I know this link has an open order")
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -96,10 +97,10 @@ class OrderForm(forms.Form):
             raise ValidationError(problem.messages) from None
         if bool(data.get("runs")) != bool(data.get("interval")):
             self.add_error(
-                "interval" if data.get("runs") else "runs", "Give both runs and interval."
+                "interval" if data.get("runs") else "runs", _("Give both runs and interval.")
             )
         if data.get("min") and data.get("max") and data["min"] > data["max"]:
-            self.add_error("min", "Min per post cannot be more than max.")
+            self.add_error("min", _("Min per post cannot be more than max."))
         self.quantity = self.kind.quantity(data)
         self._check_quantity()
         self.extra = self._extra(data)
@@ -156,14 +157,14 @@ class BuyForm(forms.Form):
                 "autocomplete": "off",
             }
         ),
-        help_text="A curated group's name, or what you are buying in words.",
+        help_text=_("A curated group's name, or what you are buying in words."),
     )
     link = forms.CharField(
         max_length=2000, widget=forms.URLInput(attrs={"placeholder": "https://"})
     )
     quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     confirm_overlap = forms.BooleanField(
-        required=False, label="Order it anyway: I know this link has an open order"
+        required=False, label=_("Order it anyway: I know this link has an open order")
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -187,26 +188,32 @@ class MassOrderForm(forms.Form):
     provider = forms.ModelChoiceField(
         Provider.objects.filter(enabled=True),
         required=False,
-        empty_label="Any provider: route each line by its product",
-        help_text="With a provider, the first column is its service id; with any provider, a "
-        "product (a curated group's name, or words like “instagram followers real”), and each "
-        "line goes where its routing policy says.",
+        empty_label=_("Any provider: route each line by its product"),
+        help_text=_(
+            "With a provider, the first column is its service id; with any provider, a "
+            "product (a curated group's name, or words like “instagram followers real”), and each "
+            "line goes where its routing policy says."
+        ),
     )
     lines = forms.CharField(
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 12, "placeholder": "service_id | link | quantity", "spellcheck": "false"}
         ),
-        help_text="One order per line: service id (or product) | link | quantity.",
+        help_text=_("One order per line: service id (or product) | link | quantity."),
     )
     confirm_overlaps = forms.BooleanField(
         required=False,
-        label="Order lines whose link has an open order too",
-        help_text="Otherwise such lines are reported and left out: panels deliver overlapping "
-        "orders badly.",
+        label=_("Order lines whose link has an open order too"),
+        help_text=_(
+            "Otherwise such lines are reported and left out: panels deliver overlapping "
+            "orders badly."
+        ),
     )
     csv_file = forms.FileField(
-        required=False, label="Or a CSV file", help_text="Columns: service id, link, quantity."
+        required=False,
+        label=_("Or a CSV file"),
+        help_text=_("Columns: service id, link, quantity."),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -222,7 +229,7 @@ class MassOrderForm(forms.Form):
         if not upload:
             return []
         if upload.size > self.MAX_UPLOAD:
-            raise ValidationError("That file is over 2 MB; split it into smaller ones.")
+            raise ValidationError(_("That file is over 2 MB; split it into smaller ones."))
         try:
             return lines_from_csv(upload.read())
         except UnreadableFile as problem:
@@ -231,15 +238,15 @@ class MassOrderForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not (data.get("lines") or "").strip() and not data.get("csv_file"):
-            raise ValidationError("Paste some lines or choose a CSV file.")
+            raise ValidationError(_("Paste some lines or choose a CSV file."))
         return data
 
 
 class ResolveForm(forms.Form):
     provider_order_id = forms.CharField(
         max_length=64,
-        label="The panel's order id",
-        help_text="Find the order in the panel's order history (same link, same time).",
+        label=_("The panel's order id"),
+        help_text=_("Find the order in the panel's order history (same link, same time)."),
     )
 
 
@@ -259,9 +266,9 @@ class OrderFilter(forms.Form):
         "problem": ("Needs attention", sorted(PROBLEMS)),
     }
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
     provider = forms.ModelChoiceField(
-        Provider.objects.all(), required=False, empty_label="All providers"
+        Provider.objects.all(), required=False, empty_label=_("All providers")
     )
     status = forms.ChoiceField(required=False)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders.links import link_key
 from providers.models import AMOUNT, RATE, Provider, Service
@@ -48,21 +49,21 @@ class Order(models.Model):
 
     class Status(models.TextChoices):
         # Ours, before or instead of the panel's.
-        QUEUED = "queued", "Queued"
-        SUBMITTING = "submitting", "Sending"
-        UNKNOWN = "unknown", "Needs checking"
-        NOT_SENT = "not_sent", "Not sent"
-        REJECTED = "rejected", "Rejected"
-        NOT_PLACED = "not_placed", "Not placed"
+        QUEUED = "queued", _("Queued")
+        SUBMITTING = "submitting", _("Sending")
+        UNKNOWN = "unknown", _("Needs checking")
+        NOT_SENT = "not_sent", _("Not sent")
+        REJECTED = "rejected", _("Rejected")
+        NOT_PLACED = "not_placed", _("Not placed")
         # The panel's (panel.client.STATUSES).
-        PENDING = "pending", "Pending"
-        IN_PROGRESS = "in_progress", "In progress"
-        PROCESSING = "processing", "Processing"
-        PARTIAL = "partial", "Partial"
-        COMPLETED = "completed", "Completed"
-        CANCELED = "canceled", "Canceled"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In progress")
+        PROCESSING = "processing", _("Processing")
+        PARTIAL = "partial", _("Partial")
+        COMPLETED = "completed", _("Completed")
+        CANCELED = "canceled", _("Canceled")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Failed")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="orders")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orders")
@@ -70,7 +71,7 @@ class Order(models.Model):
     service_ref = models.CharField("service id at the panel", max_length=64)
     service_name = models.CharField(max_length=500)
     service_type = models.CharField(max_length=100, blank=True)
-    rate = models.DecimalField(**RATE, help_text="Price per 1000 when ordered.")
+    rate = models.DecimalField(**RATE, help_text=_("Price per 1000 when ordered."))
     currency = models.CharField(max_length=3, blank=True)
 
     link = models.CharField(max_length=2000)
@@ -122,7 +123,7 @@ class Order(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="next_attempt",
-        help_text="The order at another panel that this one replaced after a refusal.",
+        help_text=_("The order at another panel that this one replaced after a refusal."),
     )
 
     objects = OrderQuerySet.as_manager()
@@ -242,13 +243,13 @@ class OrderEvent(models.Model):
     """One line of an order's history: never edited, never deleted on its own."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        REQUEST = "request", "Sent to the panel"
-        ANSWER = "answer", "Panel answered"
-        STATUS = "status", "Status changed"
-        ERROR = "error", "Problem"
-        ACTION = "action", "Staff action"
-        MOVED = "moved", "Moved to another provider"
+        CREATED = "created", _("Created")
+        REQUEST = "request", _("Sent to the panel")
+        ANSWER = "answer", _("Panel answered")
+        STATUS = "status", _("Status changed")
+        ERROR = "error", _("Problem")
+        ACTION = "action", _("Staff action")
+        MOVED = "moved", _("Moved to another provider")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -277,11 +278,11 @@ class Refill(models.Model):
     """A refill asked of the panel for one order, tracked with its own status."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        PENDING = "pending", "Pending"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        REJECTED = "rejected", "Rejected"
+        REQUESTED = "requested", _("Requested")
+        PENDING = "pending", _("Pending")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refills")
     # Some panels answer a refill without an id; such a refill cannot be followed up.
@@ -326,7 +327,7 @@ class ProviderPolling(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name_plural = "provider polling"
+        verbose_name_plural = _("provider polling")
 
     def __str__(self):
         return f"order polling of {self.provider}"

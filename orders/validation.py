@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 _url = URLValidator(schemes=["http", "https"])
 
@@ -9,21 +10,27 @@ _url = URLValidator(schemes=["http", "https"])
 def clean_link(link: str) -> str:
     link = (link or "").strip()
     if not link:
-        raise ValidationError("Enter the link to the post, profile or channel.")
+        raise ValidationError(_("Enter the link to the post, profile or channel."))
     try:
         _url(link)
     except ValidationError:
-        raise ValidationError(f"“{link[:100]}” is not a valid link (https://...).") from None
+        raise ValidationError(
+            _("“{link}” is not a valid link (https://...).").format(link=link[:100])
+        ) from None
     return link
 
 
 def check_service(service) -> None:
     if not service.active:
         raise ValidationError(
-            f"Service {service.service_id} is no longer in {service.provider}'s catalog."
+            _("Service {service_service_id} is no longer in {service_provider}'s catalog.").format(
+                service_service_id=service.service_id, service_provider=service.provider
+            )
         )
     if not service.provider.enabled:
-        raise ValidationError(f"{service.provider} is disabled.")
+        raise ValidationError(
+            _("{service_provider} is disabled.").format(service_provider=service.provider)
+        )
 
 
 def check_quantity(service, quantity: int | None, *, what="Quantity") -> None:
@@ -31,6 +38,8 @@ def check_quantity(service, quantity: int | None, *, what="Quantity") -> None:
         return
     if quantity < service.min or quantity > service.max:
         raise ValidationError(
-            f"{what} must be between {service.min:,} and {service.max:,} for this service "
-            f"(got {quantity:,})."
+            _(
+                "{what} must be between {service_min:,} and {service_max:,} "
+                "for this service (got {quantity:,})."
+            ).format(what=what, service_min=service.min, service_max=service.max, quantity=quantity)
         )

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import floatformat
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from providers import encryption, services
@@ -17,6 +19,7 @@ from providers.models import (
     Service,
 )
 from smmdash.lib.access import MANAGE_PROVIDERS
+from smmdash.templatetags.ui import money_text
 
 
 class ProviderAdminForm(ProviderForm):
@@ -33,7 +36,9 @@ class ProviderAdminForm(ProviderForm):
         except encryption.KeyNotDecryptable:
             pass  # key_to_test put the reason on the key field
         except services.ProviderProblem as problem:
-            raise forms.ValidationError(f"Connection test failed: {problem}") from None
+            raise forms.ValidationError(
+                _("Connection test failed: {problem}").format(problem=problem)
+            ) from None
         self.check_currency(self.check and self.check.balance)
         return cleaned
 
@@ -56,11 +61,9 @@ class ProviderAdmin(admin.ModelAdmin):
         "host",
         "masked_key",
         "enabled",
-        "balance",
-        "currency",
+        "balance_in_currency",
         "active_services",
-        "last_sync_at",
-        "last_sync_ok",
+        "last_sync",
     ]
     list_filter = ["enabled", "currency", "last_sync_ok"]
     search_fields = ["name", "api_url", "notes"]
@@ -86,9 +89,22 @@ class ProviderAdmin(admin.ModelAdmin):
     def changeform_view(self, request, *args, **kwargs):
         return super().changeform_view(request, *args, **kwargs)
 
-    @admin.display(description="API key")
+    @admin.display(description=_("API key"))
     def masked_key(self, provider):
         return provider.masked_key
+
+    # Balance and currency in one column, and the last sync's time and outcome in another,
+    # so the list fits a laptop's screen.
+    @admin.display(description=_("Balance"), ordering="balance")
+    def balance_in_currency(self, provider):
+        return money_text(provider.balance, provider.currency)
+
+    @admin.display(description=_("Last sync"), ordering="last_sync_at")
+    def last_sync(self, provider):
+        if provider.last_sync_at is None:
+            return _("never")
+        when = naturaltime(provider.last_sync_at)
+        return when if provider.last_sync_ok else _("{when}, failed").format(when=when)
 
     def get_fields(self, request, obj=None):
         editable = ["name", "api_url", "api_key", "enabled", "currency"]

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from providers.models import RECENT
 
@@ -31,12 +32,12 @@ def matching(text: str) -> Q:
 
 
 class CatalogFilter(forms.Form):
-    q = forms.CharField(required=False, label="Search", max_length=200)
+    q = forms.CharField(required=False, label=_("Search"), max_length=200)
     category = forms.ChoiceField(required=False)
     show = forms.ChoiceField(required=False, choices=SHOW.items())
-    refill = forms.BooleanField(required=False, label="Refill")
-    cancel = forms.BooleanField(required=False, label="Cancel")
-    dripfeed = forms.BooleanField(required=False, label="Drip-feed")
+    refill = forms.BooleanField(required=False, label=_("Refill"))
+    cancel = forms.BooleanField(required=False, label=_("Cancel"))
+    dripfeed = forms.BooleanField(required=False, label=_("Drip-feed"))
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
 
     def __init__(self, data, *, categories):

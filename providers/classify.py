@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.utils.translation import gettext, gettext_noop
+
 LIFETIME = 36_500  # refill_days of a "lifetime" refill guarantee
 
 
@@ -59,31 +61,37 @@ def _spellings(*patterns: str) -> tuple[str, ...]:
 PLATFORMS = {
     # key: (label, whole-word patterns)
     "instagram": (
-        "Instagram",
+        gettext_noop("Instagram"),
         _spellings(r"instagram", r"insta", r"ig", r"инстаграм\w*", r"инста"),
     ),
-    "tiktok": ("TikTok", _spellings(r"tik\s*-?tok", r"tt", r"тик\s*-?ток")),
-    "youtube": ("YouTube", _spellings(r"you\s*tube", r"yt", r"ютуб\w*", r"ютьюб\w*")),
-    "telegram": ("Telegram", _spellings(r"telegram", r"tg", r"телеграм\w*", r"телег[аи]")),
-    "facebook": ("Facebook", _spellings(r"facebook", r"fb", r"ф[еэ]йсбук\w*")),
-    "twitter": ("Twitter / X", _spellings(r"twitter", r"x", r"x\.com", r"твит+ер\w*")),
-    "threads": ("Threads", _spellings(r"threads")),
-    "spotify": ("Spotify", _spellings(r"spotify", r"спотифай")),
-    "twitch": ("Twitch", _spellings(r"twitch", r"твич\w*")),
-    "discord": ("Discord", _spellings(r"discord", r"дискорд\w*")),
-    "linkedin": ("LinkedIn", _spellings(r"linked\s*in", r"линкедин\w*")),
-    "vk": ("VK", _spellings(r"vk", r"vkontakte", r"вконтакте", r"вк")),
-    "soundcloud": ("SoundCloud", _spellings(r"sound\s*cloud")),
-    "pinterest": ("Pinterest", _spellings(r"pinterest")),
-    "snapchat": ("Snapchat", _spellings(r"snapchat", r"snap")),
-    "reddit": ("Reddit", _spellings(r"reddit")),
-    "kick": ("Kick", _spellings(r"kick")),
+    "tiktok": (gettext_noop("TikTok"), _spellings(r"tik\s*-?tok", r"tt", r"тик\s*-?ток")),
+    "youtube": (gettext_noop("YouTube"), _spellings(r"you\s*tube", r"yt", r"ютуб\w*", r"ютьюб\w*")),
+    "telegram": (
+        gettext_noop("Telegram"),
+        _spellings(r"telegram", r"tg", r"телеграм\w*", r"телег[аи]"),
+    ),
+    "facebook": (gettext_noop("Facebook"), _spellings(r"facebook", r"fb", r"ф[еэ]йсбук\w*")),
+    "twitter": (
+        gettext_noop("Twitter / X"),
+        _spellings(r"twitter", r"x", r"x\.com", r"твит+ер\w*"),
+    ),
+    "threads": (gettext_noop("Threads"), _spellings(r"threads")),
+    "spotify": (gettext_noop("Spotify"), _spellings(r"spotify", r"спотифай")),
+    "twitch": (gettext_noop("Twitch"), _spellings(r"twitch", r"твич\w*")),
+    "discord": (gettext_noop("Discord"), _spellings(r"discord", r"дискорд\w*")),
+    "linkedin": (gettext_noop("LinkedIn"), _spellings(r"linked\s*in", r"линкедин\w*")),
+    "vk": (gettext_noop("VK"), _spellings(r"vk", r"vkontakte", r"вконтакте", r"вк")),
+    "soundcloud": (gettext_noop("SoundCloud"), _spellings(r"sound\s*cloud")),
+    "pinterest": (gettext_noop("Pinterest"), _spellings(r"pinterest")),
+    "snapchat": (gettext_noop("Snapchat"), _spellings(r"snapchat", r"snap")),
+    "reddit": (gettext_noop("Reddit"), _spellings(r"reddit")),
+    "kick": (gettext_noop("Kick"), _spellings(r"kick")),
 }
 
 KINDS = {
     # key: (label, patterns), most specific first
     "live_viewers": (
-        "Live viewers",
+        gettext_noop("Live viewers"),
         _spellings(
             r"live\s*-?\s*stream\w*",
             r"live\s*view\w*",
@@ -95,44 +103,53 @@ KINDS = {
         ),
     ),
     "watch_hours": (
-        "Watch hours",
+        gettext_noop("Watch hours"),
         _spellings(r"watch\s*hours?", r"watch\s*time", r"час\w*\s*просмотр\w*"),
     ),
     "story_views": (
-        "Story views",
+        gettext_noop("Story views"),
         _spellings(r"stor(?:y|ies)\s*views?", r"просмотр\w*\s*(?:истори\w*|сторис)", r"сторис"),
     ),
     "reels_views": (
-        "Reels views",
+        gettext_noop("Reels views"),
         _spellings(r"reels?\s*(?:video\s*)?views?", r"просмотр\w*\s*reels"),
     ),
-    "auto_likes": ("Auto likes", _spellings(r"auto\s*-?\s*likes?", r"автолайк\w*")),
+    "auto_likes": (gettext_noop("Auto likes"), _spellings(r"auto\s*-?\s*likes?", r"автолайк\w*")),
     "page_likes": (
-        "Page likes",
+        gettext_noop("Page likes"),
         _spellings(r"fan\s*page\s*likes?", r"page\s*likes?", r"лайк\w*\s*(?:на\s*)?страниц\w*"),
     ),
     "poll_votes": (
-        "Poll votes",
+        gettext_noop("Poll votes"),
         _spellings(r"poll\s*votes?", r"poll", r"votes?", r"голос\w*", r"опрос\w*"),
     ),
-    "monthly_listeners": ("Monthly listeners", _spellings(r"monthly\s*listeners?", r"слушател\w*")),
-    "plays": ("Plays", _spellings(r"plays?", r"streams", r"прослушиван\w*")),
-    "mentions": ("Mentions", _spellings(r"mentions?", r"упоминан\w*")),
-    "comments": ("Comments", _spellings(r"comments?", r"коммент\w*", r"отзыв\w*")),
+    "monthly_listeners": (
+        gettext_noop("Monthly listeners"),
+        _spellings(r"monthly\s*listeners?", r"слушател\w*"),
+    ),
+    "plays": (gettext_noop("Plays"), _spellings(r"plays?", r"streams", r"прослушиван\w*")),
+    "mentions": (gettext_noop("Mentions"), _spellings(r"mentions?", r"упоминан\w*")),
+    "comments": (gettext_noop("Comments"), _spellings(r"comments?", r"коммент\w*", r"отзыв\w*")),
     "shares": (
-        "Shares / reposts",
+        gettext_noop("Shares / reposts"),
         _spellings(r"shares?", r"re-?posts?", r"re-?tweets?", r"репост\w*", r"ретвит\w*"),
     ),
-    "saves": ("Saves", _spellings(r"saves?", r"bookmarks?", r"сохранени\w*", r"закладк\w*")),
-    "reactions": ("Reactions", _spellings(r"reactions?", r"реакци\w*")),
-    "members": ("Members", _spellings(r"members?", r"участник\w*")),
-    "subscribers": ("Subscribers", _spellings(r"subscribers?", r"subs")),
+    "saves": (
+        gettext_noop("Saves"),
+        _spellings(r"saves?", r"bookmarks?", r"сохранени\w*", r"закладк\w*"),
+    ),
+    "reactions": (gettext_noop("Reactions"), _spellings(r"reactions?", r"реакци\w*")),
+    "members": (gettext_noop("Members"), _spellings(r"members?", r"участник\w*")),
+    "subscribers": (gettext_noop("Subscribers"), _spellings(r"subscribers?", r"subs")),
     "followers": (
-        "Followers",
+        gettext_noop("Followers"),
         _spellings(r"followers?", r"follows?", r"подписчик\w*", r"фол+овер\w*"),
     ),
-    "likes": ("Likes", _spellings(r"likes?", r"hearts?", r"лайк\w*")),
-    "views": ("Views", _spellings(r"views?", r"просмотр\w*", r"impressions?", r"показ\w*")),
+    "likes": (gettext_noop("Likes"), _spellings(r"likes?", r"hearts?", r"лайк\w*")),
+    "views": (
+        gettext_noop("Views"),
+        _spellings(r"views?", r"просмотр\w*", r"impressions?", r"показ\w*"),
+    ),
 }
 
 # Panels call one audience by several names; each platform's own word is the one kept.
@@ -144,7 +161,7 @@ _AUDIENCE_DEFAULT = {"subscribers": "followers"}
 
 QUALITIES = {
     "non_drop": (
-        "Non-drop",
+        gettext_noop("Non-drop"),
         _spellings(
             r"non\s*-?\s*drop",
             r"no\s*-?\s*drop",
@@ -155,14 +172,17 @@ QUALITIES = {
         ),
     ),
     "real": (
-        "Real",
+        gettext_noop("Real"),
         _spellings(r"real", r"реальн\w*", r"живы\w*", r"active", r"активн\w*", r"organic"),
     ),
     "hq": (
-        "High quality",
+        gettext_noop("High quality"),
         _spellings(r"hq", r"high\s*quality", r"premium", r"качествен\w*", r"премиум"),
     ),
-    "bot": ("Bots", _spellings(r"bots?", r"бот\w*", r"lq", r"low\s*quality", r"fake")),
+    "bot": (
+        gettext_noop("Bots"),
+        _spellings(r"bots?", r"бот\w*", r"lq", r"low\s*quality", r"fake"),
+    ),
 }
 
 GEOS = {
@@ -357,8 +377,9 @@ def _speed(text: str) -> str:
 
 
 def label_of(table: dict, key: str) -> str:
+    """The key's label in the page's language (the tables hold them in English)."""
     entry = table.get(key)
-    return entry[0] if entry else ""
+    return gettext(entry[0]) if entry else ""
 
 
 def refill_words(refill_in_name: bool | None, refill_days: int | None) -> str:
@@ -366,16 +387,16 @@ def refill_words(refill_in_name: bool | None, refill_days: int | None) -> str:
     if refill_in_name is None:
         return ""
     if not refill_in_name:
-        return "No refill"
+        return gettext("No refill")
     if refill_days == LIFETIME:
-        return "Lifetime refill"
+        return gettext("Lifetime refill")
     if refill_days:
-        return f"{refill_days}-day refill"
-    return "Refill"
+        return gettext("{days}-day refill").format(days=refill_days)
+    return gettext("Refill")
 
 
 def describe(labels: Labels) -> str:
-    """A short English description: "Instagram Followers · Real · 30-day refill · USA"."""
+    """A short description: "Instagram Followers · Real · 30-day refill · USA"."""
     parts = [
         " ".join(
             part

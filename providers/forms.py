@@ -3,6 +3,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
@@ -19,15 +20,17 @@ class ApiKeyField(forms.CharField):
 
 class ProviderForm(forms.ModelForm):
     api_key = ApiKeyField(
-        label="API key",
+        label=_("API key"),
         required=False,
         strip=True,
-        help_text="Found in the panel's API page or account settings.",
+        help_text=_("Found in the panel's API page or account settings."),
     )
     save_anyway = forms.BooleanField(
         required=False,
-        label="Save anyway, without a working connection",
-        help_text="The provider is saved; balance and catalog stay empty until the panel answers.",
+        label=_("Save anyway, without a working connection"),
+        help_text=_(
+            "The provider is saved; balance and catalog stay empty until the panel answers."
+        ),
     )
 
     class Meta:
@@ -126,7 +129,8 @@ class ProviderForm(forms.ModelForm):
         """A panel that does not report its currency (smmub) needs one typed in."""
         if balance and not balance.currency and not self.cleaned_data.get("currency"):
             self.add_error(
-                "currency", "This panel does not say which currency it uses: enter it (e.g. RUB)."
+                "currency",
+                _("This panel does not say which currency it uses: enter it (e.g. RUB)."),
             )
 
     def connection_failed(self, message: str):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from panel import Capabilities, mask_key
 from providers import encryption
@@ -29,11 +30,11 @@ class Provider(models.Model):
     # Fernet token (providers.encryption); the plaintext is only ever in memory.
     api_key_encrypted = models.TextField(editable=False)
     api_key_hint = models.CharField(max_length=16, editable=False)
-    enabled = models.BooleanField(default=True, help_text="Disabled providers are not synced.")
+    enabled = models.BooleanField(default=True, help_text=_("Disabled providers are not synced."))
     currency = models.CharField(
         max_length=3,
         blank=True,
-        help_text="The account's currency (ISO code). Taken from the panel when it reports one.",
+        help_text=_("The account's currency (ISO code). Taken from the panel when it reports one."),
     )
     currency_from_panel = models.BooleanField(default=False, editable=False)
     # What the panel client learned about this panel (Capabilities.as_dict()), and when it
@@ -49,7 +50,7 @@ class Provider(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Highlight the balance when it falls below this (in the account's currency).",
+        help_text=_("Highlight the balance when it falls below this (in the account's currency)."),
     )
 
     sync_interval_minutes = models.PositiveIntegerField(
@@ -173,7 +174,7 @@ class Service(models.Model):
     name = models.CharField(max_length=500)
     category = models.CharField(max_length=300, blank=True)
     type = models.CharField(max_length=100, blank=True)
-    rate = models.DecimalField(**RATE, help_text="Price per 1000 in the provider's currency.")
+    rate = models.DecimalField(**RATE, help_text=_("Price per 1000 in the provider's currency."))
     min = models.BigIntegerField()
     max = models.BigIntegerField()
     # None: the panel's catalog does not say (the action may still work; the panel decides).
@@ -269,17 +270,17 @@ class CatalogSync(models.Model):
     """One run of a catalog sync, from the moment it was asked for."""
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Schedule"
-        MANUAL = "manual", "Sync now"
-        COMMAND = "command", "Command"
-        NEW_PROVIDER = "new", "Provider added"
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Sync now")
+        COMMAND = "command", _("Command")
+        NEW_PROVIDER = "new", _("Provider added")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        OK = "ok", "Succeeded"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="syncs")
     trigger = models.CharField(max_length=10, choices=Trigger)
@@ -326,9 +327,9 @@ class ManualCall(models.Model):
     """
 
     class Kind(models.TextChoices):
-        BALANCE = "balance", "balance refresh"
-        SYNC = "sync", "catalog sync"
-        STATUSES = "statuses", "order status refresh"
+        BALANCE = "balance", _("balance refresh")
+        SYNC = "sync", _("catalog sync")
+        STATUSES = "statuses", _("order status refresh")
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="manual_calls")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -362,8 +363,8 @@ class ApiDay(models.Model):
     last_failure = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "API calls on a day"
-        verbose_name_plural = "API calls by day"
+        verbose_name = _("API calls on a day")
+        verbose_name_plural = _("API calls by day")
         ordering = ["-day", "action"]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -75,7 +77,7 @@ def balance_chart(provider, history) -> dict | None:
     """The balance plot's data (oldest first), for static/js/charts.js; None under two readings."""
     if len(history) < 2:
         return None
-    return time_series(history, label="Balance", currency=provider.currency)
+    return time_series(history, label=_("Balance"), currency=provider.currency)
 
 
 @manage_required
@@ -123,21 +125,35 @@ def _save(request, form, check):
         services.request_sync(provider, CatalogSync.Trigger.NEW_PROVIDER, request.user)
     if balance is None and form.connection_error:
         messages.warning(
-            request, f"Saved {provider} without a working connection: {form.connection_error}"
+            request,
+            _("Saved {provider} without a working connection: {form_connection_error}").format(
+                provider=provider, form_connection_error=form.connection_error
+            ),
         )
     elif balance is not None:
         amount = money_text(balance.amount, provider.currency)
         syncing = " Its catalog is syncing now." if adding else ""
-        messages.success(request, f"Connected to {provider}: balance {amount}.{syncing}")
+        messages.success(
+            request,
+            _("Connected to {provider}: balance {amount}.{syncing}").format(
+                provider=provider, amount=amount, syncing=syncing
+            ),
+        )
     else:
-        messages.success(request, f"Saved {provider}.")
+        messages.success(request, _("Saved {provider}.").format(provider=provider))
     if form.same_panel:
         names = ", ".join(str(other) for other in form.same_panel)
         messages.warning(
             request,
-            f"{names} {'uses' if len(form.same_panel) == 1 else 'use'} the same panel with "
-            "another key: fine for a second account there, but check it is not the same one "
-            "under another key, or its balance and offers count twice.",
+            ngettext(
+                "{names} uses the same panel with another key: fine for a second account "
+                "there, but check it is not the same one under another key, or its balance "
+                "and offers count twice.",
+                "{names} use the same panel with another key: fine for a second account "
+                "there, but check none is the same one under another key, or its balance "
+                "and offers count twice.",
+                len(form.same_panel),
+            ).format(names=names),
         )
     return redirect("providers:detail", pk=provider.pk)
 
@@ -152,11 +168,15 @@ def delete(request, pk):
             Provider.objects.filter(pk=pk).update(enabled=False)
             messages.warning(
                 request,
-                f"{provider} has orders, so it was disabled instead of deleted: "
-                "its orders and their history stay.",
+                _(
+                    "{provider} has orders, so it was disabled instead of "
+                    "deleted: its orders and their history stay."
+                ).format(provider=provider),
             )
             return redirect("providers:detail", pk=pk)
-        messages.success(request, f"Deleted {provider} and its cached catalog.")
+        messages.success(
+            request, _("Deleted {provider} and its cached catalog.").format(provider=provider)
+        )
         return redirect("providers:index")
     return render(request, "providers/delete.html", {"provider": provider})
 
@@ -168,7 +188,7 @@ def toggle(request, pk):
     provider.enabled = not provider.enabled
     provider.save(update_fields=["enabled", "updated_at"])
     state = "enabled: it is synced and polled again" if provider.enabled else "disabled"
-    messages.success(request, f"{provider} is {state}.")
+    messages.success(request, _("{provider} is {state}.").format(provider=provider, state=state))
     return redirect("providers:detail", pk=pk)
 
 
@@ -184,7 +204,12 @@ def refresh_balance(request, pk):
         error = str(problem)
     if not request.htmx:
         if error:
-            messages.error(request, f"Could not read the balance of {provider}: {error}")
+            messages.error(
+                request,
+                _("Could not read the balance of {provider}: {error}").format(
+                    provider=provider, error=error
+                ),
+            )
         return redirect(params.next_url(request, "providers:index"))
     context = {"provider": provider, "error": error, "compact": request.POST.get("compact")}
     return render(request, "providers/_balance.html#balance", context)
@@ -203,7 +228,9 @@ def sync(request, pk):
         if too_soon:
             messages.warning(request, too_soon)
         else:
-            messages.info(request, f"Catalog sync of {provider} queued.")
+            messages.info(
+                request, _("Catalog sync of {provider} queued.").format(provider=provider)
+            )
         return redirect("providers:detail", pk=pk)
     context = {"provider": provider, "latest_sync": latest_sync, "too_soon": too_soon}
     return render(request, "providers/detail.html#sync-status", context)

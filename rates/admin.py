@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from providers.admin import ReadOnlyAdmin
 from rates.models import ExchangeRate, RateFetch
@@ -26,7 +27,9 @@ class ExchangeRateAdminForm(forms.ModelForm):
     def clean_rate(self):
         rate = self.cleaned_data["rate"]
         if rate is not None and rate <= 0:
-            raise forms.ValidationError("A rate is above zero: what one unit is worth in the base.")
+            raise forms.ValidationError(
+                _("A rate is above zero: what one unit is worth in the base.")
+            )
         return rate
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from rates.services import currencies_in_use
 from smmdash.lib.currencies import currency_code
@@ -31,5 +32,9 @@ class RateForm(forms.Form):
         # A currency a provider reports stands, ISO or not (an old "RUR"), since it needs a rate.
         currency = currency_code(self.cleaned_data["currency"], also=currencies_in_use())
         if currency == settings.BASE_CURRENCY:
-            raise forms.ValidationError(f"{currency} is the base currency: its rate is always 1.")
+            raise forms.ValidationError(
+                _("{currency} is the base currency: its rate is always 1.").format(
+                    currency=currency
+                )
+            )
         return currency

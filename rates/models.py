@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeRate(models.Model):
@@ -46,8 +47,8 @@ class RateFetch(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "exchange-rate fetch"
-        verbose_name_plural = "exchange-rate fetches"
+        verbose_name = _("exchange-rate fetch")
+        verbose_name_plural = _("exchange-rate fetches")
         db_table = "providers_ratefetch"
         ordering = ["-fetched_at", "-id"]
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rates import services as rates
@@ -41,7 +42,10 @@ def set_rate(request):
     data = form.cleaned_data
     rates.set_rate(data["currency"], data["rate"], user=request.user, note=data["note"])
     messages.success(
-        request, f"1 {data['currency']} = {data['rate']} {settings.BASE_CURRENCY} from now on."
+        request,
+        _("1 {currency} = {rate} {base} from now on.").format(
+            currency=data["currency"], rate=data["rate"], base=settings.BASE_CURRENCY
+        ),
     )
     return redirect("rates:index")
 
@@ -50,11 +54,18 @@ def set_rate(request):
 @require_POST
 def fetch(request):
     if not settings.EXCHANGE_RATES_URL:
-        messages.error(request, "No source is set (EXCHANGE_RATES_URL), so rates are set by hand.")
+        messages.error(
+            request, _("No source is set (EXCHANGE_RATES_URL), so rates are set by hand.")
+        )
         return redirect("rates:index")
     done = rates.fetch_rates()
     if not done.ok:
-        messages.error(request, f"Rates not fetched: {done.error}. The rates in force are kept.")
+        messages.error(
+            request,
+            _("Rates not fetched: {done_error}. The rates in force are kept.").format(
+                done_error=done.error
+            ),
+        )
     else:
         stored = ", ".join(f"{code} {value}" for code, value in done.stored.items()) or "nothing"
         messages.success(request, f"Fetched from {done.source}: {stored}. {done.error}".strip())

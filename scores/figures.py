@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scores.models import COUNTS, DURATIONS, ProviderScore, ServiceScore
 from smmdash.lib import histograms
@@ -106,10 +108,13 @@ class Delivery:
         if self.enough:
             return ""
         if not self.orders:
-            return "no orders yet"
+            return _("no orders yet")
         finished = self.finished
-        noun = "order" if finished == 1 else "orders"
-        return f"{finished} finished {noun}: not enough to judge"
+        return ngettext(
+            "{count} finished order: not enough to judge",
+            "{count} finished orders: not enough to judge",
+            finished,
+        ).format(count=finished)
 
     def share_of(self, name: str) -> Decimal | None:
         """The share of finished orders that ended `name` (completed, partial, ...)."""

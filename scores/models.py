@@ -7,6 +7,7 @@ Orders count on the day they were created, however long they then take.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider, Service
 
@@ -100,7 +101,7 @@ class RollupDue(models.Model):
     marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "rollups due"
+        verbose_name_plural = _("rollups due")
         constraints = [models.UniqueConstraint(fields=["provider", "day"], name="one_due_day")]
 
     def __str__(self):

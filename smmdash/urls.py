@@ -2,15 +2,18 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from dashboard.views import favicon, health_check
 
 handler500 = "smmdash.errors.server_error"
 
-admin.site.site_header = "smmdash administration"
-admin.site.site_title = "smmdash admin"
-admin.site.index_title = "Everything smmdash stores"
+admin.site.site_header = _("smmdash administration")
+admin.site.site_title = _("smmdash admin")
+admin.site.index_title = _("Everything smmdash stores")
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -26,6 +29,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The language switch in the header; the login page has it too, so no login is needed.
+    path("language/", login_not_required(set_language), name="set_language"),
     # Browsers ask for it on pages (the admin's) that do not name an icon.
     path("favicon.ico", favicon),
     # For monitors: JSON, no login (see dashboard.views.health_check).

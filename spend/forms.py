@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
 from spend.models import TopUp
@@ -23,13 +24,15 @@ MAX_DAYS = 800
 
 class SpendFilter(forms.Form):
     provider = forms.ModelChoiceField(
-        Provider.objects.all(), required=False, empty_label="All providers"
+        Provider.objects.all(), required=False, empty_label=_("All providers")
     )
     period = forms.ChoiceField(choices=PERIODS.items(), required=False, initial="30")
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput({"type": "date"})
+    )
+    end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput({"type": "date"}))
     bucket = forms.ChoiceField(
-        choices=[("", "Day or week"), *BUCKETS.items()], required=False, label="Per"
+        choices=[("", "Day or week"), *BUCKETS.items()], required=False, label=_("Per")
     )
 
     def clean(self):
@@ -37,11 +40,13 @@ class SpendFilter(forms.Form):
         if data.get("period") == "custom":
             start, end = data.get("start"), data.get("end")
             if not start or not end:
-                raise ValidationError("Give both dates of the period, or choose another period.")
+                raise ValidationError(_("Give both dates of the period, or choose another period."))
             if end < start:
-                raise ValidationError("The period ends before it starts.")
+                raise ValidationError(_("The period ends before it starts."))
             if (end - start).days >= MAX_DAYS:
-                raise ValidationError(f"Choose a period of at most {MAX_DAYS} days.")
+                raise ValidationError(
+                    _("Choose a period of at most {MAX_DAYS} days.").format(MAX_DAYS=MAX_DAYS)
+                )
         return data
 
     def chosen(self, now=None) -> tuple[Period, str, list[int]]:
@@ -69,10 +74,10 @@ class TopUpForm(forms.ModelForm):
     class Meta:
         model = TopUp
         fields = ["provider", "amount", "at", "note"]
-        labels = {"at": "When", "amount": "Amount (in the account's currency)"}
+        labels = {"at": _("When"), "amount": _("Amount (in the account's currency)")}
         widgets = {
             "at": forms.DateTimeInput({"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "note": forms.TextInput({"placeholder": "e.g. paid by card, invoice 1042"}),
+            "note": forms.TextInput({"placeholder": _("e.g. paid by card, invoice 1042")}),
         }
 
     def __init__(self, *args, correcting=False, **kwargs):

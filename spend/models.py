@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from providers.models import AMOUNT, BalanceSnapshot, Provider
 
@@ -13,8 +14,8 @@ class TopUp(models.Model):
     explain (spend.services.topups), or one staff recorded."""
 
     class Source(models.TextChoices):
-        DETECTED = "detected", "Found in the balance"
-        MANUAL = "manual", "Added by hand"
+        DETECTED = "detected", _("Found in the balance")
+        MANUAL = "manual", _("Added by hand")
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="top_ups")
     amount = models.DecimalField(**AMOUNT, validators=[MinValueValidator(0)])
@@ -33,8 +34,8 @@ class TopUp(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "top-up"
-        verbose_name_plural = "top-ups"
+        verbose_name = _("top-up")
+        verbose_name_plural = _("top-ups")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["provider", "-at"]), models.Index(fields=["-at"])]
 

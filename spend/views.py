@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders.models import Order
@@ -136,8 +137,11 @@ def top_up_new(request):
         )
         messages.success(
             request,
-            f"Top-up of {top_up.amount.normalize():f} {top_up.currency} "
-            f"into {top_up.provider} recorded.",
+            _("Top-up of {top_up:f} {top_up_currency} into {top_up_provider} recorded.").format(
+                top_up=top_up.amount.normalize(),
+                top_up_currency=top_up.currency,
+                top_up_provider=top_up.provider,
+            ),
         )
         return redirect("spend:index")
     return render(request, "spend/top_up.html", {"form": form, "top_up": None}, status=400)
@@ -155,7 +159,10 @@ def top_up_edit(request, pk):
             note=form.cleaned_data["note"],
             user=request.user,
         )
-        messages.success(request, f"Top-up into {top_up.provider} corrected.")
+        messages.success(
+            request,
+            _("Top-up into {top_up_provider} corrected.").format(top_up_provider=top_up.provider),
+        )
         return redirect("spend:index")
     status = 400 if request.method == "POST" else 200
     return render(request, "spend/top_up.html", {"form": form, "top_up": top_up}, status=status)
@@ -168,7 +175,10 @@ def top_up_delete(request, pk):
     top_up.delete()
     messages.success(
         request,
-        f"Top-up of {top_up.amount.normalize():f} {top_up.currency} into "
-        f"{top_up.provider} removed.",
+        _("Top-up of {top_up:f} {top_up_currency} into {top_up_provider} removed.").format(
+            top_up=top_up.amount.normalize(),
+            top_up_currency=top_up.currency,
+            top_up_provider=top_up.provider,
+        ),
     )
     return redirect("spend:index")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models import F
 from django.test import Client
+from django.utils import translation
 
 from orders import services as order_services
 from orders.models import Order, Refill
@@ -26,6 +27,15 @@ def make_user(django_user_model, username, *roles, **fields):
     user = django_user_model.objects.create_user(username=username, password="pw", **fields)
     user.groups.add(*Group.objects.filter(name__in=roles))
     return user
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Each test starts in the default language: a request in Russian leaves its language
+    active in the thread that served it, which is the test's own with the test client."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

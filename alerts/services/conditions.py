@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from alerts.models import Kind, Rule
 from orders.models import Order, ProviderPolling
 from providers.models import CatalogSync, PriceChange, Provider, Service
-from smmdash.templatetags.ui import money_text
+from smmdash.templatetags.ui import localize_separators, money_text
 from spend.services import runways
 
 ORDERED_WITHIN = timedelta(days=30)  # price moves and vanished services of services ordered since
@@ -49,10 +50,14 @@ def low_balance(rule, now):
         Condition(
             rule,
             f"provider:{p.pk}",
-            f"Low balance at {p.name}",
-            f"The balance is {money_text(p.balance, p.currency)}, under the account's threshold "
-            f"of {money_text(p.low_balance_threshold, p.currency)}. Top up before orders there "
-            "are refused.",
+            _("Low balance at {provider}").format(provider=p.name),
+            _(
+                "The balance is {balance}, under the account's threshold "
+                "of {threshold}. Top up before orders there are refused."
+            ).format(
+                balance=money_text(p.balance, p.currency),
+                threshold=money_text(p.low_balance_threshold, p.currency),
+            ),
             _provider_page(p.pk),
             p.pk,
         )
@@ -72,10 +77,17 @@ def short_runway(rule, now):
             Condition(
                 rule,
                 f"provider:{provider.pk}",
-                f"{provider.name}: {runway.words}",
-                f"The balance of {money_text(provider.balance, provider.currency)} lasts "
-                f"{runway.days:.1f} days at the last 7 days' pace of "
-                f"{money_text(runway.daily_spend, provider.currency)} a day.",
+                _("{provider_name}: {runway_words}").format(
+                    provider_name=provider.name, runway_words=runway.words
+                ),
+                _(
+                    "The balance of {balance} lasts {days} days at "
+                    "the last 7 days' pace of {daily} a day."
+                ).format(
+                    balance=money_text(provider.balance, provider.currency),
+                    days=localize_separators(f"{runway.days:.1f}"),
+                    daily=money_text(runway.daily_spend, provider.currency),
+                ),
                 _provider_page(provider.pk),
                 provider.pk,
             )
@@ -89,10 +101,18 @@ def needs_checking(rule, now):
         Condition(
             rule,
             f"order:{order.pk}",
-            f"Order #{order.pk} at {order.provider.name} needs checking",
-            f"The panel's answer was lost: {order.quantity} of {order.service_name} for "
-            f"{order.link} may or may not have been placed. Check it at the panel before "
-            "sending it again.",
+            _("Order #{order_pk} at {provider_name} needs checking").format(
+                order_pk=order.pk, provider_name=order.provider.name
+            ),
+            _(
+                "The panel's answer was lost: {order_quantity} of "
+                "{order_service_name} for {order_link} may or may not have "
+                "been placed. Check it at the panel before sending it again."
+            ).format(
+                order_quantity=order.quantity,
+                order_service_name=order.service_name,
+                order_link=order.link,
+            ),
             reverse("orders:detail", args=[order.pk]),
             order.provider_id,
         )
@@ -123,9 +143,12 @@ def sync_failing(rule, now):
         Condition(
             rule,
             f"provider:{p.pk}",
-            f"Catalog sync failing at {p.name}",
-            f"Every catalog sync since {p.failing_since:%Y-%m-%d %H:%M} UTC failed: "
-            f"{p.last_sync_error or 'no reason given'}",
+            _("Catalog sync failing at {provider}").format(provider=p.name),
+            _(
+                "Every catalog sync since {p_failing_since:%Y-%m-%d %H:%M} UTC failed: {error}"
+            ).format(
+                p_failing_since=p.failing_since, error=p.last_sync_error or _("no reason given")
+            ),
             _provider_page(p.pk),
             p.pk,
         )
@@ -143,8 +166,12 @@ def poll_failing(rule, now):
         Condition(
             rule,
             f"provider:{polling.provider_id}",
-            f"Order status checks failing at {polling.provider.name}",
-            f"Failing since {polling.failing_since:%Y-%m-%d %H:%M} UTC: {polling.error}",
+            _("Order status checks failing at {provider_name}").format(
+                provider_name=polling.provider.name
+            ),
+            _("Failing since {polling_failing_since:%Y-%m-%d %H:%M} UTC: {polling_error}").format(
+                polling_failing_since=polling.failing_since, polling_error=polling.error
+            ),
             _provider_page(polling.provider_id),
             polling.provider_id,
         )
@@ -158,9 +185,14 @@ def backed_off(rule, now):
         Condition(
             rule,
             f"provider:{polling.provider_id}",
-            f"{polling.provider.name} backed off",
-            f"smmdash leaves its order status checks until {polling.backoff_until:%H:%M} UTC: "
-            f"{polling.error or 'the panel asked to slow down'}",
+            _("{provider_name} backed off").format(provider_name=polling.provider.name),
+            _(
+                "smmdash leaves its order status checks until "
+                "{polling_backoff_until:%H:%M} UTC: {reason}"
+            ).format(
+                polling_backoff_until=polling.backoff_until,
+                reason=polling.error or _("the panel asked to slow down"),
+            ),
             _provider_page(polling.provider_id),
             polling.provider_id,
         )
@@ -191,10 +223,17 @@ def price_move(rule, now):
             Condition(
                 rule,
                 f"change:{change.pk}",
-                f"{'Price up' if percent > 0 else 'Price down'} {abs(percent):.0f}%: "
-                f"{service.name[:150]} at {service.provider.name}",
-                f"Rate per 1000 {money_text(change.old_rate, currency)} → "
-                f"{money_text(change.new_rate, currency)}, a service ordered in the last 30 days.",
+                (
+                    _("Price up {percent:.0f}%: {service} at {provider}")
+                    if percent > 0
+                    else _("Price down {percent:.0f}%: {service} at {provider}")
+                ).format(
+                    percent=abs(percent), service=service.name[:150], provider=service.provider.name
+                ),
+                _("Rate per 1000 {old} → {new}, a service ordered in the last 30 days.").format(
+                    old=money_text(change.old_rate, currency),
+                    new=money_text(change.new_rate, currency),
+                ),
                 reverse("compare:offer", args=[service.pk]),
                 service.provider_id,
             )
@@ -216,9 +255,13 @@ def vanished(rule, now):
         Condition(
             rule,
             f"service:{service.pk}:{service.vanished_at:%Y%m%d%H%M%S}",
-            f"Service gone: {service.name[:150]} at {service.provider.name}",
-            "It left the panel's catalog; it was ordered in the last 30 days. Compare shows "
-            "where else it is sold.",
+            _("Service gone: {service} at {provider_name}").format(
+                service=service.name[:150], provider_name=service.provider.name
+            ),
+            _(
+                "It left the panel's catalog; it was ordered in the last 30 days. Compare shows "
+                "where else it is sold."
+            ),
             reverse("compare:offer", args=[service.pk]),
             service.provider_id,
         )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from alerts.models import Channel, Delivery
 from panel import mask_key
@@ -29,8 +30,16 @@ RETRY_AFTER = [60, 300, 900, 3600]
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1
 SENDING_LEASE = timedelta(minutes=2)
 SENT_FIELDS = ["status", "attempts", "next_attempt_at", "last_error", "sent_at", "lock_until"]
-EVENT_WORDS = {"opened": "New", "reminder": "Still", "resolved": "Resolved"}
-EVENT_COUNTS = (("opened", "new"), ("reminder", "still open"), ("resolved", "resolved"))
+EVENT_WORDS = {
+    "opened": pgettext_lazy("alert", "New"),
+    "reminder": pgettext_lazy("alert", "Still"),
+    "resolved": pgettext_lazy("alert", "Resolved"),
+}
+EVENT_COUNTS = {
+    "opened": gettext_lazy("{count} new"),
+    "reminder": gettext_lazy("{count} still open"),
+    "resolved": gettext_lazy("{count} resolved"),
+}
 
 
 class DeliveryFailed(Exception):
@@ -45,22 +54,22 @@ def compose(notices) -> tuple[str, str]:
     """(subject, body) of one message telling `notices` (Notice objects)."""
     if len(notices) == 1:
         notice = notices[0]
-        word = EVENT_WORDS[notice.event]
-        subject = f"[smmdash] {'' if word == 'New' else word + ': '}{notice.alert.title}"
+        title = notice.alert.title
+        if notice.event == "opened":
+            subject = f"[smmdash] {title}"
+        else:
+            subject = f"[smmdash] {EVENT_WORDS[notice.event]}: {title}"
     else:
         counts = {}
         for notice in notices:
             counts[notice.event] = counts.get(notice.event, 0) + 1
         parts = [
-            f"{count} {label}"
-            for event, label in (
-                ("opened", "new"),
-                ("reminder", "still open"),
-                ("resolved", "resolved"),
-            )
+            EVENT_COUNTS[event].format(count=count)
+            for event in ("opened", "reminder", "resolved")
             if (count := counts.get(event))
         ]
-        subject = f"[smmdash] {len(notices)} alerts: {', '.join(parts)}"
+        told = ngettext("{count} alert: {parts}", "{count} alerts: {parts}", len(notices))
+        subject = "[smmdash] " + told.format(count=len(notices), parts=", ".join(parts))
     lines = []
     for notice in notices:
         alert = notice.alert
@@ -84,9 +93,11 @@ def write_test_message(channel: Channel) -> Delivery:
     return Delivery.objects.create(
         channel=channel,
         is_test=True,
-        subject="[smmdash] Test message",
-        body=f"This is a test of the channel “{channel.name}”. Alerts chosen for it on the "
-        "Notifications page will arrive here.",
+        subject="[smmdash] " + gettext("Test message"),
+        body=gettext(
+            "This is a test of the channel “{channel}”. Alerts chosen for it on the "
+            "Notifications page will arrive here."
+        ).format(channel=channel.name),
     )
 
 

@@ -9,8 +9,9 @@ resolved once (conditional UPDATEs, counted): a message is only written for a cl
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts.models import Alert, Delivery, Rule, ensure_rules
 from alerts.services.conditions import conditions
@@ -36,7 +37,13 @@ class Tick:
 
 
 def evaluate(now=None) -> Tick:
-    """One tick: top-ups, then every rule, then the messages."""
+    """One tick: top-ups, then every rule, then the messages, written in ALERT_LANGUAGE (the
+    worker serves no request to take a language from)."""
+    with translation.override(settings.ALERT_LANGUAGE):
+        return _evaluate(now)
+
+
+def _evaluate(now=None) -> Tick:
     now = now or timezone.now()
     tick = Tick(top_ups=len(detect_top_ups(now)))
     ensure_rules()

@@ -1,6 +1,7 @@
 """Template filters for offers: the words for labels, refill and yes, no or unknown."""
 
 from django import template
+from django.utils.translation import gettext
 
 from providers.classify import KINDS, PLATFORMS, QUALITIES, label_of, refill_words
 
@@ -33,4 +34,15 @@ def yes_no(value):
     """Yes / No / ? (the panel does not say) for a flag that may be unknown."""
     if value is None:
         return "?"
-    return "Yes" if value else "No"
+    return gettext("Yes") if value else gettext("No")
+
+
+@register.inclusion_tag("compare/_options.html")
+def options(service):
+    """Refill, cancel and drip-feed as three words, each saying yes, no or unknown."""
+    flags = [
+        (gettext("Refill"), service.offers_refill),
+        (gettext("Cancel"), service.cancel),
+        (gettext("Drip-feed"), service.dripfeed),
+    ]
+    return {"flags": flags}

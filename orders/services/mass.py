@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from compare.routing import Product, ProductNotUnderstood, plan
 from orders.models import MAX_QUANTITY, Order
@@ -157,7 +158,7 @@ def _too_many(lines):
 
 def _check_product(line):
     if len(line.fields) != 3:
-        raise ValidationError("Write it as: product | link | quantity")
+        raise ValidationError(_("Write it as: product | link | quantity"))
     words, link, quantity_text = line.fields
     try:
         product = Product.from_words(words)
@@ -169,23 +170,29 @@ def _check_product(line):
 def _quantity(text):
     quantity = whole_number(text.replace(",", "").replace(" ", ""), maximum=MAX_QUANTITY)
     if quantity is None:
-        raise ValidationError(f"“{text[:40]}” is not a whole number.")
+        raise ValidationError(_("“{text}” is not a whole number.").format(text=text[:40]))
     return quantity
 
 
 def _check(line, services):
     if len(line.fields) != 3:
-        raise ValidationError("Write it as: service id | link | quantity")
+        raise ValidationError(_("Write it as: service id | link | quantity"))
     service_id, link, quantity_text = line.fields
     service = services.get(service_id)
     if service is None:
-        raise ValidationError(f"There is no service {service_id} in this provider's catalog.")
+        raise ValidationError(
+            _("There is no service {service_id} in this provider's catalog.").format(
+                service_id=service_id
+            )
+        )
     check_service(service)
     kind = service_type(service.type)
     if kind.fields or not kind.sends_quantity:
         # Comments, usernames and the like do not fit on one line.
         raise ValidationError(
-            f"Service {service_id} is a {service.type} service: order it with the order form."
+            _(
+                "Service {service_id} is a {service_type} service: order it with the order form."
+            ).format(service_id=service_id, service_type=service.type)
         )
     link = clean_link(link)
     quantity = _quantity(quantity_text)

@@ -3,6 +3,7 @@ platform and kind, at any provider, is placed only once staff confirm it. Panels
 or swallow overlapping orders, and the second one is paid for all the same."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from orders.links import link_key
 from orders.models import STILL_MOVING, Order
@@ -53,8 +54,11 @@ class OverlapGuard:
         key = (link_key(link), same_kind(platform, kind, service.pk if service else None))
         if key in self.open:
             raise ValidationError(
-                f"This link already has an open order (#{self.open[key]}) of the same kind: "
-                "not ordered. Tick “order lines whose link has an open order” to order it."
+                _(
+                    "This link already has an open order (#{order_pk}) of the same "
+                    "kind: not ordered. Tick “order lines whose link has an open "
+                    "order” to order it."
+                ).format(order_pk=self.open[key])
             )
 
     def placed(self, order):

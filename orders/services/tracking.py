@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.models import (
     AT_PANEL_OPEN,
@@ -72,11 +74,21 @@ class PollResult:
 
     def __str__(self):
         if self.skipped:
-            return f"{self.provider}: skipped, {self.skipped}"
-        text = f"{self.provider}: {self.checked} orders checked, {self.changed} changed"
+            return _("{provider}: skipped, {reason}").format(
+                provider=self.provider, reason=self.skipped
+            )
+        text = ngettext(
+            "{provider}: {count} order checked, {changed} changed",
+            "{provider}: {count} orders checked, {changed} changed",
+            self.checked,
+        ).format(provider=self.provider, count=self.checked, changed=self.changed)
         if self.refills_checked:
-            text += f", {self.refills_checked} refills checked"
-        return text + (f"; stopped: {self.error}" if self.error else "")
+            text += ngettext(
+                ", {count} refill checked", ", {count} refills checked", self.refills_checked
+            ).format(count=self.refills_checked)
+        if self.error:
+            text += _("; stopped: {error}").format(error=self.error)
+        return text
 
 
 def stale_before(now):

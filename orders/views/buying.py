@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from compare.models import ServiceGroup
 from compare.routing import plan
@@ -40,9 +41,19 @@ def buy(request):
         else:
             order = purchase.order
             if purchase.created:
-                messages.success(request, f"Order #{order.pk} is queued at {order.provider}.")
+                messages.success(
+                    request,
+                    _("Order #{order_pk} is queued at {order_provider}.").format(
+                        order_pk=order.pk, order_provider=order.provider
+                    ),
+                )
             else:
-                messages.info(request, f"This form was already sent: it made order #{order.pk}.")
+                messages.info(
+                    request,
+                    _("This form was already sent: it made order #{order_pk}.").format(
+                        order_pk=order.pk
+                    ),
+                )
             return redirect("orders:detail", pk=order.pk)
     if request.method == "GET" and form.is_bound:
         # A preview (from Compare, or the plan refreshing as the form is typed in) shows the

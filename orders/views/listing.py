@@ -3,6 +3,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from orders import services
@@ -60,14 +63,12 @@ def bulk(request):
     ids = params.ids(request.POST.getlist("ids"), limit=MAX_BULK)
     orders = list(Order.objects.select_related("provider", "service").filter(pk__in=ids))
     if not orders:
-        messages.warning(request, "Tick the orders to act on first.")
+        messages.warning(request, _("Tick the orders to act on first."))
     elif action == "refresh":
         _refresh(request, orders)
     elif action in ("cancel", "refill"):
         if not request.user.has_perm(PLACE_ORDERS):
-            messages.error(
-                request, f"You cannot {action} orders: that needs the Place orders role."
-            )
+            messages.error(request, ACTION_WORDING[action]["forbidden"])
         else:
             _act(request, orders, action)
     return redirect(params.next_url(request, "orders:index"))
@@ -76,21 +77,55 @@ def bulk(request):
 def _refresh(request, orders):
     results = services.refresh_now(orders)
     if not results:
-        messages.info(request, "None of those orders is open at a panel, so none was checked.")
+        messages.info(request, _("None of those orders is open at a panel, so none was checked."))
     for result in results:
         level = messages.WARNING if result.skipped or result.error else messages.SUCCESS
         messages.add_message(request, level, str(result))
 
 
+# Whole sentences per action, so each language can word them its own way.
+def _accepted_text(action, count):
+    if action == "cancel":
+        text = ngettext(
+            "The panels accepted cancelling {count} order.",
+            "The panels accepted cancelling {count} orders.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "The panels accepted refilling {count} order.",
+            "The panels accepted refilling {count} orders.",
+            count,
+        )
+    return text.format(count=count)
+
+
+ACTION_WORDING = {
+    "cancel": {
+        "refused": _lazy("Not cancelled #{pk}: {reason}"),
+        "more": _lazy("... and {count} more not cancelled."),
+        "forbidden": _lazy("You cannot cancel orders: that needs the Place orders role."),
+    },
+    "refill": {
+        "refused": _lazy("Not refilled #{pk}: {reason}"),
+        "more": _lazy("... and {count} more not refilled."),
+        "forbidden": _lazy("You cannot refill orders: that needs the Place orders role."),
+    },
+}
+
+
 def _act(request, orders, action):
     accepted, refused = services.act_on_each(orders, action, request.user)
+    wording = ACTION_WORDING[action]
     if accepted:
-        plural = "s" if accepted != 1 else ""
-        messages.success(request, f"The panels accepted {action} for {accepted} order{plural}.")
+        messages.success(request, _accepted_text(action, accepted))
     for order, reason in refused[:10]:
-        messages.warning(request, f"Not {action}ed #{order.pk}: {reason}")
+        messages.warning(request, wording["refused"].format(pk=order.pk, reason=reason))
     if len(refused) > 10:
-        messages.warning(request, f"... and {len(refused) - 10} more not {action}ed.")
+        messages.warning(
+            request,
+            wording["more"].format(count=len(refused) - 10),
+        )
 
 
 CSV_HEADER = [

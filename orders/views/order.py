@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders import services
@@ -132,9 +133,17 @@ def resolve(request, pk):
         return redirect("orders:detail", pk=pk)
     results = services.refresh_now([placed])
     messages.success(
-        request, f"Recorded as placed with the panel's id {panel_id}; tracking it now."
+        request,
+        _("Recorded as placed with the panel's id {panel_id}; tracking it now.").format(
+            panel_id=panel_id
+        ),
     )
     for result in results:
         if result.error:
-            messages.warning(request, f"Its status could not be read yet: {result.error}")
+            messages.warning(
+                request,
+                _("Its status could not be read yet: {result_error}").format(
+                    result_error=result.error
+                ),
+            )
     return redirect("orders:detail", pk=pk)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from orders import services
 from orders.forms import MassOrderForm, OrderForm
@@ -34,8 +35,11 @@ def new(request):
         if overlaps:
             form.add_error(
                 "link",
-                f"This link already has {services.describe_overlaps(overlaps)}. Panels deliver "
-                "overlapping orders badly or not at all; tick below to order it anyway.",
+                _(
+                    "This link already has {services}. Panels deliver "
+                    "overlapping orders badly or not at all; tick below to order "
+                    "it anyway."
+                ).format(services=services.describe_overlaps(overlaps)),
             )
             return render_page(
                 request, "orders/new.html", {**_cost_context(form), "overlaps": overlaps}
@@ -50,10 +54,18 @@ def new(request):
         )
         if created:
             messages.success(
-                request, f"Order #{order.pk} is queued and being sent to {order.provider}."
+                request,
+                _("Order #{order_pk} is queued and being sent to {order_provider}.").format(
+                    order_pk=order.pk, order_provider=order.provider
+                ),
             )
         else:
-            messages.info(request, f"This form was already sent: it made order #{order.pk}.")
+            messages.info(
+                request,
+                _("This form was already sent: it made order #{order_pk}.").format(
+                    order_pk=order.pk
+                ),
+            )
         return redirect("orders:detail", pk=order.pk)
     if costing:
         form.is_valid()  # works out the quantity and extras the cost depends on

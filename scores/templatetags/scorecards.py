@@ -5,8 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from scores.cards import provider_cards
+from smmdash.templatetags.ui import localize_separators
 
 register = template.Library()
 
@@ -17,7 +19,8 @@ def share(value):
     if value is None:
         return ""
     percent = (Decimal(value) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{percent.normalize():f}%" if percent != percent.to_integral() else f"{percent:.0f}%"
+    text = f"{percent.normalize():f}" if percent != percent.to_integral() else f"{percent:.0f}"
+    return f"{localize_separators(text)}%"
 
 
 @register.filter
@@ -38,12 +41,17 @@ def took(seconds):
         return ""
     seconds = float(seconds)
     if seconds < 60:
-        return f"{seconds:.0f} s"
+        return _("{n} s").format(n=f"{seconds:.0f}")
     if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
+        return _("{n} min").format(n=f"{seconds / 60:.0f}")
     if seconds < 86400:
-        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
-    return f"{seconds / 86400:.1f} days".replace(".0 days", " days")
+        return _("{n} h").format(n=_one_decimal(seconds / 3600))
+    return _("{n} days").format(n=_one_decimal(seconds / 86400))
+
+
+def _one_decimal(number: float) -> str:
+    """3.5 → "3.5" ("3,5" in Russian), 2.0 → "2"."""
+    return localize_separators(f"{number:.1f}".removesuffix(".0"))
 
 
 @register.filter
@@ -51,7 +59,9 @@ def milliseconds(value):
     """A latency: "240 ms", "1.2 s"."""
     if value is None:
         return ""
-    return f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.1f} s"
+    if value < 1000:
+        return _("{n} ms").format(n=f"{value:.0f}")
+    return _("{n} s").format(n=localize_separators(f"{value / 1000:.1f}"))
 
 
 @register.simple_tag

@@ -2,16 +2,18 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext, gettext_noop
 
 VIEW = "dashboard.view_dashboard"
 PLACE_ORDERS = "dashboard.place_orders"
 MANAGE_PROVIDERS = "dashboard.manage_providers"
 
-# Each role includes viewing, so one group is enough to make a working account.
+# Each role includes viewing, so one group is enough to make a working account. The group
+# names stay English in the database; pages show them translated (see role_names).
 ROLES = {
-    "View only": [VIEW],
-    "Place orders": [VIEW, PLACE_ORDERS],
-    "Manage providers": [VIEW, MANAGE_PROVIDERS],
+    gettext_noop("View only"): [VIEW],
+    gettext_noop("Place orders"): [VIEW, PLACE_ORDERS],
+    gettext_noop("Manage providers"): [VIEW, MANAGE_PROVIDERS],
 }
 
 
@@ -41,6 +43,6 @@ ROLE_RANK = ["Manage providers", "Place orders", "View only"]
 
 
 def role_names(user):
-    """The user's roles, highest first."""
+    """The user's roles, highest first, in the page's language."""
     names = {group.name for group in user.groups.all()}
-    return [name for name in ROLE_RANK if name in names]
+    return [gettext(name) for name in ROLE_RANK if name in names]

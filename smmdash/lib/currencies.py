@@ -2,6 +2,7 @@
 instead of becoming a currency that no rate will ever convert."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # ISO 4217's active codes (funds and precious metals included), as of its 2025 amendments.
 # fmt: off
@@ -33,5 +34,11 @@ def currency_code(text: str, *, also=()) -> str:
     if code in ISO_4217 or code in also:
         return code
     if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise ValidationError(f"“{text[:20]}” is not a currency code: use three letters, e.g. USD.")
-    raise ValidationError(f"{code} is not an ISO 4217 currency code (e.g. USD, EUR, RUB, INR).")
+        raise ValidationError(
+            _("“{text}” is not a currency code: use three letters, e.g. USD.").format(
+                text=text[:20]
+            )
+        )
+    raise ValidationError(
+        _("{code} is not an ISO 4217 currency code (e.g. USD, EUR, RUB, INR).").format(code=code)
+    )

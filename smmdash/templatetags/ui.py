@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import get_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -50,7 +53,7 @@ def rate(value):
         return ""
     text = format(value.normalize(), "f")
     whole, _, fraction = text.partition(".")
-    return f"{whole}.{fraction.ljust(2, '0')}"
+    return localize_separators(f"{whole}.{fraction.ljust(2, '0')}")
 
 
 @register.filter
@@ -59,12 +62,14 @@ def duration(value):
     seconds = int(value.total_seconds())
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [
-        f"{count} {unit}{'' if count == 1 else 's'}"
-        for count, unit in ((hours, "hour"), (minutes, "minute"), (seconds, "second"))
-        if count
-    ]
-    return " ".join(parts) or "0 seconds"
+    parts = []
+    if hours:
+        parts.append(ngettext("{count} hour", "{count} hours", hours).format(count=hours))
+    if minutes:
+        parts.append(ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
+    if seconds:
+        parts.append(ngettext("{count} second", "{count} seconds", seconds).format(count=seconds))
+    return " ".join(parts) or _("0 seconds")
 
 
 def money_text(value, currency: str = "") -> str:
@@ -79,7 +84,16 @@ def money_text(value, currency: str = "") -> str:
         text = text if len(text.partition(".")[2]) >= 2 else f"{value:,.2f}"
     else:
         text = f"{value:,.2f}"
-    return f"{text} {currency}".strip()
+    return f"{localize_separators(text)} {currency}".strip()
+
+
+def localize_separators(text: str) -> str:
+    """Swap "1,234.5"'s separators for the active language's: "1 234,5" in Russian."""
+    grouping = get_format("THOUSAND_SEPARATOR")
+    decimal = get_format("DECIMAL_SEPARATOR")
+    if (grouping, decimal) == (",", "."):
+        return text
+    return text.translate({ord(","): grouping, ord("."): decimal})
 
 
 @register.filter

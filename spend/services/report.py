@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from orders.models import SpendDay
 from providers.models import Provider
@@ -166,6 +167,9 @@ class Report:
             "total": [str(figures.spent) for _, figures in self.buckets],
             "currency": self.base_currency,
             "bucket": self.bucket,
+            "bucket_label": {"month": gettext("Month"), "week": gettext("Week of")}.get(
+                self.bucket, gettext("Day")
+            ),
         }
 
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.models import SpendDay
 
@@ -20,13 +22,15 @@ class Runway:
     @property
     def words(self) -> str:
         if self.days is None:
-            return "no spend in 7 days" if not self.daily_spend else "balance unknown"
+            return _("no spend in 7 days") if not self.daily_spend else _("balance unknown")
         if self.days < 1:
-            return "less than a day left"
+            return _("less than a day left")
         if self.days > 365:
-            return "more than a year left"
+            return _("more than a year left")
         whole = int(self.days)
-        return f"about {whole} day{'s' if whole != 1 else ''} left"
+        return ngettext("about {count} day left", "about {count} days left", whole).format(
+            count=whole
+        )
 
 
 def runways(providers, now=None) -> dict[int, Runway]:

@@ -17,7 +17,7 @@
   function options(figure, data) {
     var bars = figure.dataset.kind === "bars";
     var currency = data.currency || "";
-    var series = [{ label: data.bucket === "month" ? "Month" : data.bucket === "week" ? "Week of" : "Day" }];
+    var series = [{ label: data.bucket_label }];
     var paths = bars && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60] }) : undefined;
     data.series.forEach(function (line, index) {
       var colour = COLOURS[index % COLOURS.length];

@@ -1,6 +1,7 @@
 """Alerts end to end: rules over real providers and orders at the simulated panels, messages
 delivered for real to a local SMTP server and a local webhook, once per condition."""
 
+import email
 from datetime import timedelta
 from decimal import Decimal
 
@@ -51,6 +52,19 @@ def test_an_alert_is_sent_once_reminded_and_resolved(synced, channels, smtp, hoo
     assert hook.received[-1]["title"].startswith("[smmdash] Resolved: Low balance")
     assert services.evaluate().deliveries == 0
     assert len(hook.received) == len(smtp.messages) == 3
+
+
+def test_alerts_are_written_in_the_alert_language(synced, channels, smtp, hook, settings):
+    settings.ALERT_LANGUAGE = "ru"
+    synced("smmsheba", low_balance_threshold=Decimal("5000"))
+    services.evaluate()
+    send_all()
+    assert hook.received[0]["title"] == "[smmdash] Низкий баланс у smmsheba"  # noqa: RUF001
+    [mail] = smtp.messages
+    body = email.message_from_string(mail["text"]).get_payload(decode=True).decode()
+    assert "ниже порога аккаунта" in body and "5\u00a0000,00 USD" in body
+    # The worker's language is its own: what runs after it is in the default one again.
+    assert str(Alert.objects.get().rule) == "Balance under the account's threshold"
 
 
 def test_many_alerts_at_once_arrive_as_one_message(simulator, synced, place, channels, hook):

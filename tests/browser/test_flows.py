@@ -82,6 +82,8 @@ def test_compare_order_the_cheapest_and_watch_it_complete_in_the_list_then_refil
     expect(page.get_by_role("heading", name=re.compile(r"Order #\d+"))).to_contain_text(
         "Pending", timeout=LIVE
     )
+    # "Queued and being sent" was true a moment ago; once the page shows Pending it goes.
+    expect(page.locator(".messages")).to_have_count(0)
     order = Order.objects.get()
     assert order.service_name == best and order.provider_order_id
 

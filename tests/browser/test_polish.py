@@ -150,3 +150,61 @@ def test_cancel_is_not_offered_where_the_panel_has_none_and_bulk_actions_ask_fir
     expect(page.get_by_label(f"Select order {no_cancel.pk}")).to_be_checked()  # not sent
     assert questions and "cancel every ticked order" in questions[0]
     assert len(simulator.requests("smmsheba", "cancel")) == asked_to_cancel
+
+
+def _box(locator):
+    return locator.bounding_box()
+
+
+def test_forms_and_filter_bars_line_up(page, log_in, manager, buyer, synced, place):
+    provider = synced("smmprovider")
+    place(provider.services.filter(type="Default").first())
+    manager.groups.add(*buyer.groups.all())
+    log_in(manager)
+
+    # Help text sits under its field, not on the field's border.
+    page.goto("/providers/add/")
+    key = page.get_by_label("API key")
+    help_text = page.locator(".field", has=key).locator("small")
+    assert _box(help_text)["y"] >= _box(key)["y"] + _box(key)["height"]
+
+    # One magnifier per search box (Pico draws it inside), and the search button is as wide
+    # as its word.
+    page.goto("/orders/new/?q=likes")
+    search = page.locator("label.filter-search")
+    expect(search.locator("svg")).to_have_count(0)
+    assert _box(page.get_by_role("button", name="Search"))["width"] < 200
+
+    # The order filters fit one row at 1366 px, and the search box shows its whole hint.
+    page.goto("/orders/")
+    fields = page.locator("#order-filters > label")
+    tops = {round(_box(fields.nth(n))["y"]) for n in range(fields.count())}
+    assert len(tops) == 1, tops
+    box = page.get_by_role("searchbox")
+    hint_fits = box.evaluate(
+        """input => {
+          const probe = document.createElement("span");
+          probe.style.font = getComputedStyle(input).font;
+          probe.textContent = input.placeholder;
+          document.body.append(probe);
+          const wide = probe.getBoundingClientRect().width;
+          probe.remove();
+          return wide <= input.clientWidth;
+        }"""
+    )
+    assert hint_fits
+
+
+def test_the_admin_wears_the_product_and_its_provider_list_fits(page, log_in, staff_admin, synced):
+    synced("smmprovider")
+    synced("smmub", currency="RUB")
+    log_in(staff_admin)
+
+    page.goto("/admin/providers/provider/")
+    header = page.locator("#header")
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(17, 24, 39)"
+    expect(page.locator("#site-name img")).to_be_visible()
+    table = page.locator("#result_list")
+    assert _box(table)["x"] + _box(table)["width"] <= 1366
+    expect(table).to_contain_text("1,000.00 USD")
+    expect(table.locator("thead")).to_contain_text("Last sync")

@@ -147,7 +147,7 @@ def test_bulk_cancel_reports_each_order_and_needs_the_role(
     assert simulator.requests("smmprovider", "cancel") == []
 
     page = buyer_client.post("/orders/bulk/", ids, follow=True).content.decode()
-    assert "The panels accepted cancel for 1 order." in page
+    assert "The panels accepted cancelling 1 order." in page
     assert f"#{done.pk}: Only an order the panel is still working on" in page
 
 
@@ -160,7 +160,7 @@ def test_bulk_refresh_reads_the_panels_now(simulator, synced, place, viewer_clie
         "/orders/bulk/", {"action": "refresh", "ids": [order.pk]}, follow=True
     ).content.decode()
 
-    assert "smmprovider: 1 orders checked, 1 changed" in page
+    assert "smmprovider: 1 order checked, 1 changed" in page
     order.refresh_from_db()
     assert order.status in (S.COMPLETED, S.PARTIAL)
 

@@ -191,7 +191,7 @@ def test_the_poll_orders_command_reports_each_provider(simulator, synced, place,
 
     call_command("poll_orders")
 
-    assert "smmpllus: 1 orders checked" in capsys.readouterr().out
+    assert "smmpllus: 1 order checked" in capsys.readouterr().out
 
 
 def test_the_list_swaps_in_open_rows_until_none_is_open(simulator, synced, place, viewer_client):
