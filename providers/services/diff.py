@@ -15,7 +15,7 @@ from panel import Service as FetchedService
 from providers.classify import FIELDS as LABEL_FIELDS
 from providers.classify import classify
 from providers.models import RATE, PriceChange, Provider, Service
-from smmdash.lib.bulk import insert_rows, insert_selected
+from smmdash.lib.bulk import insert_rows, insert_selected, update_rows
 
 log = logging.getLogger("smmdash.providers")
 
@@ -27,9 +27,6 @@ _RATE_LIMIT = Decimal(10) ** (RATE["max_digits"] - RATE["decimal_places"])
 _BIGINT = 2**63 - 1
 _ID_LENGTH = Service._meta.get_field("service_id").max_length
 _CHUNK = 500  # ids per IN (...) list
-# Rows per UPDATE: each row adds a WHEN to every written field's CASE, which the database
-# scans row by row, so the cost of one statement grows with rows squared.
-_UPDATE_BATCH = 200
 
 
 def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dict[str, int]:
@@ -128,7 +125,7 @@ def _insert(provider: Provider, added: list[tuple], now, after_pk: int):
 
 
 def _update(updated: list[tuple[Service, tuple[str, ...]]]):
-    """Write changed services, each group with the same changed fields in one bulk_update.
+    """Write changed services, each group with the same changed fields in one update_rows.
 
     Writing only what changed keeps the statements small: a typical re-sync changes nothing but
     some rates, and writing all thirteen columns made 1,000 repriced services take four times
@@ -138,7 +135,8 @@ def _update(updated: list[tuple[Service, tuple[str, ...]]]):
     for service, fields in updated:
         by_fields[fields].append(service)
     for fields, services in by_fields.items():
-        Service.objects.bulk_update(services, fields, batch_size=_UPDATE_BATCH)
+        rows = [(service.pk, *(getattr(service, name) for name in fields)) for service in services]
+        update_rows(Service, fields, rows)
 
 
 def _storable(provider: Provider, fetched: list[FetchedService]) -> dict[str, dict]:

@@ -5,7 +5,9 @@ the 10,000 services of a first catalog sync that Python work took longer than th
 own. `insert_rows` writes plain tuples, many rows per statement, preparing only the values
 the database driver cannot take as they are (dates, decimals), and each distinct one once.
 `insert_selected` copies what a query selects into another table in one INSERT ... SELECT,
-without reading it into Python at all.
+without reading it into Python at all. `update_rows` writes new values of some columns into
+many rows by primary key, one UPDATE ... FROM (VALUES ...) per batch: `bulk_update` builds a
+CASE expression per row and column, and resolving those took most of a re-sync's time.
 
 Neither runs save(), signals or field defaults: callers give every column that needs a value.
 """
@@ -65,6 +67,10 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
 
 
 def _insert_in_batches(connection, cursor, head: str, rows: list[tuple]):
+    _in_batches(connection, cursor, head + " VALUES {values}", rows)
+
+
+def _in_batches(connection, cursor, statement: str, rows: list[tuple]):
     # Many rows per statement, as many as the database takes parameters for.
     columns = len(rows[0])
     batch = min(connection.features.max_query_params or _MOST_ROWS, _MOST_ROWS * columns)
@@ -73,9 +79,55 @@ def _insert_in_batches(connection, cursor, head: str, rows: list[tuple]):
     for start in range(0, len(rows), batch):
         rows_now = rows[start : start + batch]
         cursor.execute(
-            f"{head} VALUES " + ", ".join([one_row] * len(rows_now)),
+            statement.format(values=", ".join([one_row] * len(rows_now))),
             [value for row in rows_now for value in row],
         )
+
+
+def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Set `columns` (field names) of `model`'s rows to new values: each row is a tuple of the
+    primary key and then the values, in the order of `columns`. Returns how many were given."""
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in columns]
+    preparers = [_preparer(field, connection) for field in fields]
+    prepared = [
+        (
+            pk,
+            *(
+                prepare(value) if prepare else value
+                for prepare, value in zip(preparers, values, strict=True)
+            ),
+        )
+        for pk, *values in rows
+    ]
+    if not prepared:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    key = quote(model._meta.pk.column)
+    # SQLite names a VALUES list's columns column1, column2...; PostgreSQL takes names, and
+    # casts, as a parameter's type is not known from a VALUES list (a NULL would be text).
+    aliases = [f"column{n}" for n in range(1, len(fields) + 2)]
+    if connection.vendor == "postgresql":
+        values_as = "v ({})".format(", ".join(aliases))
+        sources = [
+            f"CAST(v.{alias} AS {field.db_type(connection)})"
+            for alias, field in zip(aliases[1:], fields, strict=True)
+        ]
+    else:
+        values_as = "v"
+        sources = [f"v.{alias}" for alias in aliases[1:]]
+    assignments = ", ".join(
+        f"{quote(field.column)} = {source}" for field, source in zip(fields, sources, strict=True)
+    )
+    # Only quoted names and placeholders go into the statement; the values are parameters.
+    statement = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {{values}}) AS {values_as} "  # noqa: S608
+        f"WHERE {table}.{key} = v.{aliases[0]}"
+    )
+    with connection.cursor() as cursor:
+        _in_batches(connection, cursor, statement, prepared)
+    return len(prepared)
 
 
 def insert_selected(model: type[Model], columns: Sequence[str], selected: QuerySet) -> int:
