@@ -1,6 +1,8 @@
 """Template filters for offers: the words for labels, refill and yes, no or unknown."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from providers.classify import KINDS, PLATFORMS, QUALITIES, label_of, refill_words
@@ -37,12 +39,37 @@ def yes_no(value):
     return gettext("Yes") if value else gettext("No")
 
 
-@register.inclusion_tag("compare/_options.html")
+@register.simple_tag
 def options(service):
-    """Refill, cancel and drip-feed as three words, each saying yes, no or unknown."""
-    flags = [
+    """Refill, cancel and drip-feed as three words, each saying yes, no or unknown (a tag in
+    Python rather than a template: Compare draws it on each of its hundred rows)."""
+    words = []
+    for name, offered in (
         (gettext("Refill"), service.offers_refill),
         (gettext("Cancel"), service.cancel),
         (gettext("Drip-feed"), service.dripfeed),
-    ]
-    return {"flags": flags}
+    ):
+        if offered:
+            title = gettext("%(name)s: yes") % {"name": name}
+            words.append(
+                format_html('<span class="option option-yes" title="{}">{}</span>', title, name)
+            )
+        elif offered is None:
+            title = gettext("%(name)s: the panel does not say") % {"name": name}
+            words.append(
+                format_html(
+                    '<span class="option option-unknown" title="{}">{}?</span>', title, name
+                )
+            )
+        else:
+            title = gettext("%(name)s: no") % {"name": name}
+            words.append(
+                format_html(
+                    '<span class="option option-no" title="{}"><s>{}</s>'
+                    '<span class="visually-hidden"> {}</span></span>',
+                    title,
+                    name,
+                    gettext("no"),
+                )
+            )
+    return format_html('<span class="options">{}</span>', mark_safe("".join(words)))  # noqa: S308
