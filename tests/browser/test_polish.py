@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_small_amounts_never_read_as_zero_and_every_amount_names_its_currency(
-    page, log_in, buyer, simulator, synced
+    page, snap, log_in, buyer, simulator, synced
 ):
     panel = simulator.panel("smmub")
     cheap = next(s for s in panel.catalog if "Instagram" in s.name and "Подписчики" in s.name)
@@ -39,6 +39,10 @@ def test_small_amounts_never_read_as_zero_and_every_amount_names_its_currency(
     page.reload()
     expect(results.locator("tr.row-best svg.sparkline")).to_have_count(1)
     expect(results.locator("tr.row-best")).to_contain_text("0.38 \u2013 0.41")
+    results.locator("tr.row-best td.offer-service > a").click()
+    expect(page.get_by_role("heading", name=cheap.name)).to_be_visible()
+    expect(page.locator("svg[role=img]").first).to_be_visible()  # its price history, plotted
+    snap("offer")
 
     page.goto(f"/providers/{provider.pk}/services/")
     maxima = page.locator("table tbody tr td.num").all_inner_texts()
@@ -99,7 +103,7 @@ def test_on_a_phone_no_page_is_wider_than_the_screen_and_the_menu_folds(
 
 
 def test_the_order_list_prices_each_order_in_the_base_currency_and_totals_what_was_spent(
-    page, log_in, buyer, synced, place
+    page, snap, log_in, buyer, synced, place
 ):
     usd = synced("smmprovider")
     rub = synced("smmub", currency="RUB")
@@ -118,6 +122,7 @@ def test_the_order_list_prices_each_order_in_the_base_currency_and_totals_what_w
     totals = page.get_by_test_id("order-totals")
     expect(totals).to_contain_text(f"≈ {money_text(in_base, 'USD')}")
     expect(totals).not_to_contain_text(money_text(taken.expected_cost + rejected.expected_cost))
+    snap("orders")
 
     page.get_by_role("link", name=f"#{rejected.pk}", exact=True).click()
     expect(page.locator("dd", has_text="nothing spent")).to_be_visible()
