@@ -8,9 +8,10 @@ from compare.search import SORTS, Criteria
 from providers.classify import KINDS, LIFETIME, PLATFORMS, QUALITIES, Labels
 from providers.models import Provider, Service
 
-PLATFORM_CHOICES = [(key, label) for key, (label, _) in PLATFORMS.items()]
-KIND_CHOICES = [(key, label) for key, (label, _) in KINDS.items()]
-QUALITY_CHOICES = [(key, label) for key, (label, _) in QUALITIES.items()]
+# The labels in the page's language (the vocabularies hold them in English).
+PLATFORM_CHOICES = [(key, _(label)) for key, (label, _spellings) in PLATFORMS.items()]
+KIND_CHOICES = [(key, _(label)) for key, (label, _spellings) in KINDS.items()]
+QUALITY_CHOICES = [(key, _(label)) for key, (label, _spellings) in QUALITIES.items()]
 DEFAULT_QUANTITY = 1000
 
 
@@ -21,8 +22,10 @@ class CompareForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label=_("What you need"))
     quantity = forms.IntegerField(required=False, min_value=1, max_value=10**12)
     link = forms.CharField(required=False, max_length=2000, label=_("Link (for the order)"))
-    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *PLATFORM_CHOICES])
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *KIND_CHOICES])
+    platform = forms.ChoiceField(
+        required=False, choices=[("", _("Any platform")), *PLATFORM_CHOICES]
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", _("Any kind")), *KIND_CHOICES])
     provider = forms.ModelMultipleChoiceField(
         required=False,
         queryset=Provider.objects.filter(enabled=True),
@@ -113,20 +116,20 @@ class PinForm(forms.Form):
 
 
 REFILL_CHOICES = [
-    ("", "Not stated"),
-    ("none", "No refill"),
-    ("unstated", "Refill, period not stated"),
-    ("days", "Refill for N days"),
-    ("lifetime", "Lifetime refill"),
+    ("", _("Not stated")),
+    ("none", _("No refill")),
+    ("unstated", _("Refill, period not stated")),
+    ("days", _("Refill for N days")),
+    ("lifetime", _("Lifetime refill")),
 ]
 
 
 class LabelsForm(forms.Form):
     """A correction of what smmdash read from a service's name."""
 
-    platform = forms.ChoiceField(required=False, choices=[("", "Unknown"), *PLATFORM_CHOICES])
-    kind = forms.ChoiceField(required=False, choices=[("", "Unknown"), *KIND_CHOICES])
-    quality = forms.ChoiceField(required=False, choices=[("", "Not stated"), *QUALITY_CHOICES])
+    platform = forms.ChoiceField(required=False, choices=[("", _("Unknown")), *PLATFORM_CHOICES])
+    kind = forms.ChoiceField(required=False, choices=[("", _("Unknown")), *KIND_CHOICES])
+    quality = forms.ChoiceField(required=False, choices=[("", _("Not stated")), *QUALITY_CHOICES])
     refill = forms.ChoiceField(required=False, choices=REFILL_CHOICES)
     refill_days = forms.IntegerField(
         required=False, min_value=1, max_value=LIFETIME - 1, label=_("Refill days")
@@ -187,9 +190,9 @@ class RoutingPolicyForm(forms.ModelForm):
         model = RoutingPolicy
         fields = ["group", "platform", "kind", "quality", "geo", "strategy"]
         widgets = {
-            "platform": forms.Select(choices=[("", "(the group's)"), *PLATFORM_CHOICES]),
-            "kind": forms.Select(choices=[("", "(the group's)"), *KIND_CHOICES]),
-            "quality": forms.Select(choices=[("", "Any quality"), *QUALITY_CHOICES]),
+            "platform": forms.Select(choices=[("", _("(the group's)")), *PLATFORM_CHOICES]),
+            "kind": forms.Select(choices=[("", _("(the group's)")), *KIND_CHOICES]),
+            "quality": forms.Select(choices=[("", _("Any quality")), *QUALITY_CHOICES]),
         }
         help_texts = {
             "group": "A curated group; or leave it empty and choose a platform and kind.",

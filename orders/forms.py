@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from compare.routing import Product, ProductNotUnderstood
@@ -52,7 +53,7 @@ class OrderForm(forms.Form):
     )
     delay = forms.TypedChoiceField(
         coerce=int,
-        choices=[(minutes, f"{minutes} min") for minutes in SUBSCRIPTION_DELAYS],
+        choices=[(minutes, format_lazy(_("{} min"), minutes)) for minutes in SUBSCRIPTION_DELAYS],
         help_text=_("Wait before delivering to each new post."),
     )
     expiry = forms.DateField(
@@ -262,8 +263,8 @@ class OrderFilter(forms.Form):
         "quantity": ("quantity", "id"),
     }
     STATUS_GROUPS = {
-        "open": ("Open (any)", sorted(STILL_MOVING)),
-        "problem": ("Needs attention", sorted(PROBLEMS)),
+        "open": (_("Open (any)"), sorted(STILL_MOVING)),
+        "problem": (_("Needs attention"), sorted(PROBLEMS)),
     }
 
     q = forms.CharField(required=False, max_length=200, label=_("Search"))
@@ -277,8 +278,8 @@ class OrderFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = [(key, label) for key, (label, _) in self.STATUS_GROUPS.items()]
-        self.fields["status"].choices = [("", "All statuses"), *groups, *Order.Status.choices]
+        groups = [(key, label) for key, (label, _statuses) in self.STATUS_GROUPS.items()]
+        self.fields["status"].choices = [("", _("All statuses")), *groups, *Order.Status.choices]
 
     def value(self, name, default=""):
         return (self.cleaned_data.get(name) if self.is_valid() else None) or default

@@ -42,7 +42,7 @@ class CatalogFilter(forms.Form):
 
     def __init__(self, data, *, categories):
         super().__init__(data)
-        self.fields["category"].choices = [("", "All categories")] + [(c, c) for c in categories]
+        self.fields["category"].choices = [("", _("All categories"))] + [(c, c) for c in categories]
 
     def value(self, name, default=""):
         if self.is_valid():

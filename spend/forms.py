@@ -12,12 +12,12 @@ from spend.services import BUCKETS, Period
 from spend.services.report import today
 
 PERIODS = {
-    "7": "Last 7 days",
-    "30": "Last 30 days",
-    "90": "Last 90 days",
-    "month": "This month",
-    "last-month": "Last month",
-    "custom": "From … to …",
+    "7": _("Last 7 days"),
+    "30": _("Last 30 days"),
+    "90": _("Last 90 days"),
+    "month": _("This month"),
+    "last-month": _("Last month"),
+    "custom": _("From … to …"),
 }
 MAX_DAYS = 800
 
@@ -32,7 +32,7 @@ class SpendFilter(forms.Form):
     )
     end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput({"type": "date"}))
     bucket = forms.ChoiceField(
-        choices=[("", "Day or week"), *BUCKETS.items()], required=False, label=_("Per")
+        choices=[("", _("Day or week")), *BUCKETS.items()], required=False, label=_("Per")
     )
 
     def clean(self):

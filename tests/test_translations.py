@@ -123,9 +123,25 @@ def _is_plain_string(node):
     )
 
 
+def _choice_labels(node):
+    """The labels of a literal list of (value, label) choices."""
+    if not isinstance(node, ast.List | ast.Tuple):
+        return []
+    pairs = [elt for elt in node.elts if isinstance(elt, ast.Tuple) and len(elt.elts) == 2]
+    return [pair.elts[1] for pair in pairs]
+
+
 def unmarked_python_strings(source, name="<module>"):
     found = []
     for node in ast.walk(ast.parse(source)):
+        # Choices shown in a select: a keyword choices=[...] or a list named *_CHOICES.
+        labels = []
+        if (isinstance(node, ast.keyword) and node.arg == "choices") or (
+            isinstance(node, ast.Assign)
+            and any(getattr(target, "id", "").endswith("CHOICES") for target in node.targets)
+        ):
+            labels = _choice_labels(node.value)
+        found += [f"{name}:{label.lineno}" for label in labels if _is_plain_string(label)]
         if not isinstance(node, ast.Call):
             continue
         function = node.func
@@ -156,6 +172,10 @@ def test_the_python_check_finds_an_unmarked_message():
     source = 'messages.success(request, "Saved.")\nmessages.info(request, _("Saved."))\n'
     assert unmarked_python_strings(source) == ["<module>:1"]
     assert unmarked_python_strings('forms.CharField(label=f"{x} days")') == ["<module>:1"]
+    assert unmarked_python_strings('f = ChoiceField(choices=[("", "All"), *OTHERS])') == [
+        "<module>:1"
+    ]
+    assert unmarked_python_strings('KIND_CHOICES = [("", _("Any kind"))]') == []
 
 
 def _catalog_entries():

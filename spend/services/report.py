@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from orders.models import SpendDay
 from providers.models import Provider
@@ -21,7 +21,7 @@ from rates.money import rates_to_base, to_base
 from scores.figures import day_start
 from spend.models import TopUp
 
-BUCKETS = {"day": "Day", "week": "Week", "month": "Month"}
+BUCKETS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week"), "month": gettext_lazy("Month")}
 AMOUNTS = ("gross", "spent", "refunded", "estimated", "difference", "unknown")
 COUNTS = ("orders", "refunded_orders", "estimated_orders", "differing_orders", "unknown_orders")
 FIELDS = AMOUNTS + COUNTS
@@ -138,6 +138,11 @@ class Report:
     cells: dict
     kinds: list[tuple[str, str, Figures]]  # platform, kind, in the base currency
     top_ups: list[TopUp]
+
+    @property
+    def bucket_label(self) -> str:
+        """ "Day", "Week" or "Month", in the page's language."""
+        return str(BUCKETS[self.bucket])
 
     @property
     def change(self) -> Decimal | None:
