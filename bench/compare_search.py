@@ -22,6 +22,8 @@ SEARCHES = {
     '"Server 1234" (names searched)': "?q=Server+1234",
     "the same, as the HTMX fragment": "?q=instagram+followers&quantity=1000#fragment",
     "equivalents of one service": "?like={like}&quantity=1000",
+    # "Show more" twice: the page's cost grows with the rows drawn, not with the offers found.
+    '"instagram followers", 200 rows shown': "?q=instagram+followers&quantity=1000&rows=200",
 }
 
 

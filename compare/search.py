@@ -28,7 +28,10 @@ from providers.models import OFFERS_REFILL, PriceChange, Service
 from rates.money import expected_cost, rates_to_base, to_base
 from smmdash.lib.charts import rate_history
 
-ROW_LIMIT = 100
+# Rows the page shows first; "show more" doubles them up to MOST_ROWS (the CSV has them all).
+# Fifty rows keep the page quick to draw and to read; narrowing the search beats scrolling.
+ROW_LIMIT = 50
+MOST_ROWS = 400
 # Best value is ranked in Python over the cheapest this many: a service costing more than
 # the 500th cheapest would have to deliver several times better to win, and none does.
 VALUE_CANDIDATES = 500

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from compare import services
 from compare.forms import CompareForm, GroupForm, LabelsForm, PinForm
 from compare.models import ServiceGroup
-from compare.search import Criteria, compare, equivalent_to
+from compare.search import MOST_ROWS, ROW_LIMIT, Criteria, compare, equivalent_to
 from providers.classify import describe
 from providers.models import Service
 from providers.services import labels
@@ -34,7 +34,8 @@ def index(request):
     if searched and request.GET.get("export") == "csv":
         # Every offer, not the first page's worth; a spreadsheet has no use for the plots.
         return _csv(compare(criteria, limit=None, history=False))
-    comparison = compare(criteria) if searched else None
+    rows = _rows_asked(request.GET.get("rows"))
+    comparison = compare(criteria, limit=rows) if searched else None
     context = {
         "form": form,
         "criteria": criteria,
@@ -43,7 +44,18 @@ def index(request):
         "understood": describe(comparison.understood) if comparison else "",
         "has_services": searched or Service.objects.filter(active=True).exists(),
     }
+    if comparison and comparison.total > len(comparison.offers) and rows < MOST_ROWS:
+        context["more_rows"] = min(rows * 2, MOST_ROWS)
     return render_page(request, "compare/index.html", context, partials={"compare-results"})
+
+
+def _rows_asked(value) -> int:
+    """How many rows "show more" asked for: ROW_LIMIT doubled, never past MOST_ROWS."""
+    rows = ROW_LIMIT
+    asked = int(value) if value and value.isdigit() else ROW_LIMIT
+    while rows < min(asked, MOST_ROWS):
+        rows *= 2
+    return min(rows, MOST_ROWS)
 
 
 CSV_COLUMNS = [

@@ -70,6 +70,9 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+NOT_PROBLEMS = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 860})
@@ -78,9 +81,10 @@ def page(browser, live_server, request):
     problems = []
 
     def on_console(message):
-        # Failed loads are reported below with their URL; a page the test meant
-        # to be a 403 or 404 is not a problem.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        # Failed loads are reported below with their URL; a page the test meant to be a 403
+        # or 404 is not a problem, nor a poll htmx cut short as the test moved on (sendAbort,
+        # and the unsuccessful afterRequest that goes with it).
+        if message.type == "error" and not message.text.startswith(NOT_PROBLEMS):
             problems.append(message.text)
 
     def on_response(response):

@@ -88,3 +88,18 @@ def test_every_admin_list_and_the_group_form_open(market, admin_client):
         assert admin_client.get(url).status_code == 200, url
     page = admin_client.get(f"/admin/compare/servicegroup/{group.pk}/change/").content.decode()
     assert "Admin view" in page and str(seed.pk) in page
+
+
+def test_the_page_shows_fifty_offers_first_and_more_on_request(synced, viewer_client):
+    for panel in ("smmprovider", "smmpllus", "smmsheba"):
+        synced(panel)
+    page = viewer_client.get("/compare/", {"q": "instagram"}).content.decode()
+    assert page.count('<td class="offer-service">') == 50
+    assert "99 offers, the first 50 shown" in page and "show the first 100" in page
+
+    more = viewer_client.get("/compare/", {"q": "instagram", "rows": "100"}).content.decode()
+    assert more.count('<td class="offer-service">') == 99  # every offer: no further link
+    assert "show the first" not in more
+    # Past the most the page draws, the answer is the most, never an error.
+    huge = viewer_client.get("/compare/", {"q": "instagram", "rows": "99999"})
+    assert huge.status_code == 200
