@@ -48,9 +48,7 @@ def apply_catalog(provider: Provider, fetched: list[FetchedService], now) -> dic
     for service_id, values in incoming.items():
         row = cached.get(service_id)
         if row is None:
-            labels = classify(values["name"], values["category"]).as_tuple()
-            known = (provider.pk, service_id, now, now, True, False)
-            added.append((*known, *values.values(), *labels))
+            added.append((service_id, values))
             counts["added"] += 1
             continue
         pk, _, active, labels_fixed, *old = row
@@ -114,14 +112,25 @@ _ADDED_COLUMNS = (
 )
 
 
-def _insert(provider: Provider, added: list[tuple], now, after_pk: int):
+def _insert(provider: Provider, added: list[tuple[str, dict]], now, after_pk: int):
     """Write new services, then their first price reading, read back by the database itself:
     the new rows are this provider's above the highest id it had (ids only grow)."""
-    insert_rows(Service, _ADDED_COLUMNS, added)
+    known = (provider.pk, now, now, True, False)
+    # Labelled as they are written: on PostgreSQL the rows stream into COPY, so the server
+    # stores and indexes the first ones while this process labels the rest.
+    rows = (
+        (known[0], service_id, *known[1:], *values.values(), *_labels(values))
+        for service_id, values in added
+    )
+    insert_rows(Service, _ADDED_COLUMNS, rows)
     first_rates = Service.objects.filter(provider=provider, pk__gt=after_pk).values_list(
         "pk", "rate", Value(now, output_field=DateTimeField())
     )
     insert_selected(PriceChange, ("service", "new_rate", "changed_at"), first_rates)
+
+
+def _labels(values: dict) -> tuple:
+    return classify(values["name"], values["category"]).as_tuple()
 
 
 def _update(updated: list[tuple[Service, tuple[str, ...]]]):

@@ -13,6 +13,7 @@ Neither runs save(), signals or field defaults: callers give every column that n
 """
 
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
@@ -37,44 +38,69 @@ _AS_THEY_ARE = {
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """INSERT `rows` (tuples of values in the order of `columns`, field names) into `model`'s
-    table; returns how many rows were written."""
+    table; returns how many rows were written.
+
+    `rows` may be a generator: they are written as they come, so work that produces them
+    overlaps with PostgreSQL storing the ones before.
+    """
     connection = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(name) for name in columns]
     preparers = [_preparer(field, connection) for field in fields]
     preparing = [(index, prepare) for index, prepare in enumerate(preparers) if prepare]
-    prepared = []
-    for row in rows:
-        if preparing:
-            row = list(row)
-            for index, prepare in preparing:
-                row[index] = prepare(row[index])
-        prepared.append(row)
-    if not prepared:
+    prepared = (_prepared(row, preparing) for row in rows) if preparing else iter(rows)
+    first = next(prepared, None)
+    if first is None:
         return 0
+    prepared = chain([first], prepared)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(field.column) for field in fields)
+    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows: an INSERT with thousands of parameters spent most of its
-            # time in the driver, splitting the statement at each placeholder.
+            # time in the driver, splitting the statement at each placeholder. The foreign keys
+            # are checked as rows arrive, while this process makes the next ones, rather than
+            # all at once when the transaction commits.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in prepared:
                     copy.write_row(row)
+                    written += 1
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
-            _insert_in_batches(connection, cursor, f"INSERT INTO {table} ({names})", prepared)
-    return len(prepared)
+            # Quoted names and placeholders only; the values are parameters.
+            statement = f"INSERT INTO {table} ({names}) VALUES {{values}}"  # noqa: S608
+            for batch in _batches(connection, prepared, len(fields)):
+                _in_batches(connection, cursor, statement, batch)
+                written += len(batch)
+    return written
 
 
-def _insert_in_batches(connection, cursor, head: str, rows: list[tuple]):
-    _in_batches(connection, cursor, head + " VALUES {values}", rows)
+def _prepared(row, preparing):
+    row = list(row)
+    for index, prepare in preparing:
+        row[index] = prepare(row[index])
+    return row
+
+
+def _batches(connection, rows: Iterable, columns: int):
+    """`rows` in lists of as many as one statement takes (so a generator's rows are made as
+    they are written, not all before)."""
+    size = _rows_per_statement(connection, columns)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _rows_per_statement(connection, columns: int) -> int:
+    # Many rows per statement, as many as the database takes parameters for.
+    most = min(connection.features.max_query_params or _MOST_ROWS, _MOST_ROWS * columns)
+    return most // columns
 
 
 def _in_batches(connection, cursor, statement: str, rows: list[tuple]):
-    # Many rows per statement, as many as the database takes parameters for.
     columns = len(rows[0])
-    batch = min(connection.features.max_query_params or _MOST_ROWS, _MOST_ROWS * columns)
-    batch //= columns
+    batch = _rows_per_statement(connection, columns)
     one_row = "(" + ", ".join(["%s"] * columns) + ")"
     for start in range(0, len(rows), batch):
         rows_now = rows[start : start + batch]

@@ -1,4 +1,5 @@
-"""smmdash.lib.bulk's update_rows on the real database: new values by primary key, exact."""
+"""smmdash.lib.bulk on the real database: rows inserted from a generator across statements, and
+new values by primary key, exact."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -6,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from providers.models import Service
-from smmdash.lib.bulk import update_rows
+from smmdash.lib.bulk import insert_rows, update_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +28,28 @@ def test_rows_updated_by_primary_key_keep_exact_values_and_others_stay(synced):
     unchanged = set(before) - set(changed)
     assert all(after[pk].rate == before[pk] and after[pk].last_seen != later for pk in unchanged)
     assert update_rows(Service, ("rate",), []) == 0
+
+
+def test_rows_from_a_generator_are_all_written_exactly_across_statements(make_provider):
+    provider = make_provider("smmprovider")
+    seen = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    same = {
+        "provider": provider.pk, "category": "Generated", "type": "Default", "min": 1, "max": 9,
+        "refill": None, "cancel": False, "dripfeed": False, "active": True, "first_seen": seen,
+        "last_seen": seen, "platform": "", "kind": "", "quality": "", "geo": "", "speed": "",
+        "labels_fixed": False,
+    }  # fmt: skip
+    columns = (*same, "service_id", "name", "rate")
+    # More rows than one INSERT takes on SQLite, made one at a time as they are written.
+    rows = (
+        (*same.values(), f"g{number}", f"Service {number}", Decimal(number) / 1000)
+        for number in range(2_500)
+    )
+
+    assert insert_rows(Service, columns, rows) == 2_500
+    stored = dict(provider.services.values_list("service_id", "rate"))
+    assert len(stored) == 2_500
+    assert stored["g1234"] == Decimal("1.234") and stored["g0"] == Decimal(0)
+    assert set(provider.services.values_list("first_seen", flat=True)) == {seen}
+    assert insert_rows(Service, columns, iter(())) == 0
+    assert provider.services.count() == 2_500
