@@ -1,0 +1,29 @@
+"""The indexes name searches go through on PostgreSQL, as the migrations leave them."""
+
+import pytest
+from django.db import connection
+
+from providers.models import Service
+
+pytestmark = pytest.mark.django_db
+
+TRIGRAM_INDEXES = ("providers_service_name_trgm", "providers_service_category_trgm")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no trigram indexes")
+def test_names_have_trigram_indexes_whose_pending_lists_stay_short(synced):
+    synced("smmprovider")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [list(TRIGRAM_INDEXES)],
+        )
+        options = dict(cursor.fetchall())
+        # A search right after a sync reads the index, not every service.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        query = Service.objects.filter(name__icontains="Server 1234").order_by().values("pk").query
+        sql, params = query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert options == {index: ["gin_pending_list_limit=1024"] for index in TRIGRAM_INDEXES}
+    assert "providers_service_name_trgm" in plan
