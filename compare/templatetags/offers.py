@@ -1,8 +1,10 @@
 """Template filters for offers: the words for labels, refill and yes, no or unknown."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from providers.classify import KINDS, PLATFORMS, QUALITIES, label_of, refill_words
 
@@ -54,17 +56,27 @@ _OPTION_WORDS = {
 
 @register.simple_tag
 def options(service):
-    """Refill, cancel and drip-feed as three words, each saying yes, no or unknown (a tag in
-    Python rather than a template: Compare draws it on each of its rows)."""
-    drawn = []
-    for name, offered in (
-        (gettext("Refill"), service.offers_refill),
-        (gettext("Cancel"), service.cancel),
-        (gettext("Drip-feed"), service.dripfeed),
-    ):
-        state = "unknown" if offered is None else "yes" if offered else "no"
-        word = format_html(_OPTION_WORDS[state], name=name, no=gettext("no"))
-        drawn.append((state, _OPTION_TITLES[state] % {"name": name}, word))
+    """Refill, cancel and drip-feed as three words, each saying yes, no or unknown."""
+    states = tuple(
+        "unknown" if offered is None else "yes" if offered else "no"
+        for offered in (service.offers_refill, service.cancel, service.dripfeed)
+    )
+    return _options_drawn(get_language(), states)
+
+
+@lru_cache(maxsize=128)
+def _options_drawn(language: str, states: tuple[str, str, str]):
+    # Compare draws this on each of its rows, and there are 27 ways it can look in a language:
+    # each is drawn once (the language is in the key because the words are translated).
+    names = (gettext("Refill"), gettext("Cancel"), gettext("Drip-feed"))
+    drawn = [
+        (
+            state,
+            _OPTION_TITLES[state] % {"name": name},
+            format_html(_OPTION_WORDS[state], name=name, no=gettext("no")),
+        )
+        for name, state in zip(names, states, strict=True)
+    ]
     return format_html(
         '<span class="options">{}</span>',
         format_html_join("", '<span class="option option-{}" title="{}">{}</span>', drawn),
