@@ -38,6 +38,10 @@ def test_results_update_as_you_type_and_the_cheapest_is_one_click_from_an_order(
         "title", "Refill: yes"
     )
     assert first.locator("td.offer-service").bounding_box()["width"] >= 300
+    # All of a row, its Order button included, is on a 1366 px screen without scrolling.
+    table_box = results.locator(".table-scroll")
+    assert table_box.evaluate("box => box.scrollWidth <= box.clientWidth")
+    expect(first.get_by_role("button", name="Order")).to_be_in_viewport()
     best_name = results.locator("tr.row-best td:nth-child(2) > a").inner_text()
     results.locator("tr.row-best").get_by_role("button", name="Order").click()
 
