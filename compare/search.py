@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     Prefetch,
     Q,
     Value,
     When,
+    Window,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -125,14 +127,14 @@ def compare(
         services, searched_text = _narrowed(services, understood, criteria.text)
     services = _filtered(services, criteria)
     services = services.alias(rate_in_base=_rate_in_base(rates))
-    rows = services.select_related("provider__polling", "pinned__group")
     by_value = criteria.sort == "value"
-    rows = rows.order_by(*SORTS.get(criteria.sort, SORTS["cost"]))
+    ordered = services.order_by(*SORTS.get(criteria.sort, SORTS["cost"]))
     read = max(limit, VALUE_CANDIDATES) if by_value and limit else limit
-    rows = list(rows[:read])
-    # Fewer rows than asked for are all there are, and counting them again would cost a second
-    # pass over the catalogs (a name search scans every name).
-    total = len(rows) if read is None or len(rows) < read else services.count()
+    if read is None:
+        rows = list(ordered.select_related(*_SHOWN_WITH))
+        total = len(rows)
+    else:
+        rows, total = _first(ordered, read)
     offers = [priced(service, criteria.quantity, rates) for service in rows]
     attach_records(offers)
     if by_value:
@@ -146,6 +148,25 @@ def compare(
         {offer.provider.currency or "(not set)" for offer in offers if offer.rate_in_base is None}
     )
     return Comparison(offers, total, understood, searched_text, missing, best, best_value(offers))
+
+
+_SHOWN_WITH = ("provider__polling", "pinned__group")  # what a row of offers shows
+
+
+def _first(ordered, read: int) -> tuple[list[Service], int]:
+    """The first `read` services of `ordered`, and how many there are in all.
+
+    One pass over the matches finds the ids to show and counts them all (a window count), with
+    nothing in each row but what the order needs; a second statement reads those services
+    with what a row shows. Reading every match whole, joined to its provider's polling and its
+    group, only to keep the first fifty, was most of a whole-platform search on PostgreSQL, and
+    counting was a second pass.
+    """
+    first = list(ordered.annotate(found=Window(Count("*"))).values_list("pk", "found")[:read])
+    shown = Service.objects.select_related(*_SHOWN_WITH).in_bulk([pk for pk, _ in first])
+    # A service deleted between the two statements is left out.
+    rows = [shown[pk] for pk, _ in first if pk in shown]
+    return rows, first[0][1] if first else 0
 
 
 def best_value(offers: list[Offer]) -> Offer | None:
