@@ -394,7 +394,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, panel, answer):
         dialect = panel.dialect
         reply = answer if isinstance(answer, Reply) else Reply(answer)
-        text = to_json(reply.data, trailing_commas=dialect.trailing_commas)
+        text = panel.written(reply.data)
         if dialect.byte_order_mark:
             text = "\ufeff" + text
         self._send(reply.code, text, dialect.content_type, reply.headers)
