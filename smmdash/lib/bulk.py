@@ -41,7 +41,9 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     table; returns how many rows were written.
 
     `rows` may be a generator: they are written as they come, so work that produces them
-    overlaps with PostgreSQL storing the ones before.
+    overlaps with PostgreSQL storing the ones before. On PostgreSQL the transaction's deferred
+    foreign keys are checked while the rows arrive (so call it where the transaction's rows
+    are consistent), and deferred again after.
     """
     connection = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(name) for name in columns]
