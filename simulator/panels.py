@@ -15,9 +15,9 @@ REQUIRED_FIELDS = {
     "Poll": ("answer_number",),
     "Subscriptions": ("username", "min", "max", "delay"),
 }
-_KEPT_FROM = 1000  # entries: an answer this large is a catalog (see SimPanel.written)
 NO_QUANTITY_TYPES = {"Package", "Custom Comments", "Subscriptions"}
 LINE_FIELDS = ("comments", "usernames", "hashtags")
+_KEPT_FROM = 1000  # entries: an answer this large is a catalog (see SimPanel.written)
 
 
 class SimPanel:

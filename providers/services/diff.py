@@ -115,11 +115,19 @@ _ADDED_COLUMNS = (
 def _insert(provider: Provider, added: list[tuple[str, dict]], now, after_pk: int):
     """Write new services, then their first price reading, read back by the database itself:
     the new rows are this provider's above the highest id it had (ids only grow)."""
-    known = (provider.pk, now, now, True, False)
     # Labelled as they are written: on PostgreSQL the rows stream into COPY, so the server
     # stores and indexes the first ones while this process labels the rest.
     rows = (
-        (known[0], service_id, *known[1:], *values.values(), *_labels(values))
+        (
+            provider.pk,
+            service_id,
+            now,
+            now,
+            True,
+            False,
+            *values.values(),
+            *classify(values["name"], values["category"]).as_tuple(),
+        )
         for service_id, values in added
     )
     insert_rows(Service, _ADDED_COLUMNS, rows)
@@ -127,10 +135,6 @@ def _insert(provider: Provider, added: list[tuple[str, dict]], now, after_pk: in
         "pk", "rate", Value(now, output_field=DateTimeField())
     )
     insert_selected(PriceChange, ("service", "new_rate", "changed_at"), first_rates)
-
-
-def _labels(values: dict) -> tuple:
-    return classify(values["name"], values["category"]).as_tuple()
 
 
 def _update(updated: list[tuple[Service, tuple[str, ...]]]):
