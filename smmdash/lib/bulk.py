@@ -73,9 +73,7 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
         else:
             # Quoted names and placeholders only; the values are parameters.
             statement = f"INSERT INTO {table} ({names}) VALUES {{values}}"  # noqa: S608
-            for batch in _batches(connection, prepared, len(fields)):
-                _in_batches(connection, cursor, statement, batch)
-                written += len(batch)
+            written = _in_batches(connection, cursor, statement, prepared, len(fields))
     return written
 
 
@@ -86,30 +84,20 @@ def _prepared(row, preparing):
     return row
 
 
-def _batches(connection, rows: Iterable, columns: int):
-    """`rows` in lists of as many as one statement takes (so a generator's rows are made as
-    they are written, not all before)."""
-    size = _rows_per_statement(connection, columns)
-    while batch := list(islice(rows, size)):
-        yield batch
-
-
-def _rows_per_statement(connection, columns: int) -> int:
-    # Many rows per statement, as many as the database takes parameters for.
+def _in_batches(connection, cursor, statement: str, rows: Iterable, columns: int) -> int:
+    """Execute `statement` with its {values} as many rows of `columns` values as the database
+    takes parameters for, until `rows` run out; returns how many rows were written. Rows are
+    taken a statement's worth at a time, so a generator's are made as they are written."""
     most = min(connection.features.max_query_params or _MOST_ROWS, _MOST_ROWS * columns)
-    return most // columns
-
-
-def _in_batches(connection, cursor, statement: str, rows: list[tuple]):
-    columns = len(rows[0])
-    batch = _rows_per_statement(connection, columns)
     one_row = "(" + ", ".join(["%s"] * columns) + ")"
-    for start in range(0, len(rows), batch):
-        rows_now = rows[start : start + batch]
+    rows, written = iter(rows), 0
+    while rows_now := list(islice(rows, most // columns)):
         cursor.execute(
             statement.format(values=", ".join([one_row] * len(rows_now))),
             [value for row in rows_now for value in row],
         )
+        written += len(rows_now)
+    return written
 
 
 def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -154,7 +142,7 @@ def update_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
         f"WHERE {table}.{key} = v.{aliases[0]}"
     )
     with connection.cursor() as cursor:
-        _in_batches(connection, cursor, statement, prepared)
+        _in_batches(connection, cursor, statement, prepared, len(fields) + 1)
     return len(prepared)
 
 
