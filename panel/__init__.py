@@ -9,10 +9,14 @@ but URL and key.
 Plain Python on purpose: nothing in this package imports Django or any part of smmdash, so the
 client runs and is tested on its own. ``providers.services.accounts`` wraps it for the rest of
 smmdash. Import from here, not from the modules inside.
+
+The address guard under the client is for every request smmdash makes to an address staff
+typed: ``guarded_session`` for its own requests, ``guarded_requests`` around a library that makes
+its own (apprise).
 """
 
 from panel.client import DEFAULT_TIMEOUTS, MULTI_STATUS_BATCH, ORDER_EXTRAS, PanelClient
-from panel.connections import AddressRefused
+from panel.connections import AddressRefused, WireState, checked_addresses, guarded_session
 from panel.errors import (
     ActionNotSupported,
     BrowserCheck,
@@ -22,6 +26,7 @@ from panel.errors import (
     ProviderUnreachable,
     RateLimited,
 )
+from panel.outbound import Guard, OutboundRefused, guarded_requests
 from panel.records import Balance, Call, Capabilities, OrderStatus, Service
 from panel.request_forms import BY_NAME as REQUEST_FORMS
 from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
@@ -41,8 +46,10 @@ __all__ = [
     "BrowserCheck",
     "Call",
     "Capabilities",
+    "Guard",
     "OrderOutcomeUnknown",
     "OrderStatus",
+    "OutboundRefused",
     "PanelClient",
     "PanelClientError",
     "ProviderError",
@@ -50,5 +57,9 @@ __all__ = [
     "RateLimited",
     "Service",
     "Timeouts",
+    "WireState",
+    "checked_addresses",
+    "guarded_requests",
+    "guarded_session",
     "mask_key",
 ]

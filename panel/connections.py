@@ -17,6 +17,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 
+import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -26,6 +27,10 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from panel.errors import ProviderUnreachable
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# What a refusal says after naming the address; other callers of the guard say it of theirs.
+PANELS_PUBLIC_ONLY = (
+    "Panels must be on public addresses (PROVIDER_ALLOW_PRIVATE_HOSTS allows internal ones)."
+)
 
 
 class AddressRefused(ProviderUnreachable):
@@ -76,6 +81,7 @@ class WireState:
     """What the transport's connections did during one request. Reset before each request."""
 
     allow_private_hosts: bool = False
+    public_only: str = PANELS_PUBLIC_ONLY  # the refusal's last sentence
     request_started: bool = False
     connected_to: str | None = None  # the address the last connection went to
 
@@ -84,9 +90,12 @@ class WireState:
         self.connected_to = None
 
 
-def checked_addresses(host: str, port: int, allow_private_hosts: bool):
+def checked_addresses(
+    host: str, port: int, allow_private_hosts: bool, public_only: str = PANELS_PUBLIC_ONLY
+):
     """Resolve `host` once; every address must pass, or AddressRefused names the first that
-    does not. Returns getaddrinfo's entries, to connect to in that order."""
+    does not (and ends with `public_only`). Returns getaddrinfo's entries, to connect to in that
+    order."""
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
@@ -103,10 +112,7 @@ def checked_addresses(host: str, port: int, allow_private_hosts: bool):
                     if host.strip("[]") == str(address)
                     else (f"{host} resolves to {address},")
                 )
-                raise AddressRefused(
-                    f"{where} {reason}. Panels must be on public addresses "
-                    "(PROVIDER_ALLOW_PRIVATE_HOSTS allows internal ones)."
-                )
+                raise AddressRefused(f"{where} {reason}. {public_only}")
     return answers
 
 
@@ -136,7 +142,10 @@ class _WatchedConnection:
         self.wire = wire
 
     def _new_conn(self) -> socket.socket:
-        answers = checked_addresses(self._dns_host, self.port, self.wire.allow_private_hosts)
+        wire = self.wire
+        answers = checked_addresses(
+            self._dns_host, self.port, wire.allow_private_hosts, wire.public_only
+        )
         try:
             sock, address = connect_to_one_of(answers, self.timeout, self.socket_options)
         except TimeoutError as timed_out:
@@ -194,3 +203,15 @@ class WatchedAdapter(HTTPAdapter):
         self.poolmanager = _WatchedPoolManager(
             num_pools=connections, maxsize=maxsize, block=block, wire=self.wire, **pool_kwargs
         )
+
+
+def guarded_session(wire: WireState, **adapter_options) -> requests.Session:
+    """A requests session whose every connection passes the address guard and reports to
+    `wire`, through no proxy and with no credentials picked up from the machine. Redirects are
+    the caller's to refuse (``allow_redirects=False``)."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = WatchedAdapter(wire, **adapter_options)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

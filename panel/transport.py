@@ -20,7 +20,7 @@ import requests
 from urllib3.exceptions import MaxRetryError
 
 from panel import lenient_json, request_forms
-from panel.connections import AddressRefused, WatchedAdapter, WireState
+from panel.connections import AddressRefused, WireState, guarded_session
 from panel.errors import (
     DEFAULT_RATE_LIMIT_WAIT,
     BrowserCheck,
@@ -124,13 +124,9 @@ class Transport:
         self._reads = self._session()
 
     def _session(self) -> requests.Session:
-        session = requests.Session()
-        session.trust_env = False  # no proxies or .netrc credentials picked up from the machine
+        session = guarded_session(self.wire, pool_connections=1, pool_maxsize=8, max_retries=0)
         session.verify = self.verify
         session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json, */*"})
-        adapter = WatchedAdapter(self.wire, pool_connections=1, pool_maxsize=8, max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
         return session
 
     def __repr__(self) -> str:

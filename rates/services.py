@@ -3,7 +3,10 @@
 The source is any JSON answer with a "rates" object of "1 <base> = X <currency>" and its base
 under "base_code" (open.er-api.com) or "base" (Frankfurter, the ECB's reference rates). It is
 read with Decimal straight from the JSON text and stored as new ExchangeRate rows, so the
-history of every rate is kept. Only the currencies providers use are stored.
+history of every rate is kept. Only the currencies providers use are stored. The source is
+fetched under the panels' address guard: its host resolved once, every address public (unless
+PROVIDER_ALLOW_PRIVATE_HOSTS), the connection made to exactly that address, no redirect
+followed.
 """
 
 import json
@@ -14,6 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
+from panel import AddressRefused, PanelClientError, WireState, guarded_session
 from providers.models import Provider
 from rates.models import ExchangeRate, RateFetch
 
@@ -21,6 +25,10 @@ log = logging.getLogger("smmdash.providers")
 
 PLACES = Decimal(1).scaleb(-ExchangeRate._meta.get_field("rate").decimal_places)
 TIMEOUT = (5, 15)
+RATES_PUBLIC_ONLY = (
+    "The exchange-rate source must be on a public address "
+    "(PROVIDER_ALLOW_PRIVATE_HOSTS allows internal ones)."
+)
 
 
 class RatesUnavailable(Exception):
@@ -64,13 +72,27 @@ def fetch_rates(url: str | None = None) -> RateFetch:
 
 
 def _download(url: str) -> str:
-    try:
-        # No redirects: a source that moved is named by staff, not followed to wherever it says.
-        response = requests.get(
-            url, timeout=TIMEOUT, headers={"Accept": "application/json"}, allow_redirects=False
-        )
-    except requests.RequestException as problem:
-        raise RatesUnavailable(f"could not reach the source ({type(problem).__name__})") from None
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise RatesUnavailable("the source must be an http:// or https:// address")
+    wire = WireState(
+        allow_private_hosts=settings.PROVIDER_ALLOW_PRIVATE_HOSTS, public_only=RATES_PUBLIC_ONLY
+    )
+    failure = None
+    with guarded_session(wire, max_retries=0) as session:
+        try:
+            # No redirects: a source that moved is named by staff, not followed to wherever it
+            # says.
+            response = session.get(
+                url, timeout=TIMEOUT, headers={"Accept": "application/json"}, allow_redirects=False
+            )
+        except AddressRefused as refused:  # the guard, from inside the connection
+            failure = RatesUnavailable(refused.message)
+        except PanelClientError:  # the guard could not resolve the host
+            failure = RatesUnavailable("could not reach the source (host name not found)")
+        except requests.RequestException as problem:
+            failure = RatesUnavailable(f"could not reach the source ({type(problem).__name__})")
+    if failure is not None:
+        raise failure
     if response.is_redirect:
         where = response.headers.get("Location", "elsewhere")
         raise RatesUnavailable(f"the source redirects to {where}; set that address instead")

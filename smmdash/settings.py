@@ -233,8 +233,9 @@ PROVIDER_SECRET_KEYS = env.list("PROVIDER_SECRET_KEYS", default=[])
 # How often beat asks the workers to report in; the dashboard calls the
 # background worker down after three missed beats.
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
-# Provider URLs may point at loopback, private or link-local addresses only when
-# this is on: the demo's simulator runs on loopback, production panels never do.
+# Addresses someone typed (provider URLs, alert channels, the exchange-rate source) may point
+# at loopback, private or link-local addresses only when this is on: the demo's simulator runs
+# on loopback, production panels and services never do.
 PROVIDER_ALLOW_PRIVATE_HOSTS = env.bool("PROVIDER_ALLOW_PRIVATE_HOSTS", default=DEBUG)
 # A file of CA certificates that panels' HTTPS certificates are verified against, instead of
 # the system's (empty: the system's). For a panel behind a private CA, or the simulator.

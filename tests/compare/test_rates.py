@@ -22,9 +22,11 @@ ANSWERS = Path(__file__).parent / "answers"
 def source():
     """A loopback HTTP server answering with whatever the test sets: (status, type, body)."""
     answer = {"value": (200, "application/json", b"{}")}
+    asked = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            asked.append(self.path)
             status, content_type, body = answer["value"]
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -44,6 +46,7 @@ def source():
         answer["value"] = (status, content_type, body)
         return f"http://127.0.0.1:{server.server_port}/v6/latest/USD"
 
+    serve.asked = asked
     yield serve
     server.shutdown()
     server.server_close()
@@ -113,6 +116,20 @@ def test_a_redirect_is_not_followed(accounts, source):
 
     assert not fetch.ok
     assert "redirects to http://169.254.169.254/latest/meta-data/" in fetch.error
+    assert not ExchangeRate.objects.exists()
+
+
+def test_a_source_on_an_internal_address_is_refused_before_connecting(accounts, source, settings):
+    settings.PROVIDER_ALLOW_PRIVATE_HOSTS = False
+    url = source(body=(ANSWERS / "open-er-api-latest-USD.json").read_bytes())
+
+    fetch = rates.fetch_rates(url)
+    from_a_name = rates.fetch_rates(url.replace("127.0.0.1", "localhost"))
+
+    assert source.asked == []
+    assert not fetch.ok and fetch.error.startswith("127.0.0.1 is a loopback address.")
+    assert "must be on a public address" in fetch.error
+    assert not from_a_name.ok and "localhost resolves to" in from_a_name.error
     assert not ExchangeRate.objects.exists()
 
 
