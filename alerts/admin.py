@@ -31,9 +31,14 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ["title", "rule", "opened_at", "resolved_at", "acknowledged_at"]
     list_filter = ["rule", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "key"]
+    # What an alert says is written by the tick, masked against the stored API keys first;
+    # typed here, it would be stored as typed.
     readonly_fields = [
         "rule",
         "key",
+        "title",
+        "detail",
+        "path",
         "provider",
         "opened_at",
         "last_seen_at",

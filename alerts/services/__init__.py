@@ -2,8 +2,9 @@
 and commands call these functions."""
 
 from alerts.services.channels import ChannelRefused, save_channel, send_test, understood
-from alerts.services.delivery import DeliveryFailed, deliver, queue_due, scrub
+from alerts.services.delivery import DeliveryFailed, deliver, queue_due
 from alerts.services.evaluate import Tick, evaluate
+from alerts.services.masking import scrub
 
 __all__ = [
     "ChannelRefused",

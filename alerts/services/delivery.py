@@ -2,9 +2,8 @@
 notification URL apprise understands. A delivery that fails is tried again later, a growing
 while apart, and shown as failed on the Notifications page once it gives up.
 
-No message carries an API key: messages are made from names, amounts and the panels' own
-words (which the panel client never lets a key into), and every message is checked against
-the stored keys before it leaves, in case.
+No message carries an API key: every message is masked against the stored keys before it is
+stored and again before it leaves (``masking``).
 """
 
 import logging
@@ -18,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from alerts.models import Channel, Delivery
-from panel import mask_key
+from alerts.services.masking import key_mask
 from providers import encryption
-from providers.models import Provider
 from smmdash.lib.queue import DELIVER_ALERT, queue
 
 log = logging.getLogger("smmdash.alerts")
@@ -82,22 +80,26 @@ def compose(notices) -> tuple[str, str]:
     return subject[:300], "\n".join(lines).strip()
 
 
-def write_message(channel: Channel, notices) -> Delivery:
+def write_message(channel: Channel, notices, mask) -> Delivery:
+    """Store one message telling `notices`, its keys masked (`mask`: ``key_mask()``)."""
     subject, body = compose(notices)
-    delivery = Delivery.objects.create(channel=channel, subject=subject, body=body)
+    delivery = Delivery.objects.create(channel=channel, subject=mask(subject), body=mask(body))
     delivery.alerts.set([notice.alert for notice in notices])
     return delivery
 
 
 def write_test_message(channel: Channel) -> Delivery:
+    mask = key_mask()
     return Delivery.objects.create(
         channel=channel,
         is_test=True,
         subject="[smmdash] " + gettext("Test message"),
-        body=gettext(
-            "This is a test of the channel “{channel}”. Alerts chosen for it on the "
-            "Notifications page will arrive here."
-        ).format(channel=channel.name),
+        body=mask(
+            gettext(
+                "This is a test of the channel “{channel}”. Alerts chosen for it on the "
+                "Notifications page will arrive here."
+            ).format(channel=channel.name)
+        ),
     )
 
 
@@ -154,7 +156,8 @@ def deliver(delivery_id: int) -> Delivery | None:
 
 def send(channel: Channel, subject: str, body: str):
     """Hand one message to the channel, or raise DeliveryFailed."""
-    subject, body = scrub(subject), scrub(body)
+    mask = key_mask()
+    subject, body = mask(subject), mask(body)
     try:
         target = channel.target
     except encryption.KeyNotDecryptable as problem:
@@ -192,16 +195,4 @@ def _without(text: str, url: str) -> str:
     ):
         if len(secret) >= 8:
             text = text.replace(secret, "••••")
-    return text
-
-
-def scrub(text: str) -> str:
-    """`text` with every stored API key masked."""
-    for token in Provider.objects.values_list("api_key_encrypted", flat=True):
-        try:
-            key = encryption.decrypt(token)
-        except encryption.KeyNotDecryptable:
-            continue
-        if key and key in text:
-            text = text.replace(key, mask_key(key))
     return text

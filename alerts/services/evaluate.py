@@ -4,9 +4,10 @@ resolve it when the condition ends, and group what happened into one message per
 Each step is claimed in the database, so that however many workers run the tick at once, an
 alert opens once (a unique constraint on open alerts), is reminded once per interval and
 resolved once (conditional UPDATEs, counted): a message is only written for a claim won.
+What an alert says is masked against the stored API keys before it is stored.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from alerts.models import Alert, Delivery, Rule, ensure_rules
 from alerts.services.conditions import conditions
 from alerts.services.delivery import queue_due, write_message
+from alerts.services.masking import key_mask
 from spend.services import detect_top_ups
 
 OPENED, REMINDER, RESOLVED = "opened", "reminder", "resolved"
@@ -48,7 +50,11 @@ def _evaluate(now=None) -> Tick:
     tick = Tick(top_ups=len(detect_top_ups(now)))
     ensure_rules()
     rules = list(Rule.objects.filter(enabled=True).prefetch_related("channels"))
-    firing = {(c.rule.pk, c.key): c for c in conditions(rules, now)}
+    mask = key_mask()
+    firing = {
+        (c.rule.pk, c.key): replace(c, title=mask(c.title), detail=mask(c.detail))
+        for c in conditions(rules, now)
+    }
     open_alerts = {
         (alert.rule_id, alert.key): alert
         for alert in Alert.objects.filter(resolved_at__isnull=True).select_related("rule")
@@ -81,7 +87,7 @@ def _evaluate(now=None) -> Tick:
             rule = by_pk.get(alert.rule_id)
             if rule is not None and not rule.info.one_off:
                 notices.append(Notice(alert, RESOLVED))
-    tick.deliveries = len(write_messages(notices, by_pk))
+    tick.deliveries = len(write_messages(notices, by_pk, mask))
     queue_due(now)
     return tick
 
@@ -119,7 +125,7 @@ def _claim_reminder(alert, now) -> bool:
     return bool(claimed)
 
 
-def write_messages(notices: list[Notice], rules: dict) -> list[Delivery]:
+def write_messages(notices: list[Notice], rules: dict, mask) -> list[Delivery]:
     """One message per channel for everything that happened in this tick to its rules'
     alerts."""
     by_channel: dict = {}
@@ -132,4 +138,4 @@ def write_messages(notices: list[Notice], rules: dict) -> list[Delivery]:
             if channel.enabled:
                 channels[channel.pk] = channel
                 by_channel.setdefault(channel.pk, []).append(notice)
-    return [write_message(channels[pk], grouped) for pk, grouped in by_channel.items()]
+    return [write_message(channels[pk], grouped, mask) for pk, grouped in by_channel.items()]

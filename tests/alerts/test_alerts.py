@@ -100,10 +100,8 @@ def test_a_failed_delivery_is_retried_and_shown(synced, channels, hook, manager_
     assert failed.status == "sent" and failed.attempts == 2
 
 
-def test_no_message_carries_an_api_key(simulator, synced, channels, smtp, hook):
-    provider = synced("smmsheba")
-    key = simulator.key("smmsheba")
-    # However a key came to be in a panel's error, the message masks it.
+def syncs_failing_quoting(provider, key):
+    """The provider's catalog syncs have failed for two hours, the panel's words quoting `key`."""
     Provider.objects.filter(pk=provider.pk).update(
         last_sync_ok=False,
         last_sync_error=f"Invalid key {key}",
@@ -112,12 +110,44 @@ def test_no_message_carries_an_api_key(simulator, synced, channels, smtp, hook):
     provider.syncs.create(
         trigger="schedule", status="failed", finished_at=timezone.now() - timedelta(hours=2)
     )
+
+
+def test_no_message_carries_an_api_key(simulator, synced, channels, smtp, hook):
+    provider = synced("smmsheba")
+    key = simulator.key("smmsheba")
+    # However a key came to be in a panel's error, the message masks it.
+    syncs_failing_quoting(provider, key)
     assert services.evaluate().opened == 1
     send_all()
     assert hook.received and smtp.messages
     for text in [str(hook.received), *(m["text"] for m in smtp.messages)]:
         assert key not in text
         assert "Catalog sync failing" in text
+
+
+def test_what_alerts_store_carries_no_api_key(simulator, synced, place, channels, staff_admin):
+    provider = synced("smmprovider")
+    key = simulator.key("smmprovider")
+    # A panel quotes the key back in its error...
+    syncs_failing_quoting(provider, key)
+    # ...and staff paste it into a link, on an order whose answer is then lost.
+    simulator.inject("smmprovider", "reset", action="add", after=True)
+    place(a_service(provider), link=f"https://instagram.com/p/{key}")
+
+    assert services.evaluate().opened == 2
+    test = services.send_test(Channel.objects.get(kind=Channel.Kind.APPRISE))
+
+    stored = [(alert.title, alert.detail) for alert in Alert.objects.all()]
+    stored += [(d.subject, d.body) for d in Delivery.objects.all()]
+    assert len(stored) == 5 and test.status == "sent"
+    assert all(key not in title and key not in text for title, text in stored)
+    assert any(f"Invalid key ••••{key[-4:]}" in text for _, text in stored)
+    assert any(f"instagram.com/p/••••{key[-4:]}" in text for _, text in stored)
+    admin = Client()
+    admin.force_login(staff_admin)
+    for alert in Alert.objects.all():
+        page = admin.get(f"/admin/alerts/alert/{alert.pk}/change/")
+        assert page.status_code == 200 and key not in page.text
 
 
 def test_status_checks_failing_and_a_panel_backing_off(simulator, synced, place, channels, hook):
