@@ -8,10 +8,12 @@ stored and again before it leaves (``masking``).
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 import apprise
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
@@ -101,6 +103,13 @@ def write_test_message(channel: Channel) -> Delivery:
             ).format(channel=channel.name)
         ),
     )
+
+
+def queue_now(deliveries):
+    """Hand messages just written to the workers, once the transaction that wrote them
+    commits."""
+    for delivery in deliveries:
+        transaction.on_commit(partial(queue, DELIVER_ALERT, delivery.pk))
 
 
 def queue_due(now=None):

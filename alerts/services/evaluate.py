@@ -4,7 +4,8 @@ resolve it when the condition ends, and group what happened into one message per
 Each step is claimed in the database, so that however many workers run the tick at once, an
 alert opens once (a unique constraint on open alerts), is reminded once per interval and
 resolved once (conditional UPDATEs, counted): a message is only written for a claim won.
-What an alert says is masked against the stored API keys before it is stored.
+What an alert says is masked against the stored API keys before it is stored, and the messages
+written in a tick are queued in that tick.
 """
 
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from django.utils import timezone, translation
 
 from alerts.models import Alert, Delivery, Rule, ensure_rules
 from alerts.services.conditions import conditions
-from alerts.services.delivery import queue_due, write_message
+from alerts.services.delivery import queue_due, queue_now, write_message
 from alerts.services.masking import key_mask
 from spend.services import detect_top_ups
 
@@ -87,8 +88,10 @@ def _evaluate(now=None) -> Tick:
             rule = by_pk.get(alert.rule_id)
             if rule is not None and not rule.info.one_off:
                 notices.append(Notice(alert, RESOLVED))
-    tick.deliveries = len(write_messages(notices, by_pk, mask))
-    queue_due(now)
+    written = write_messages(notices, by_pk, mask)
+    tick.deliveries = len(written)
+    queue_due(now)  # retries that are due, and messages whose sender died
+    queue_now(written)  # written after `now`, so not yet due by it
     return tick
 
 
