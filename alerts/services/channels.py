@@ -1,15 +1,12 @@
 """Channels: adding one (checked before it is kept) and sending it a test."""
 
-import apprise
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from alerts.models import Channel, Delivery
 from alerts.services.delivery import deliver, write_test_message
-
-
-class ChannelRefused(ValueError):
-    """The target cannot be used; the message says why, for the form."""
+from alerts.services.targets import ChannelRefused, notifier_for
 
 
 def understood(kind: str, target: str) -> str:
@@ -18,25 +15,24 @@ def understood(kind: str, target: str) -> str:
     if kind == Channel.Kind.EMAIL:
         addresses = [address.strip() for address in target.split(",") if address.strip()]
         if not addresses:
-            raise ChannelRefused("Enter at least one email address.")
+            raise ChannelRefused(_("Enter at least one email address."))
         for address in addresses:
             try:
                 validate_email(address)
             except ValidationError:
-                raise ChannelRefused(f"“{address}” is not an email address.") from None
+                raise ChannelRefused(
+                    _("“{address}” is not an email address.").format(address=address)
+                ) from None
         return ", ".join(addresses)
     if "://" not in target:
         raise ChannelRefused(
-            "Enter a notification URL such as tgram://bottoken/ChatID, "
-            "slack://TokenA/TokenB/TokenC, discord://WebhookID/WebhookToken or "
-            "json://hooks.example.com/path."
+            _(
+                "Enter a notification URL such as tgram://bottoken/ChatID, "
+                "slack://TokenA/TokenB/TokenC, discord://WebhookID/WebhookToken or "
+                "json://hooks.example.com/path."
+            )
         )
-    if not apprise.Apprise().add(target):
-        scheme = target.split("://", 1)[0]
-        raise ChannelRefused(
-            f"apprise does not understand this {scheme}:// URL: check it against apprise's "
-            "list of services and their URL formats."
-        )
+    notifier_for(target, check_hosts=True)
     return target
 
 

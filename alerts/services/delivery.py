@@ -3,10 +3,14 @@ notification URL apprise understands. A delivery that fails is tried again later
 while apart, and shown as failed on the Notifications page once it gives up.
 
 No message carries an API key: every message is masked against the stored keys before it is
-stored and again before it leaves (``masking``).
+stored and again before it leaves (``masking``). A notification URL is sent to under the
+panels' address guard (``targets``), and a failure is told in words that say what kind of
+failure it was, never in the words of a socket error (which would make a port scanner of the
+Send a test button); the details go to the log.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 from functools import partial
 
@@ -20,6 +24,8 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_l
 
 from alerts.models import Channel, Delivery
 from alerts.services.masking import key_mask
+from alerts.services.targets import CHANNELS_PUBLIC_ONLY, ChannelRefused, notifier_for
+from panel import guarded_requests
 from providers import encryption
 from smmdash.lib.queue import DELIVER_ALERT, queue
 
@@ -172,29 +178,67 @@ def send(channel: Channel, subject: str, body: str):
     except encryption.KeyNotDecryptable as problem:
         raise DeliveryFailed(str(problem)) from None
     if channel.kind == Channel.Kind.EMAIL:
-        _email(target, subject, body)
+        _email(channel, target, subject, body)
     else:
-        _apprise(target, subject, body)
+        _apprise(channel, target, subject, body)
 
 
-def _email(addresses: str, subject: str, body: str):
+def _email(channel, addresses: str, subject: str, body: str):
     to = [address.strip() for address in addresses.split(",") if address.strip()]
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    except smtplib.SMTPException as problem:
+        log.warning("Alert email to channel %s refused: %s", channel.pk, problem)
+        raise DeliveryFailed(
+            gettext("Could not be delivered: the mail server refused the message.")
+        ) from None
     except (OSError, ValueError) as problem:  # smtplib's errors are OSErrors
-        raise DeliveryFailed(f"The mail server did not take the message: {problem}") from None
+        log.warning("Alert email to channel %s failed: %r", channel.pk, problem)
+        raise DeliveryFailed(
+            gettext("Could not be delivered: the mail server (EMAIL_URL) could not be reached.")
+        ) from None
 
 
-def _apprise(url: str, subject: str, body: str):
-    notifier = apprise.Apprise()
-    if not notifier.add(url):
-        raise DeliveryFailed("apprise does not understand this notification URL.")
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+def _apprise(channel, url: str, subject: str, body: str):
+    try:
+        notifier = notifier_for(url)
+    except ChannelRefused as refused:
+        raise DeliveryFailed(
+            gettext("Not delivered: {reason}").format(reason=str(refused))
+        ) from None
+    allowed = settings.PROVIDER_ALLOW_PRIVATE_HOSTS
+    with (
+        guarded_requests(allowed, CHANNELS_PUBLIC_ONLY) as guard,
+        apprise.LogCapture(level=logging.WARNING) as captured,
+    ):
         sent = notifier.notify(title=subject, body=body)
-    if not sent:
-        said = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
-        reason = _without(said[-1] if said else "no reason given", url)
-        raise DeliveryFailed(f"The notification service did not take the message: {reason}")
+    if sent:
+        return
+    said = [line.strip() for line in captured.getvalue().splitlines() if line.strip()]
+    log.warning(
+        "Alert message to channel %s not taken: %s",
+        channel.pk,
+        _without(" | ".join(said) or "no reason given", url),
+    )
+    raise DeliveryFailed(_failure(guard))
+
+
+def _failure(guard) -> str:
+    """What went wrong, in words that tell its kind and nothing a socket error would."""
+    if guard.refused:
+        return gettext("Not delivered: {reason}").format(reason=guard.refused)
+    if guard.redirected:
+        return gettext(
+            "Could not be delivered: the service answered with a redirect, which smmdash "
+            "does not follow. Enter the address it redirects to."
+        )
+    if guard.status is not None and guard.status >= 400:
+        return gettext("Could not be delivered: the service answered HTTP {status}.").format(
+            status=guard.status
+        )
+    if guard.unreachable:
+        return gettext("Could not be delivered: the service could not be reached.")
+    return gettext("Could not be delivered: the service did not take the message.")
 
 
 def _without(text: str, url: str) -> str:

@@ -47,11 +47,14 @@ def smtp(settings):
 
 
 class Hook:
-    """Receives what apprise's json:// service posts; answers `status` (200 unless told)."""
+    """Receives what apprise's json:// service posts; answers `status` (200 unless told), with
+    a `location` if set. Any other request is kept in `others`."""
 
     def __init__(self):
         self.received = []
+        self.others = []
         self.status = 200
+        self.location = None
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +62,14 @@ class Hook:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 hook.received.append(json.loads(body or b"{}"))
                 self.send_response(hook.status)
+                if hook.location:
+                    self.send_header("Location", hook.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):
+                hook.others.append(self.path)
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
