@@ -69,5 +69,18 @@ class RuleForm(forms.ModelForm):
             del self.fields["remind_every_minutes"]
         self.fields["channels"].required = False
 
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            # The rules are one row a kind, made by a migration: a row without its rule's id
+            # would save a rule of no kind.
+            raise forms.ValidationError(
+                _(
+                    "This row arrived without its rule, so nothing was saved: reload the page "
+                    "and save the rules again."
+                )
+            )
+        return data
+
 
 RuleFormSet = modelformset_factory(Rule, form=RuleForm, extra=0, can_delete=False)

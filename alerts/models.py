@@ -98,7 +98,7 @@ class Rule(models.Model):
 
     @property
     def info(self) -> KindInfo:
-        return KINDS[self.kind]
+        return KINDS.get(self.kind, NO_KIND)  # no kind: a rule row posted without its id
 
     @property
     def description(self) -> str:
@@ -113,6 +113,7 @@ class Rule(models.Model):
 
 
 Kind = Rule.Kind
+NO_KIND = KindInfo("", None, 0)
 KINDS = {
     Kind.LOW_BALANCE: KindInfo("", None, 240),
     Kind.SHORT_RUNWAY: KindInfo("days", 3, 720),

@@ -17,11 +17,28 @@ from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, service_type
 from providers.models import Provider
 from smmdash.lib import params
+from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
 
 LINE_HELP = "One per line."
 
 
-class OrderForm(forms.Form):
+class TokenForm(HiddenFieldErrorsShown, forms.Form):
+    """A form that places orders: it carries a token of its own, so that sent twice (a double
+    click, a resubmitted page) it finds the order it made instead of making another."""
+
+    form_token = token_field(
+        _(
+            "This form arrived without its token, so nothing was ordered: reload the page and "
+            "send it again."
+        )
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+
+
+class OrderForm(TokenForm):
     """An order for one cached service; shows only the fields that service's type needs."""
 
     link = forms.CharField(
@@ -62,10 +79,8 @@ class OrderForm(forms.Form):
     confirm_overlap = forms.BooleanField(
         required=False, label=_("Order it anyway: I know this link has an open order")
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, service, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.service = service
         self.kind = service_type(service.type)
@@ -145,7 +160,7 @@ def _int(value):
     return params.whole_number(value, maximum=MAX_QUANTITY)
 
 
-class BuyForm(forms.Form):
+class BuyForm(TokenForm):
     """A product, a link and a quantity: smmdash picks the provider by the product's policy."""
 
     product = forms.CharField(
@@ -167,10 +182,8 @@ class BuyForm(forms.Form):
     confirm_overlap = forms.BooleanField(
         required=False, label=_("Order it anyway: I know this link has an open order")
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.product = None
 
@@ -185,7 +198,7 @@ class BuyForm(forms.Form):
         return self.cleaned_data["product"]
 
 
-class MassOrderForm(forms.Form):
+class MassOrderForm(TokenForm):
     provider = forms.ModelChoiceField(
         Provider.objects.filter(enabled=True),
         required=False,
@@ -216,13 +229,8 @@ class MassOrderForm(forms.Form):
         label=_("Or a CSV file"),
         help_text=_("Columns: service id, link, quantity."),
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     MAX_UPLOAD = 2 * 1024 * 1024
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("form_token", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)
 
     def clean_csv_file(self):
         """The upload's rows as mass-order lines (read here, so a bad file is a form error)."""

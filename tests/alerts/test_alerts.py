@@ -224,6 +224,22 @@ def test_rules_are_edited_on_the_notifications_page(manager_client, viewer):
     assert Rule.objects.get(kind="low_balance").remind_every_minutes == 30
 
 
+def test_a_rules_row_posted_without_its_rule_says_why(manager_client):
+    rules = list(Rule.objects.order_by("id"))
+    data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules)}
+    for n, rule in enumerate(rules):
+        if n:  # the first row lost its rule's id on the way
+            data[f"form-{n}-id"] = rule.pk
+        if rule.info.unit:
+            data[f"form-{n}-threshold"] = rule.threshold
+
+    response = manager_client.post("/alerts/notifications/rules/", data)
+
+    assert response.status_code == 400
+    assert "This row arrived without its rule, so nothing was saved" in response.text
+    assert Rule.objects.count() == len(rules) and Rule.objects.filter(enabled=True).count() == 8
+
+
 def test_the_bell_shows_the_open_alerts(synced, viewer_client):
     synced("smmsheba", low_balance_threshold=Decimal("5000"))
     services.evaluate()

@@ -122,6 +122,49 @@ def test_a_form_posted_without_its_token_says_it_expired(viewer, make_provider):
     assert "This form expired" in browser.get("/providers/").content.decode()
 
 
+def test_an_order_form_posted_without_its_csrf_token_says_so(buyer, synced):
+    service = a_service(synced("smmprovider"))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(buyer)
+    form = {"link": "https://t.me/c", "quantity": service.min, "form_token": "t" * 32}
+
+    page = browser.post(f"/orders/new/?service={service.pk}", form)
+    assert page.status_code == 403
+    assert "This form expired: reload the page" in page.content.decode()
+    assert "nothing was sent to a panel" in page.content.decode()
+
+    priced = browser.post(f"/orders/new/?service={service.pk}", form, **htmx_headers("order-cost"))
+    assert priced["HX-Refresh"] == "true"
+    assert "This form expired" in browser.get(f"/orders/new/?service={service.pk}").text
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["new", "buy", "mass"])
+def test_an_order_form_posted_without_its_hidden_token_says_why(buyer_client, synced, where):
+    service = a_service(synced("smmprovider"))
+    url, form = {
+        "new": (
+            f"/orders/new/?service={service.pk}",
+            {"link": "https://t.me/c", "quantity": service.min},
+        ),
+        "buy": (
+            "/orders/buy/",
+            {"product": "telegram members", "link": "https://t.me/c", "quantity": service.min},
+        ),
+        "mass": (
+            "/orders/mass/",
+            {"provider": service.provider_id, "lines": f"{service.service_id} | x | 1"},
+        ),
+    }[where]
+
+    page = buyer_client.post(url, form)
+
+    assert page.status_code == 200
+    assert "arrived without its token, so nothing was ordered" in page.text
+    assert 'role="alert"' in page.text
+    assert not Order.objects.exists()
+
+
 def test_the_login_page_shows_field_errors(client):
     page = client.post("/login/", {"username": "", "password": ""}).content.decode()
     assert page.count("This field is required.") == 2
