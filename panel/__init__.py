@@ -15,6 +15,7 @@ from panel.client import DEFAULT_TIMEOUTS, MULTI_STATUS_BATCH, ORDER_EXTRAS, Pan
 from panel.connections import AddressRefused
 from panel.errors import (
     ActionNotSupported,
+    Blocked,
     BrowserCheck,
     OrderOutcomeUnknown,
     PanelClientError,
@@ -22,7 +23,7 @@ from panel.errors import (
     ProviderUnreachable,
     RateLimited,
 )
-from panel.records import Balance, Call, Capabilities, OrderStatus, Service
+from panel.records import Balance, Call, Capabilities, Catalog, OrderStatus, Service
 from panel.request_forms import BY_NAME as REQUEST_FORMS
 from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
 from panel.transport import Timeouts, mask_key
@@ -38,9 +39,11 @@ __all__ = [
     "ActionNotSupported",
     "AddressRefused",
     "Balance",
+    "Blocked",
     "BrowserCheck",
     "Call",
     "Capabilities",
+    "Catalog",
     "OrderOutcomeUnknown",
     "OrderStatus",
     "PanelClient",
