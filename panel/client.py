@@ -30,6 +30,7 @@ from panel.shapes import (
     said_empty,
     service_from,
     slot,
+    words_in,
 )
 from panel.statuses import normalize
 from panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
@@ -265,8 +266,10 @@ class PanelClient:
         # "order" almost everywhere; "order_id" or "id" inside some panels' envelopes.
         order_id = values.identifier(placed.get("order", placed.get("order_id", placed.get("id"))))
         if order_id is None:
+            said = words_in(placed)
+            said = f": {self._transport.scrub(said)!r}" if said else ""
             raise OrderOutcomeUnknown(
-                f"{self._transport.host} answered the order without an order id"
+                f"{self._transport.host} answered the order without an order id{said}"
             )
         return order_id
 
@@ -310,11 +313,7 @@ class PanelClient:
         answer = self._write_learning("refill", "refill", order=order_id)
         item = item_for(answer, order_id, field="refill")
         raise_if_error(item, self._transport.scrub)
-        refill = item.get("refill")
-        if isinstance(refill, dict):
-            raise_if_error(refill, self._transport.scrub)
-            refill = None
-        refill_id = values.identifier(refill)
+        refill_id = values.identifier(self._result(item, "refill").get("refill"))
         # Words where the id would be ("Refill request accepted") accept it without one.
         return None if refill_id is None or " " in refill_id else refill_id
 
@@ -324,9 +323,7 @@ class PanelClient:
         answer = self._transport.read("refill_status", refill=refill_id)
         item = item_for(answer, refill_id, key="refill")
         raise_if_error(item, self._transport.scrub)
-        status = item.get("status")
-        if isinstance(status, dict):
-            raise_if_error(status, self._transport.scrub)
+        status = self._result(item, "status").get("status")
         if not isinstance(status, str) or not status.strip():
             self._refused_in_words(item)
             raise ProviderUnreachable(f"{self._transport.host} sent no refill status")
@@ -342,9 +339,7 @@ class PanelClient:
         answer = self._write_learning("cancel", "cancel", order=order_id, orders=order_id)
         item = item_for(answer, order_id, field="cancel")
         raise_if_error(item, self._transport.scrub)  # a refusal of this id, among others' slots
-        result = item.get("cancel")
-        if isinstance(result, dict):
-            raise_if_error(result, self._transport.scrub)
+        self._result(item, "cancel")
 
     # Internals ------------------------------------------------------------------------------
 
@@ -371,6 +366,19 @@ class PanelClient:
             raise
         setattr(self.capabilities, capability, True)
         return answer
+
+    def _result(self, item: dict, field: str) -> dict:
+        """What an item says in `field` (``{"order": 3, "refill": ...}``, ``{"refill": 3,
+        "status": ...}``), as an object: a refusal there (``{"error": ...}``, bare words that
+        refuse, ``false``) is raised, as the refusal of this order or refill."""
+        result = item.get(field)
+        if result is False:
+            raise error_from_message(
+                self._transport.scrub(words_in(item) or "The panel refused the request")
+            )
+        result = slot(result, field)
+        raise_if_error(result, self._transport.scrub)
+        return result
 
     def _refused_in_words(self, answer):
         """Raise the panel's words as its refusal when a read's answer is nothing but words

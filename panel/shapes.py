@@ -23,6 +23,7 @@ _ENVELOPE_KEYS = {"status", "success", "result", "code", "message", "msg"}
 _MESSAGE_KEYS = ("message", "msg", "error", "errors", "description", "detail", "reason")
 _WORDS_ONLY_KEYS = _ENVELOPE_KEYS | set(_MESSAGE_KEYS) | {"data"}
 _SUCCESS_WORDS = {"success", "ok", "true"}
+_FLAGS = ("status", "success", "result")  # an envelope's word for how the request went
 _BRACKETED = re.compile(r"\s*\[[^\]]*\]")
 # Words that make a bare slot (``"999": "Incorrect order ID"``) a refusal of its id.
 _REFUSAL_WORDS = re.compile(
@@ -228,11 +229,10 @@ def _refusal_in(data: dict) -> str | None:
         # An order, even one that failed ({"status": "Fail", "charge": ...}): a status to
         # report, not an error.
         return None
-    for flag in ("status", "result", "success"):
-        if data.get(flag) is False:
+    for flag in _FLAGS:
+        # "status" also names an order's state ("Failed"), so only false is a refusal there.
+        if data.get(flag) is False or (flag != "status" and _says_failure(data.get(flag))):
             return words_in(data) or "The panel refused the request"
-    if data.get("success") in (0, "false"):
-        return words_in(data) or "The panel refused the request"
     status = data.get("status")
     failed = isinstance(status, str) and status.strip().lower() in _FAILED_STATUS_WORDS
     if failed and any(name in data for name in (*_MESSAGE_KEYS, "data")):
@@ -244,7 +244,8 @@ def words_in(value, *, loose: bool = False, depth: int = 0) -> str | None:
     """The panel's words in an answer or a part of one, however deep: a text, the texts of a
     list, or an object's message, looked for in its message fields and then in its "data"
     (``{"data": {"error": "..."}}``). ``loose``: every text in the object counts, as in an
-    error object keyed by field (``{"key": ["The key field is required."]}``)."""
+    error object keyed by field (``{"key": ["The key field is required."]}``), which any
+    message field may hold."""
     if depth > _DEEP_ENOUGH:
         return None
     if isinstance(value, str):
@@ -256,7 +257,7 @@ def words_in(value, *, loose: bool = False, depth: int = 0) -> str | None:
         return None
     for name in (*_MESSAGE_KEYS, "data"):
         if name in value:
-            found = words_in(value[name], loose=name in ("error", "errors"), depth=depth + 1)
+            found = words_in(value[name], loose=name != "data", depth=depth + 1)
             if found:
                 return found
     if loose:
@@ -296,7 +297,10 @@ def said_empty(answer) -> str | None:
     return None
 
 
-_FLAGS = ("status", "success", "result")
+def _says_failure(flag) -> bool:
+    if isinstance(flag, str):
+        return flag.strip().lower() in _FAILED_STATUS_WORDS
+    return type(flag) is int and flag == 0
 
 
 def _says_success(flag) -> bool:

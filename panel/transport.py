@@ -52,12 +52,18 @@ _CHALLENGE_PAGE = re.compile(
     r"|challenge-platform|cf-chl-|Checking your browser before accessing",
     re.IGNORECASE,
 )
-# What Cloudflare's block pages say (its firewall rules, error 1020; IP, network, country and
-# browser-signature bans, errors 1005-1012), as a web page or as the one line it sends to
-# clients that are not browsers ("error code: 1020").
+# What firewalls' block pages say: Cloudflare's (its firewall rules, error 1020; IP, network,
+# country and browser-signature bans, errors 1005-1012), as a web page or as the one line it
+# sends to clients that are not browsers ("error code: 1020"), and Sucuri's.
 _BLOCK_PAGE = re.compile(
     r"Sorry, you have been blocked|used Cloudflare to restrict access"
-    r"|error\s+code:?\s*10(?:0[5-9]|1[02]|20)\b|cf-error-code\D{0,5}10(?:0[5-9]|1[02]|20)\b",
+    r"|error\s+code:?\s*10(?:0[5-9]|1[02]|20)\b|cf-error-code\D{0,5}10(?:0[5-9]|1[02]|20)\b"
+    r"|Sucuri Website Firewall - Access Denied|Access Denied - Sucuri Website Firewall",
+    re.IGNORECASE,
+)
+# Cloudflare's rate limit (error 1015) comes on the same page as its blocks; it is no block.
+_RATE_LIMIT_PAGE = re.compile(
+    r"You are being rate limited|error\s+code:?\s*1015\b|cf-error-code\D{0,5}1015\b",
     re.IGNORECASE,
 )
 _CLOUDFLARE_CODE = re.compile(r"(?:error\s+code:?|cf-error-code\D{0,5})\s*(10\d\d)", re.I)
@@ -383,6 +389,11 @@ class Transport:
             data = lenient_json.loads(text)
         except lenient_json.NotJSON:
             data = _NOT_JSON
+        if data is _NOT_JSON and _RATE_LIMIT_PAGE.search(text[:20000]):
+            message = f"{self.host}'s firewall is rate limiting this server (HTTP {code})"
+            if after_sending is ProviderUnreachable:
+                raise RateLimited(message, wait_seconds(response.headers))
+            raise after_sending(f"{message} after the request was sent")
         if data is _NOT_JSON and _BLOCK_PAGE.search(text[:20000]):
             # The page alone does not prove the panel never saw a write (see below).
             if after_sending is ProviderUnreachable:
@@ -407,6 +418,9 @@ class Transport:
         if code >= 500:
             raise after_sending(f"{self.host} failed with HTTP {code}{self._error_suffix(data)}")
         raise_if_error(data, self.scrub)
+        if isinstance(data, str) and data.strip() and after_sending is ProviderUnreachable:
+            # A JSON string alone ("Invalid API key") answers a read with words, not figures.
+            raise error_from_message(self.scrub(data.strip()))
         if code >= 400:
             # A 4xx refuses the request; the panel's words may be anywhere ({"message": ...}).
             words = words_in(data)

@@ -220,6 +220,10 @@ DEEP_REFUSALS = [
     {"code": 404, "msg": "Order not found"},
     {"status": 200, "data": {"message": "Order not found"}},
     [{"message": "Order not found"}],
+    {"result": "error", "message": "Order not found"},
+    {"success": "false", "msg": "Order not found"},
+    {"status": "error", "message": {"order": ["Order not found"]}},
+    '"Order not found"',  # a JSON string alone
 ]
 
 
@@ -370,6 +374,47 @@ def test_a_keyed_refill_slot_that_refuses_is_a_refusal(connect, simulator):
         connect("smmprovider").refill("5")
 
 
+@pytest.mark.parametrize(
+    ("action", "answer"),
+    [
+        ("refill", [{"order": 5, "refill": "Incorrect order ID"}, {"order": 6, "refill": 9}]),
+        ("refill", {"refill": False, "message": "Incorrect order ID"}),
+        ("cancel", [{"order": 5, "cancel": "Incorrect order ID"}, {"order": 6, "cancel": 1}]),
+        ("cancel", {"order": 5, "cancel": False, "message": "Incorrect order ID"}),
+    ],
+)
+def test_a_bare_refusal_inside_an_orders_item_is_that_orders_refusal(
+    connect, simulator, action, answer
+):
+    canned(simulator, action, answer)
+
+    with pytest.raises(ProviderError, match=r"^Incorrect order ID$"):
+        getattr(connect("smmprovider"), action)("5")
+
+
+def test_a_refill_status_item_whose_status_refuses_is_a_refusal(connect, simulator):
+    answer = [{"refill": 2, "status": "Refill not found"}, {"refill": 3, "status": "Rejected"}]
+    canned(simulator, "refill_status", answer)
+    client = connect("smmprovider")
+
+    with pytest.raises(ProviderError, match=r"^Refill not found$"):
+        client.refill_status("2")
+
+    canned(simulator, "refill_status", answer)
+    assert client.refill_status("3") == "Rejected"
+
+
+def test_an_order_answered_with_words_and_no_id_keeps_the_words(connect, simulator):
+    canned(simulator, "add", {"message": "Your order is being processed"})
+
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
+
+    assert unknown.value.message == (
+        "127.0.0.1 answered the order without an order id: 'Your order is being processed'"
+    )
+
+
 # Plain text instead of JSON ---------------------------------------------------------------
 
 
@@ -490,3 +535,28 @@ def test_a_block_page_after_an_order_names_the_block_and_stays_unknown(connect, 
         connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
 
     assert len(simulator.requests("smmprovider", "add")) == 1
+
+
+def test_another_firewalls_block_page_is_a_block_too(connect, simulator):
+    page = (
+        "<html><head><title>Sucuri WebSite Firewall - Access Denied</title></head>"
+        "<body><h2>Access Denied - Sucuri Website Firewall</h2></body></html>"
+    )
+    canned(simulator, "balance", page, code=403)
+
+    with pytest.raises(Blocked, match=r"blocking this server's address \(HTTP 403\)"):
+        connect("smmprovider").balance()
+
+
+def test_cloudflares_rate_limit_page_is_a_rate_limit_not_a_block(connect, simulator):
+    page = (
+        "<html><head><title>Access denied | panel.example used Cloudflare to restrict access"
+        '</title></head><body><span class="cf-error-code">1015</span>'
+        "<h2>You are being rate limited</h2></body></html>"
+    )
+    canned(simulator, "balance", page, code=403, headers={"Retry-After": "60"})
+
+    with pytest.raises(RateLimited, match="rate limiting this server") as limited:
+        connect("smmprovider").balance()
+
+    assert limited.value.wait_seconds == 60
