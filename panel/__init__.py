@@ -19,6 +19,7 @@ from panel.client import DEFAULT_TIMEOUTS, MULTI_STATUS_BATCH, ORDER_EXTRAS, Pan
 from panel.connections import AddressRefused, WireState, checked_addresses, guarded_session
 from panel.errors import (
     ActionNotSupported,
+    Blocked,
     BrowserCheck,
     OrderOutcomeUnknown,
     PanelClientError,
@@ -27,7 +28,7 @@ from panel.errors import (
     RateLimited,
 )
 from panel.outbound import Guard, OutboundRefused, guarded_requests
-from panel.records import Balance, Call, Capabilities, OrderStatus, Service
+from panel.records import Balance, Call, Capabilities, Catalog, OrderStatus, Service
 from panel.request_forms import BY_NAME as REQUEST_FORMS
 from panel.statuses import OPEN_STATUSES, STATUSES, UNKNOWN_STATUS_DEFAULT
 from panel.transport import Timeouts, mask_key
@@ -43,9 +44,11 @@ __all__ = [
     "ActionNotSupported",
     "AddressRefused",
     "Balance",
+    "Blocked",
     "BrowserCheck",
     "Call",
     "Capabilities",
+    "Catalog",
     "Guard",
     "OrderOutcomeUnknown",
     "OrderStatus",

@@ -17,15 +17,20 @@ from panel.errors import (
     ProviderError,
     ProviderUnreachable,
     RateLimited,
+    error_from_message,
 )
-from panel.records import Balance, Capabilities, OrderStatus, Service
+from panel.records import Balance, Capabilities, Catalog, OrderStatus
 from panel.shapes import (
     answers_by_id,
     catalog_entries,
     item_for,
     one_object,
+    only_words,
     raise_if_error,
+    said_empty,
     service_from,
+    slot,
+    words_in,
 )
 from panel.statuses import normalize
 from panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
@@ -154,12 +159,22 @@ class PanelClient:
     # Catalog and account ------------------------------------------------------------------
 
     @_readable_failures()
-    def services(self) -> list[Service]:
-        """The panel's catalog. Entries that cannot be read are logged and left out."""
-        data = catalog_entries(self._catalog_answer())
-        if data is None:
-            raise ProviderUnreachable(f"{self._transport.host} sent a catalog that is not a list")
-        catalog, problems = [], []
+    def services(self) -> Catalog:
+        """The panel's catalog. Entries that cannot be read are logged and left out. A panel
+        that says its catalog is empty (``{"status": "success", "data": "Empty Data"}``) gets
+        an empty one, with its words in ``said``."""
+        answer = self._catalog_answer()
+        data = catalog_entries(answer)
+        if not data:
+            said = said_empty(answer)
+            if said is not None:
+                return Catalog(said=said or None)
+            if data is None:
+                self._refused_in_words(answer)
+                raise ProviderUnreachable(
+                    f"{self._transport.host} sent a catalog that is not a list"
+                )
+        catalog, problems = Catalog(), []
         for entry in data:
             try:
                 catalog.append(service_from(entry))
@@ -186,6 +201,7 @@ class PanelClient:
         except ValueError:
             amount = None
         if amount is None:
+            self._refused_in_words(answer)
             raise ProviderUnreachable(f"{self._transport.host} sent no readable balance")
         return Balance(amount, values.currency(answer.get("currency")))
 
@@ -250,8 +266,10 @@ class PanelClient:
         # "order" almost everywhere; "order_id" or "id" inside some panels' envelopes.
         order_id = values.identifier(placed.get("order", placed.get("order_id", placed.get("id"))))
         if order_id is None:
+            said = words_in(placed)
+            said = f": {self._transport.scrub(said)!r}" if said else ""
             raise OrderOutcomeUnknown(
-                f"{self._transport.host} answered the order without an order id"
+                f"{self._transport.host} answered the order without an order id{said}"
             )
         return order_id
 
@@ -259,8 +277,8 @@ class PanelClient:
     def status(self, order_id) -> OrderStatus:
         order_id = str(order_id)
         answer = one_object(self._transport.read("status", order=order_id))
-        if "status" not in answer and isinstance(answer.get(order_id), dict):
-            answer = answer[order_id]  # answered in the multi-status shape
+        if "status" not in answer and answer.get(order_id) is not None:
+            answer = slot(answer[order_id], "status", only_status_words=True)  # multi-status
             raise_if_error(answer, self._transport.scrub)
         return self._order_status(answer)
 
@@ -293,13 +311,11 @@ class PanelClient:
         if self.capabilities.refill is False:
             raise ActionNotSupported(f"{self._transport.host} has no refill")
         answer = self._write_learning("refill", "refill", order=order_id)
-        item = item_for(answer, order_id)
+        item = item_for(answer, order_id, field="refill")
         raise_if_error(item, self._transport.scrub)
-        refill = item.get("refill")
-        if isinstance(refill, dict):
-            raise_if_error(refill, self._transport.scrub)
-            refill = None
-        return values.identifier(refill)
+        refill_id = values.identifier(self._result(item, "refill").get("refill"))
+        # Words where the id would be ("Refill request accepted") accept it without one.
+        return None if refill_id is None or " " in refill_id else refill_id
 
     @_readable_failures()
     def refill_status(self, refill_id) -> str:
@@ -307,10 +323,9 @@ class PanelClient:
         answer = self._transport.read("refill_status", refill=refill_id)
         item = item_for(answer, refill_id, key="refill")
         raise_if_error(item, self._transport.scrub)
-        status = item.get("status")
-        if isinstance(status, dict):
-            raise_if_error(status, self._transport.scrub)
+        status = self._result(item, "status").get("status")
         if not isinstance(status, str) or not status.strip():
+            self._refused_in_words(item)
             raise ProviderUnreachable(f"{self._transport.host} sent no refill status")
         return status.strip()
 
@@ -322,11 +337,9 @@ class PanelClient:
             raise ActionNotSupported(f"{self._transport.host} has no cancel")
         # Panels cancel by `orders` (a list) or by `order`; each ignores the other field.
         answer = self._write_learning("cancel", "cancel", order=order_id, orders=order_id)
-        item = item_for(answer, order_id)
+        item = item_for(answer, order_id, field="cancel")
         raise_if_error(item, self._transport.scrub)  # a refusal of this id, among others' slots
-        result = item.get("cancel")
-        if isinstance(result, dict):
-            raise_if_error(result, self._transport.scrub)
+        self._result(item, "cancel")
 
     # Internals ------------------------------------------------------------------------------
 
@@ -354,9 +367,30 @@ class PanelClient:
         setattr(self.capabilities, capability, True)
         return answer
 
+    def _result(self, item: dict, field: str) -> dict:
+        """What an item says in `field` (``{"order": 3, "refill": ...}``, ``{"refill": 3,
+        "status": ...}``), as an object: a refusal there (``{"error": ...}``, bare words that
+        refuse, ``false``) is raised, as the refusal of this order or refill."""
+        result = item.get(field)
+        if result is False:
+            raise error_from_message(
+                self._transport.scrub(words_in(item) or "The panel refused the request")
+            )
+        result = slot(result, field)
+        raise_if_error(result, self._transport.scrub)
+        return result
+
+    def _refused_in_words(self, answer):
+        """Raise the panel's words as its refusal when a read's answer is nothing but words
+        (``{"message": "Order not found"}``)."""
+        words = only_words(answer)
+        if words:
+            raise error_from_message(self._transport.scrub(words))
+
     def _order_status(self, answer: dict) -> OrderStatus:
         raw_status = answer.get("status")
         if not isinstance(raw_status, str) or not raw_status.strip():
+            self._refused_in_words(answer)
             raise ProviderUnreachable(f"{self._transport.host} sent no order status")
         return OrderStatus(
             status=normalize(raw_status),
@@ -423,7 +457,8 @@ class PanelClient:
         return {batch[0]: first, **self._one_by_one(batch[1:])}
 
     def _slot(self, answer) -> OrderStatus | ProviderError:
-        if not isinstance(answer, dict):
+        answer = slot(answer, "status", only_status_words=True) if answer is not None else {}
+        if not answer:
             return ProviderError("The panel's answer did not include this order")
         try:
             raise_if_error(answer, self._transport.scrub)

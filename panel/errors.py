@@ -53,13 +53,30 @@ class BrowserCheck(ProviderUnreachable):
     client can pass: a problem for the panel's owner, not a parse error."""
 
 
+class Blocked(ProviderUnreachable):
+    """The panel's site turned this server's address away (a firewall's block page, such as
+    Cloudflare's "Sorry, you have been blocked", error 1020). Not a browser check: nothing
+    this server does gets through until the panel allows its address."""
+
+
+class TextAnswer(ProviderUnreachable):
+    """A read was answered in plain text, not JSON ("Invalid request"). A panel that reads
+    only another request form answers a form it does not take that way, so while the form is
+    being learned the next one is tried, as after HTTP 405."""
+
+
 class OrderOutcomeUnknown(ProviderUnreachable):
     """An ``add`` went out but its answer did not come back: the order may exist."""
 
 
 _WAIT = re.compile(r"(?:wait|after|in)\s+(\d{1,5})\s*(s\b|sec|second|min)", re.IGNORECASE)
 _RATE_LIMIT_WORDS = ("spam protection", "too many requests", "rate limit", "too many attempts")
-_NO_ACTION_WORDS = ("invalid action", "incorrect action", "unknown action", "wrong action")
+# "Invalid action", "Unknown action", and the other way round, "This action is invalid".
+_NO_ACTION = re.compile(
+    r"\b(?:invalid|incorrect|unknown|wrong|unsupported)\s+action\b"
+    r"|\baction\s+(?:is\s+)?(?:invalid|incorrect|unknown|wrong|not\s+(?:supported|found|exists?))\b",
+    re.IGNORECASE,
+)
 DEFAULT_RATE_LIMIT_WAIT = 10
 
 
@@ -68,7 +85,7 @@ def error_from_message(message: str) -> ProviderError:
     lowered = message.lower()
     if any(word in lowered for word in _RATE_LIMIT_WORDS):
         return RateLimited(message, wait_seconds_in(message))
-    if any(word in lowered for word in _NO_ACTION_WORDS):
+    if _NO_ACTION.search(message):
         return ActionNotSupported(message)
     return ProviderError(message)
 

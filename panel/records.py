@@ -18,6 +18,15 @@ class Service:
     dripfeed: bool
 
 
+class Catalog(list):
+    """A panel's catalog: its services (a list of ``Service``), and ``said``, the panel's
+    own words about it where it gave some, e.g. why it is empty (``"Empty Data"``)."""
+
+    def __init__(self, services=(), said: str | None = None):
+        super().__init__(services)
+        self.said = said
+
+
 @dataclass(frozen=True)
 class OrderStatus:
     status: str  # one of STATUSES

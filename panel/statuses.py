@@ -56,11 +56,18 @@ def fold(word: str) -> str:
     return _FOLD.sub(" ", word).strip().lower()
 
 
-def normalize(raw_status: str) -> str:
+def known(raw_status: str, *, exactly: bool = False) -> str | None:
+    """The status a word means, if the table knows it (``exactly``: the whole word, not only
+    its leading words); None for words it does not know, which ``normalize`` would guess."""
     folded = fold(raw_status)
-    status = _TABLE.get(folded) or _by_leading_words(folded)
+    return _TABLE.get(folded) or (None if exactly else _by_leading_words(folded))
+
+
+def normalize(raw_status: str) -> str:
+    status = known(raw_status)
     if status is None:
         status = UNKNOWN_STATUS_DEFAULT
+        folded = fold(raw_status)
         if folded not in _logged_unknown:
             _logged_unknown.add(folded)
             log.warning(

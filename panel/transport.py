@@ -23,6 +23,7 @@ from panel import lenient_json, request_forms
 from panel.connections import AddressRefused, WireState, guarded_session
 from panel.errors import (
     DEFAULT_RATE_LIMIT_WAIT,
+    Blocked,
     BrowserCheck,
     FormRefused,
     OrderOutcomeUnknown,
@@ -30,9 +31,11 @@ from panel.errors import (
     ProviderError,
     ProviderUnreachable,
     RateLimited,
+    TextAnswer,
+    error_from_message,
 )
 from panel.records import Call, Capabilities
-from panel.shapes import error_message, raise_if_error
+from panel.shapes import error_message, raise_if_error, words_in
 
 log = logging.getLogger("smmdash.panel")
 
@@ -49,6 +52,23 @@ _CHALLENGE_PAGE = re.compile(
     r"|challenge-platform|cf-chl-|Checking your browser before accessing",
     re.IGNORECASE,
 )
+# What firewalls' block pages say: Cloudflare's (its firewall rules, error 1020; IP, network,
+# country and browser-signature bans, errors 1005-1012), as a web page or as the one line it
+# sends to clients that are not browsers ("error code: 1020"), and Sucuri's.
+_BLOCK_PAGE = re.compile(
+    r"Sorry, you have been blocked|used Cloudflare to restrict access"
+    r"|error\s+code:?\s*10(?:0[5-9]|1[02]|20)\b|cf-error-code\D{0,5}10(?:0[5-9]|1[02]|20)\b"
+    r"|Sucuri Website Firewall - Access Denied|Access Denied - Sucuri Website Firewall",
+    re.IGNORECASE,
+)
+# Cloudflare's rate limit (error 1015) comes on the same page as its blocks; it is no block.
+_RATE_LIMIT_PAGE = re.compile(
+    r"You are being rate limited|error\s+code:?\s*1015\b|cf-error-code\D{0,5}1015\b",
+    re.IGNORECASE,
+)
+_CLOUDFLARE_CODE = re.compile(r"(?:error\s+code:?|cf-error-code\D{0,5})\s*(10\d\d)", re.I)
+# Plain text longer than this, or not printable, is not repeated in an error.
+_QUOTED_TEXT = 200
 
 
 def mask_key(key: str) -> str:
@@ -146,7 +166,8 @@ class Transport:
             try:
                 return self._call(action, params, ProviderUnreachable, self._reads)
             except ProviderUnreachable as unreachable:
-                if attempt == self.retries or isinstance(unreachable, AddressRefused):
+                # Neither a refused address nor a block lifts by itself within seconds.
+                if attempt == self.retries or isinstance(unreachable, AddressRefused | Blocked):
                     raise
                 pause = self.backoff * 2**attempt
                 log.info("%s %s: %s; retrying in %.1fs", self.host, action, unreachable, pause)
@@ -171,7 +192,8 @@ class Transport:
 
     def _call(self, action, params, after_sending, session=None):
         """Send in the form this panel takes; while that is not known yet, try each form in
-        turn for as long as the panel answers that it found no key or action."""
+        turn for as long as the panel answers that it found no key or action, or answers a
+        read in plain text."""
         learned = self.capabilities
         renamed = learned.field_names
         params = {
@@ -186,6 +208,10 @@ class Transport:
                 data = self._send(form, action, params, after_sending, session)
             except RateLimited:
                 raise
+            except TextAnswer as text:
+                if known:
+                    raise
+                first_refusal = first_refusal or text
             except ProviderError as refusal:
                 alias = request_forms.alias_asked_for(refusal.message, params)
                 if alias is not None:
@@ -204,13 +230,16 @@ class Transport:
                 # take; the next form may still work. A write stops: its outcome is unknown.
                 if first_refusal is None or after_sending is not ProviderUnreachable:
                     raise
-                if isinstance(failure, (AddressRefused, BrowserCheck)):
+                if isinstance(failure, AddressRefused | BrowserCheck | Blocked):
                     raise
             else:
                 if not known:
                     learned.request_form = form.name
                 return data
             candidates.pop(0)
+        if isinstance(first_refusal, TextAnswer):
+            # No form did better than plain text: that text is the answer, not a refusal.
+            raise first_refusal
         raise ProviderError(
             f"{self.host} refused every way smmdash sends a request ({request_forms.TRIED}); "
             f"its first answer was: {first_refusal}. A panel that only reads the key from the "
@@ -356,6 +385,16 @@ class Transport:
             data = lenient_json.loads(text)
         except lenient_json.NotJSON:
             data = _NOT_JSON
+        if data is _NOT_JSON and _RATE_LIMIT_PAGE.search(text[:20000]):
+            message = f"{self.host}'s firewall is rate limiting this server (HTTP {code})"
+            if after_sending is ProviderUnreachable:
+                raise RateLimited(message, wait_seconds(response.headers))
+            raise after_sending(f"{message} after the request was sent")
+        if data is _NOT_JSON and _BLOCK_PAGE.search(text[:20000]):
+            # The page alone does not prove the panel never saw a write (see below).
+            if after_sending is ProviderUnreachable:
+                raise Blocked(self._blocked(text, f"HTTP {code}"))
+            raise after_sending(self._blocked(text, f"HTTP {code}, after the request was sent"))
         if data is _NOT_JSON and _CHALLENGE_PAGE.search(text[:20000]):
             # Without Cloudflare's header the page alone does not prove the panel never saw a
             # write, so a write stays unknown; a read says what it is.
@@ -364,14 +403,25 @@ class Transport:
             raise after_sending(self._browser_check(f"(HTTP {code}) after the request was sent"))
         if code in request_forms.REFUSED_FORM_CODES:
             # Turned away at the door (method or body type): nothing was done.
-            said = self._error_suffix(data) if data is not _NOT_JSON else ""
+            said = self._error_suffix(data) if data is not _NOT_JSON else self._text_suffix(text)
             raise FormRefused(f"{self.host} does not take {form.description} (HTTP {code}){said}")
         if data is _NOT_JSON:
-            raise after_sending(self._describe_non_json(code, text))
+            described = self._describe_non_json(code, text)
+            plain = text.lstrip("\ufeff").strip()
+            if after_sending is ProviderUnreachable and plain and not plain.startswith("<"):
+                raise TextAnswer(described)
+            raise after_sending(described)
         if code >= 500:
             raise after_sending(f"{self.host} failed with HTTP {code}{self._error_suffix(data)}")
         raise_if_error(data, self.scrub)
+        if isinstance(data, str) and data.strip() and after_sending is ProviderUnreachable:
+            # A JSON string alone ("Invalid API key") answers a read with words, not figures.
+            raise error_from_message(self.scrub(data.strip()))
         if code >= 400:
+            # A 4xx refuses the request; the panel's words may be anywhere ({"message": ...}).
+            words = words_in(data)
+            if words:
+                raise error_from_message(self.scrub(words))
             raise after_sending(f"{self.host} answered HTTP {code} without an error message")
         return data
 
@@ -382,9 +432,29 @@ class Transport:
             "through, or for the API address it gives to scripts."
         )
 
+    def _blocked(self, page: str, detail: str) -> str:
+        code = _CLOUDFLARE_CODE.search(page)
+        error = f"Cloudflare error {code.group(1)}, " if code else ""
+        return (
+            f"{self.host}'s firewall is blocking this server's address ({error}{detail}). "
+            "This is not a browser check and trying again will not help: ask the panel to "
+            "allow this server's IP address to use its API."
+        )
+
     def _error_suffix(self, data) -> str:
         message = error_message(data)
         return f": {self.scrub(message)}" if message else ""
+
+    def _text_suffix(self, text: str) -> str:
+        quoted = self._quotable(text)
+        return f": {quoted!r}" if quoted else ""
+
+    def _quotable(self, text: str) -> str | None:
+        """Plain text (not a web page) short and readable enough to repeat to staff."""
+        said = " ".join(text.lstrip("\ufeff").split())
+        if not said or said.startswith("<") or len(said) > _QUOTED_TEXT:
+            return None
+        return self.scrub(said) if said.isprintable() else None
 
     def _describe_non_json(self, code: int, text: str) -> str:
         stripped = text.lstrip("\ufeff").strip()
@@ -396,7 +466,7 @@ class Transport:
                 f" titled {self.scrub(' '.join(title.group(1).split()))[:80]!r}" if title else ""
             )
             return f"{self.host} sent a web page{named} instead of JSON (HTTP {code})"
-        return f"{self.host} sent an answer that is not JSON (HTTP {code})"
+        return f"{self.host} sent an answer that is not JSON (HTTP {code}){self._text_suffix(text)}"
 
 
 def _reason(failure: Exception) -> str:

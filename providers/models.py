@@ -299,6 +299,8 @@ class CatalogSync(models.Model):
     removed = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The panel's own words about the catalog it sent, e.g. why it is empty ("Empty Data").
+    panel_said = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]

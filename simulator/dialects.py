@@ -82,6 +82,9 @@ class Common:
     limits: dict = {}  # action: (calls, seconds), answered 429 beyond
     opening_balance = Decimal(1000)  # in the panel's currency
     status_echoes_order = False  # whether a status answer names its order
+    # What the panel answers, in plain text, to a request body it does not read (None: it
+    # reads nothing from it and answers as to a request without a key).
+    text_for_other_bodies: str | None = None
     content_type = "application/json"
     byte_order_mark = False
     trailing_commas = False
@@ -115,6 +118,10 @@ class Common:
 
     def wrap(self, answer):
         return answer
+
+    def slot_error(self, code: str):
+        """An id's slot in a multi-status answer when the panel refuses that id."""
+        return self.error(code)
 
     def count(self, number: int):
         return str(number)

@@ -11,6 +11,7 @@ KINDS = {
     "reset": "drop the connection without an answer (by default after doing the work)",
     "unavailable": "HTTP 503 with an HTML error page",
     "cloudflare": "HTTP 403 with a Cloudflare challenge page",
+    "blocked": "HTTP 403 with Cloudflare's block page (error 1020: this address is blocked)",
     "empty": "HTTP 200 with an empty body",
     "not_json": "HTTP 200 with text that is not JSON",
     "server_error": 'HTTP 500 with {"error": "Internal error"}',

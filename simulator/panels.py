@@ -191,7 +191,7 @@ class SimPanel:
                     order = ledger.order(account, order_id)
                     answers[order_id] = self._status_of(order)
                 except Refusal as refusal:
-                    answers[order_id] = dialect.error(refusal.code)
+                    answers[order_id] = dialect.slot_error(refusal.code)
             return answers
         if not form.get("order", "").strip():
             raise Refusal("missing_order")

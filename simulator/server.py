@@ -33,6 +33,19 @@ CLOUDFLARE_PAGE = (
     "<body><h1>Checking your browser before accessing the panel.</h1>"
     "<p>Cloudflare Ray ID: 8f2c1e0b9a7d4c3e</p></body></html>"
 )
+# Cloudflare's block page (a firewall rule, error 1020), as it is served to a blocked address.
+CLOUDFLARE_BLOCK_PAGE = (
+    '<!DOCTYPE html><html class="no-js" lang="en-US"><head>'
+    "<title>Attention Required! | Cloudflare</title></head><body>"
+    '<div id="cf-wrapper"><div id="cf-error-details" class="cf-error-details-wrapper">'
+    '<h1 data-translate="block_headline">Sorry, you have been blocked</h1>'
+    "<h2>You are unable to access panel.example</h2>"
+    "<h2>Why have I been blocked?</h2><p>This website is using a security service to protect "
+    "itself from online attacks.</p>"
+    '<p>Error code: <span class="cf-error-code">1020</span></p>'
+    "<p>Cloudflare Ray ID: <strong>8f2c1e0b9a7d4c3f</strong> &bull; Your IP: 203.0.113.7</p>"
+    "</div></div></body></html>"
+)
 UNAVAILABLE_PAGE = (
     "<html><head><title>503 Service Temporarily Unavailable</title></head>"
     "<body><center><h1>503 Service Temporarily Unavailable</h1></center>"
@@ -291,6 +304,9 @@ class _Handler(BaseHTTPRequestHandler):
         fault = simulator._take_fault(slug, action)
         try:
             if fault is None:
+                text = panel.dialect.text_for_other_bodies
+                if text is not None and request.body not in panel.dialect.bodies:
+                    return self._send(200, text, "text/html; charset=UTF-8")
                 return self._answer(panel, panel.answer(form))
             done = panel.answer(form) if fault.after else None
             self._commit(fault, panel, form, done)
@@ -315,6 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
             # Served by Cloudflare's edge, which marks its challenges with this header.
             headers = {"cf-mitigated": "challenge"}
             return self._send(403, CLOUDFLARE_PAGE, "text/html; charset=UTF-8", headers)
+        if fault.kind == "blocked":
+            return self._send(403, CLOUDFLARE_BLOCK_PAGE, "text/html; charset=UTF-8")
         if fault.kind == "empty":
             return self._send(200, "", dialect.content_type)
         if fault.kind == "not_json":

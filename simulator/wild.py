@@ -377,6 +377,51 @@ class FewAtOnce(Common):
     first_service_id = 1701
 
 
+class SmartPanelScript(Common):
+    """SmartPanel's own API script (app/modules/api/controllers/api.php, as in the copy
+    kkoss89/ss1 publishes): path `/api/v1`, `{"status": "success", ...}` on the add and balance
+    answers, statuses that name their order, a multi-status slot that is the bare text
+    `"Incorrect order ID"`, an empty catalog answered `{"status": "success", "data": "Empty
+    Data"}`, "This action is invalid" for an action it lacks (no cancel)."""
+
+    slug = "smartpanel"
+    title = "SmartPanel Script"
+    path = "/api/v1"
+    cancel_by = None
+    status_echoes_order = True
+    first_service_id = 1801
+    errors = COMMON_ERRORS | {
+        "missing_key": "API is disable for this user or user not found. Contact the support",
+        "invalid_key": "API is disable for this user or user not found. Contact the support",
+        "missing_action": "This action is invalid",
+        "bad_action": "This action is invalid",
+        "bad_service": "Service ID does not exists",
+        "inactive_service": "Service ID does not exists",
+    }
+
+    def catalog(self, entries):
+        return entries or {"status": "success", "data": "Empty Data"}
+
+    def added(self, order):
+        return {"status": "success", "order": order.order_id}
+
+    def balance(self, amount, account):
+        return {"status": "success", "balance": str(amount), "currency": self.currency}
+
+    def slot_error(self, code):
+        return self.errors[code]
+
+
+class PlainTextRefusals(SmmPanelUs):
+    """A JSON-body panel like smmpanelus.com whose server answers any other body in plain
+    text, not JSON ("Invalid request"), with HTTP 200, as some panels' servers do."""
+
+    slug = "plaintext"
+    title = "Plain Text Refusals"
+    text_for_other_bodies = "Invalid request"
+    first_service_id = 1901
+
+
 WILD_DIALECTS = {
     dialect.slug: dialect()
     for dialect in (
@@ -396,6 +441,8 @@ WILD_DIALECTS = {
         PusatPanel,
         SonRevize,
         FewAtOnce,
+        SmartPanelScript,
+        PlainTextRefusals,
     )
 }
 # Every panel the simulator serves: the seeds first.

@@ -125,12 +125,15 @@ def _fetch_and_apply(sync: CatalogSync, provider: Provider) -> CatalogSync:
     except (PanelClientError, ProviderProblem) as problem:
         return _failed(sync, provider, str(problem))
 
+    sync.panel_said = fetched.said or ""
     cached = provider.services.filter(active=True).count()
     if not fetched and cached:
+        # A panel's empty catalog is more often a fault at its end than a shop closed down.
+        said = f": {sync.panel_said}" if sync.panel_said else ""
         return _failed(
             sync,
             provider,
-            f"The panel returned an empty catalog; the {cached} cached services were kept.",
+            f"The panel says its catalog is empty{said}. The {cached} cached services were kept.",
         )
 
     _set_phase(sync, f"Saving {len(fetched)} services")

@@ -35,7 +35,8 @@ FAULTS += ["tls_alert", "tls_garbage", "truncated", "html_500", "bad_gateway", "
 @pytest.mark.parametrize("call", ["balance", "add_order", "cancel"])
 def test_no_failure_reveals_the_key(simulator, caplog, fault, call):
     simulator.panel("smmprovider").ledger.open_account(KEY)
-    simulator.inject("smmprovider", fault, times=2, seconds=1.2, size=2 * 1024 * 1024)
+    # Every request fails, the retry's and those that try other request forms too.
+    simulator.inject("smmprovider", fault, times=20, seconds=1.2, size=2 * 1024 * 1024)
     client = PanelClient(
         simulator.url("smmprovider"),
         KEY,

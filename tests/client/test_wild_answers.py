@@ -7,6 +7,7 @@ import time
 import pytest
 
 from panel import (
+    Blocked,
     BrowserCheck,
     OrderOutcomeUnknown,
     ProviderError,
@@ -203,3 +204,359 @@ def test_a_browser_check_page_after_a_write_without_the_edge_mark_stays_unknown(
 
     with pytest.raises(OrderOutcomeUnknown, match="browser check"):
         connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
+
+
+# A refusal's words wherever the panel puts them ------------------------------------------
+
+DEEP_REFUSALS = [
+    {"success": False, "data": {"message": "Order not found"}},
+    {"status": "error", "data": {"error": "Order not found"}},
+    {"status": True, "data": {"error": "Order not found"}},
+    {"status": "error", "data": "Order not found"},
+    {"result": False, "data": {"errors": {"order": ["Order not found"]}}},
+    {"success": False, "errors": ["Order not found"]},
+    {"error": 404, "message": "Order not found"},
+    {"message": "Order not found"},
+    {"code": 404, "msg": "Order not found"},
+    {"status": 200, "data": {"message": "Order not found"}},
+    [{"message": "Order not found"}],
+    {"result": "error", "message": "Order not found"},
+    {"success": "false", "msg": "Order not found"},
+    {"status": "error", "message": {"order": ["Order not found"]}},
+    '"Order not found"',  # a JSON string alone
+]
+
+
+@pytest.mark.parametrize("answer", DEEP_REFUSALS)
+@pytest.mark.parametrize("read", ["status", "refill_status", "balance"])
+def test_a_refusal_is_the_panels_words_at_any_depth(connect, simulator, read, answer):
+    canned(simulator, read, answer)
+    client = connect("smmprovider")
+
+    with pytest.raises(ProviderError, match=r"^Order not found$"):
+        client.balance() if read == "balance" else getattr(client, read)("5")
+
+
+@pytest.mark.parametrize("answer", DEEP_REFUSALS[:7])
+def test_a_multi_status_slot_that_refuses_in_an_envelope_is_that_orders_refusal(
+    connect, simulator, answer
+):
+    canned(simulator, "status", {"1": {"status": "Pending", "charge": "0"}, "5": answer})
+
+    found = connect("smmprovider").statuses(["1", "5"])
+
+    assert found["1"].status == "pending"
+    assert isinstance(found["5"], ProviderError) and found["5"].message == "Order not found"
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ({"message": "Unauthenticated."}, "Unauthenticated."),
+        # Laravel-built panels: 422 with the field's own words beside a general message.
+        (
+            {"message": "The given data was invalid.", "errors": {"key": ["Wrong key."]}},
+            "Wrong key.",
+        ),
+    ],
+)
+def test_a_4xx_with_the_panels_words_anywhere_is_a_refusal(connect, simulator, answer, words):
+    canned(simulator, "balance", answer, code=422)
+
+    with pytest.raises(ProviderError) as refused:
+        connect("smmprovider").balance()
+
+    assert refused.value.message == words
+    assert not isinstance(refused.value, ProviderUnreachable)
+
+
+def test_an_order_that_failed_with_a_message_is_still_a_status(connect, simulator):
+    answer = {"status": "Fail", "charge": "0.1", "remains": "5", "message": "Link is private"}
+    canned(simulator, "status", answer)
+
+    assert connect("smmprovider").status("1").status == "failed"
+
+
+# Keyed answers whose slots are bare words --------------------------------------------------
+
+
+def test_a_multi_status_slot_may_be_an_error_text_or_a_status_word(connect, simulator):
+    answer = {
+        "1": {"status": "In progress", "charge": "0.5", "remains": "10"},
+        "2": "Completed",
+        "3": "Incorrect order ID",
+        "4": "Order not found",
+    }
+    canned(simulator, "status", answer)
+
+    found = connect("smmprovider").statuses(["1", "2", "3", "4"])
+
+    assert found["1"].status == "in_progress"
+    assert (found["2"].status, found["2"].raw_status, found["2"].charge) == (
+        "completed",
+        "Completed",
+        None,
+    )
+    assert [found[order_id].message for order_id in ("3", "4")] == [
+        "Incorrect order ID",
+        "Order not found",
+    ]
+    assert all(type(found[order_id]) is ProviderError for order_id in ("3", "4"))
+
+
+def test_a_single_status_answered_in_the_keyed_shape_with_an_error_text(connect, simulator):
+    canned(simulator, "status", {"999": "Incorrect order ID"})
+
+    with pytest.raises(ProviderError, match=r"^Incorrect order ID$"):
+        connect("smmprovider").status("999")
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ({"2": "Rejected"}, "Rejected"),
+        ({"2": "Refilling"}, "Refilling"),
+        ({"2": "Error"}, "Error"),
+        ({"2": {"status": "Completed"}}, "Completed"),
+    ],
+)
+def test_a_keyed_refill_status_slot_may_be_the_bare_status_word(connect, simulator, answer, status):
+    canned(simulator, "refill_status", answer)
+
+    assert connect("smmprovider").refill_status("2") == status
+
+
+@pytest.mark.parametrize("text", ["Refill not found", "Incorrect refill ID", "Invalid Refill Id"])
+def test_a_keyed_refill_status_slot_that_refuses_is_a_refusal(connect, simulator, text):
+    canned(simulator, "refill_status", {"2": text})
+
+    with pytest.raises(ProviderError, match=f"^{text}$"):
+        connect("smmprovider").refill_status("2")
+
+
+def test_a_keyed_refill_status_that_does_not_mention_the_refill_is_not_a_status(connect, simulator):
+    canned(simulator, "refill_status", {"7": "Rejected"})
+
+    with pytest.raises(ProviderUnreachable, match="did not mention refill 2"):
+        connect("smmprovider").refill_status("2")
+
+
+@pytest.mark.parametrize(
+    "text", ["Incorrect order ID", "Order can not be canceled", "Cancel is disabled: error"]
+)
+def test_a_keyed_cancel_slot_that_refuses_is_that_orders_refusal(connect, simulator, text):
+    canned(simulator, "cancel", {"4218": "Cancellation requested", "4219": text})
+    client = connect("smmprovider")
+
+    with pytest.raises(ProviderError, match=f"^{text}$"):
+        client.cancel("4219")
+
+    canned(simulator, "cancel", {"4218": "Cancellation requested", "4219": text})
+    client.cancel("4218")  # the other slot: accepted
+
+
+@pytest.mark.parametrize(
+    ("answer", "refill_id"),
+    [({"5": 77}, "77"), ({"5": "77"}, "77"), ({"5": "Refill request accepted"}, None)],
+)
+def test_a_keyed_refill_slot_is_the_refill_id_or_an_acceptance(
+    connect, simulator, answer, refill_id
+):
+    canned(simulator, "refill", answer)
+
+    assert connect("smmprovider").refill("5") == refill_id
+
+
+def test_a_keyed_refill_slot_that_refuses_is_a_refusal(connect, simulator):
+    canned(simulator, "refill", {"5": "Incorrect order ID"})
+
+    with pytest.raises(ProviderError, match=r"^Incorrect order ID$"):
+        connect("smmprovider").refill("5")
+
+
+@pytest.mark.parametrize(
+    ("action", "answer"),
+    [
+        ("refill", [{"order": 5, "refill": "Incorrect order ID"}, {"order": 6, "refill": 9}]),
+        ("refill", {"refill": False, "message": "Incorrect order ID"}),
+        ("cancel", [{"order": 5, "cancel": "Incorrect order ID"}, {"order": 6, "cancel": 1}]),
+        ("cancel", {"order": 5, "cancel": False, "message": "Incorrect order ID"}),
+    ],
+)
+def test_a_bare_refusal_inside_an_orders_item_is_that_orders_refusal(
+    connect, simulator, action, answer
+):
+    canned(simulator, action, answer)
+
+    with pytest.raises(ProviderError, match=r"^Incorrect order ID$"):
+        getattr(connect("smmprovider"), action)("5")
+
+
+def test_a_refill_status_item_whose_status_refuses_is_a_refusal(connect, simulator):
+    answer = [{"refill": 2, "status": "Refill not found"}, {"refill": 3, "status": "Rejected"}]
+    canned(simulator, "refill_status", answer)
+    client = connect("smmprovider")
+
+    with pytest.raises(ProviderError, match=r"^Refill not found$"):
+        client.refill_status("2")
+
+    canned(simulator, "refill_status", answer)
+    assert client.refill_status("3") == "Rejected"
+
+
+def test_an_order_answered_with_words_and_no_id_keeps_the_words(connect, simulator):
+    canned(simulator, "add", {"message": "Your order is being processed"})
+
+    with pytest.raises(OrderOutcomeUnknown) as unknown:
+        connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
+
+    assert unknown.value.message == (
+        "127.0.0.1 answered the order without an order id: 'Your order is being processed'"
+    )
+
+
+# Plain text instead of JSON ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Connection be with post method", "Invalid request"])
+def test_a_json_panel_answering_forms_in_plain_text_is_sent_json(connect, simulator, text):
+    # The panel sees no action in a form body, so each form is met by the text.
+    simulator.inject("smmpanelus", "canned", body=text, content_type="text/html", times=3)
+    client = connect("smmpanelus")
+
+    client.balance()
+
+    assert client.capabilities.request_form == "json"
+    assert [seen.body for seen in simulator.requests("smmpanelus")] == ["form"] * 3 + ["json"]
+
+
+def test_plain_text_from_every_form_is_that_text_not_a_refusal_of_every_form(connect, simulator):
+    simulator.inject("smmprovider", "canned", body="Invalid request", times=10)
+    client = connect("smmprovider")
+
+    with pytest.raises(ProviderUnreachable) as failure:
+        client.balance()
+
+    assert failure.value.message == (
+        "127.0.0.1 sent an answer that is not JSON (HTTP 200): 'Invalid request'"
+    )
+    assert len(simulator.requests("smmprovider")) == 5  # every POST form; GET met a 405
+    assert client.capabilities.request_form is None
+
+
+def test_a_panel_whose_form_is_known_is_not_sent_another_for_plain_text(connect, simulator):
+    client = connect("smmprovider")
+    client.balance()
+    canned(simulator, "balance", "Invalid request")
+
+    with pytest.raises(ProviderUnreachable, match="'Invalid request'"):
+        client.balance()
+
+    assert [seen.body for seen in simulator.requests("smmprovider")] == ["form", "form"]
+
+
+def test_plain_text_to_an_order_is_kept_and_the_order_is_not_sent_again(connect, simulator):
+    canned(simulator, "add", "Connection be with post method")
+
+    with pytest.raises(OrderOutcomeUnknown, match="'Connection be with post method'"):
+        connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
+
+    assert len(simulator.requests("smmprovider", "add")) == 1
+
+
+@pytest.mark.parametrize("text", ["x" * 201, "Fatal error\x00\x01 in api.php"])
+def test_long_or_unreadable_text_is_not_repeated(connect, simulator, text):
+    simulator.inject("smmprovider", "canned", body=text, times=10)
+
+    with pytest.raises(ProviderUnreachable) as failure:
+        connect("smmprovider").balance()
+
+    assert failure.value.message == "127.0.0.1 sent an answer that is not JSON (HTTP 200)"
+
+
+# Catalogs that say they are empty ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ({"status": "success", "data": "Empty Data"}, "Empty Data"),  # SmartPanel's script
+        ({"success": True, "data": []}, None),
+        ({"status": "success", "data": [], "message": "No services found"}, "No services found"),
+        ({"status": True, "data": None, "message": "No services found"}, "No services found"),
+        ([], None),
+    ],
+)
+def test_a_catalog_the_panel_says_is_empty_is_empty_with_its_words(
+    connect, simulator, answer, said
+):
+    canned(simulator, "services", answer)
+
+    catalog = connect("smmprovider").services()
+
+    assert catalog == [] and catalog.said == said
+
+
+def test_a_catalog_answer_that_is_only_words_is_the_panels_refusal(connect, simulator):
+    canned(simulator, "services", {"message": "Your account is suspended"})
+
+    with pytest.raises(ProviderError, match=r"^Your account is suspended$"):
+        connect("smmprovider").services()
+
+
+# Firewall blocks ---------------------------------------------------------------------------
+
+
+def test_cloudflares_block_page_names_the_block_and_is_not_retried(connect, simulator):
+    simulator.inject("smmprovider", "blocked", times=3)
+
+    with pytest.raises(Blocked) as blocked:
+        connect("smmprovider", retries=2).balance()
+
+    message = blocked.value.message
+    assert "blocking this server's address (Cloudflare error 1020, HTTP 403)" in message
+    assert "ask the panel to allow this server's IP address" in message
+    assert "not a browser check" in message
+    assert not isinstance(blocked.value, BrowserCheck)
+    assert len(simulator.requests("smmprovider")) == 1  # a block does not lift in seconds
+
+
+def test_cloudflares_one_line_block_for_scripts_is_a_block_too(connect, simulator):
+    canned(simulator, "balance", "error code: 1020", code=403)
+
+    with pytest.raises(Blocked, match=r"Cloudflare error 1020, HTTP 403"):
+        connect("smmprovider").balance()
+
+
+def test_a_block_page_after_an_order_names_the_block_and_stays_unknown(connect, simulator):
+    simulator.inject("smmprovider", "blocked", action="add")
+
+    with pytest.raises(OrderOutcomeUnknown, match="blocking this server's address"):
+        connect("smmprovider").add_order("1", "https://instagram.com/p/x", 100)
+
+    assert len(simulator.requests("smmprovider", "add")) == 1
+
+
+def test_another_firewalls_block_page_is_a_block_too(connect, simulator):
+    page = (
+        "<html><head><title>Sucuri WebSite Firewall - Access Denied</title></head>"
+        "<body><h2>Access Denied - Sucuri Website Firewall</h2></body></html>"
+    )
+    canned(simulator, "balance", page, code=403)
+
+    with pytest.raises(Blocked, match=r"blocking this server's address \(HTTP 403\)"):
+        connect("smmprovider").balance()
+
+
+def test_cloudflares_rate_limit_page_is_a_rate_limit_not_a_block(connect, simulator):
+    page = (
+        "<html><head><title>Access denied | panel.example used Cloudflare to restrict access"
+        '</title></head><body><span class="cf-error-code">1015</span>'
+        "<h2>You are being rate limited</h2></body></html>"
+    )
+    canned(simulator, "balance", page, code=403, headers={"Retry-After": "60"})
+
+    with pytest.raises(RateLimited, match="rate limiting this server") as limited:
+        connect("smmprovider").balance()
+
+    assert limited.value.wait_seconds == 60

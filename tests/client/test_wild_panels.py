@@ -20,6 +20,7 @@ pytestmark = pytest.mark.over_http_and_https
 LEARNED_FORM = {
     "primesmm": "form:api_token",
     "smmpanelus": "json",
+    "plaintext": "json",
     "headerkey": "header",
     "optsmm": "get:header",
 }
@@ -405,3 +406,33 @@ def test_a_client_made_outside_tests_learns_the_same(simulator):
     ) as client:
         client.balance()
         assert client.capabilities.as_dict()["request_form"] == "json"
+
+
+def test_smartpanels_script_bare_error_slots_empty_catalog_and_missing_cancel(connect, simulator):
+    # SmartPanel's api.php: "Incorrect order ID" as a bare multi-status slot, "Empty Data",
+    # "This action is invalid" for the cancel it lacks.
+    client = connect("smartpanel")
+    client.probe()
+    _, order_id = place(client, simulator, "smartpanel")
+
+    found = client.statuses([order_id, "999999"])
+
+    assert found[order_id].status == "pending"
+    assert type(found["999999"]) is ProviderError
+    assert found["999999"].message == "Incorrect order ID"
+    assert (client.capabilities.multi_status, client.capabilities.cancel) == (True, False)
+    for service in simulator.panel("smartpanel").catalog:
+        simulator.panel("smartpanel").withdraw(service.service_id)
+    catalog = client.services()
+    assert (catalog, catalog.said) == ([], "Empty Data")
+
+
+def test_a_json_panel_that_answers_forms_in_plain_text_is_learned(connect, simulator):
+    client = connect("plaintext")
+
+    client.balance()
+    place(client, simulator, "plaintext")
+
+    # Three forms met "Invalid request" in plain text; JSON was taken and is kept.
+    assert [seen.body for seen in simulator.requests("plaintext")] == ["form"] * 3 + ["json"] * 2
+    assert client.capabilities.request_form == "json"

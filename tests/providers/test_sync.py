@@ -153,10 +153,59 @@ def test_an_empty_catalog_where_there_were_services_is_a_failure(simulator, sync
     sync = services.sync_catalog(provider)
 
     assert sync.status == CatalogSync.Status.FAILED
-    assert "empty catalog" in sync.error and str(provider.active_services) in sync.error
+    assert sync.error == (
+        f"The panel says its catalog is empty. The {provider.active_services} cached services "
+        "were kept."
+    )
     assert Service.objects.filter(provider=provider, active=True).count() == (
         provider.active_services
     )
+
+
+def withdraw_everything(simulator, panel):
+    for service in simulator.panel(panel).catalog:
+        simulator.panel(panel).withdraw(service.service_id)
+
+
+def test_a_catalog_the_panel_says_is_empty_keeps_the_cached_one_with_its_words(
+    viewer_client, simulator, synced
+):
+    # SmartPanel's script answers {"status": "success", "data": "Empty Data"}.
+    provider = synced("smartpanel")
+    withdraw_everything(simulator, "smartpanel")
+
+    sync = services.sync_catalog(provider)
+
+    assert sync.status == CatalogSync.Status.FAILED
+    assert sync.error == (
+        "The panel says its catalog is empty: Empty Data. "
+        f"The {provider.active_services} cached services were kept."
+    )
+    assert sync.panel_said == "Empty Data"
+    assert Service.objects.filter(provider=provider, active=True).count() == (
+        provider.active_services
+    )
+    body = viewer_client.get(f"/providers/{provider.pk}/").content.decode()
+    assert "The panel says its catalog is empty: Empty Data" in body
+    assert "unreachable" not in body.lower() and "not a list" not in body
+
+
+def test_a_first_catalog_the_panel_says_is_empty_is_an_empty_catalog(
+    viewer_client, simulator, make_provider
+):
+    provider = make_provider("smartpanel")
+    withdraw_everything(simulator, "smartpanel")
+
+    sync = services.sync_catalog(provider)
+
+    assert sync.status == CatalogSync.Status.OK, sync.error
+    assert (sync.fetched, sync.panel_said, sync.error) == (0, "Empty Data", "")
+    provider.refresh_from_db()
+    assert provider.last_sync_ok and provider.active_services == 0
+    body = viewer_client.get(f"/providers/{provider.pk}/").content.decode()
+    # On the catalog card, the sync card and the sync log.
+    assert body.count("The panel says its catalog is empty: Empty Data") == 3
+    assert "No services cached yet" not in body
 
 
 def test_a_key_that_cannot_be_decrypted_fails_the_sync_clearly(simulator, make_provider, settings):
