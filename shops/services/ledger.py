@@ -5,7 +5,7 @@ same money and the balance never drifts from the rows."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from shops.models import LedgerEntry, Shop
 
@@ -54,5 +54,6 @@ def refund(shop_order, amount: Decimal, note: str) -> None:
 
 
 def ledger_sum(shop: Shop) -> Decimal:
-    total = LedgerEntry.objects.filter(shop=shop).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal(0)
+    """The rows' sum, added in Decimal here: SQLite would add them as floats."""
+    amounts = LedgerEntry.objects.filter(shop=shop).values_list("amount", flat=True)
+    return sum(amounts, Decimal(0))

@@ -32,7 +32,7 @@ class NotPossible(Exception):
 
 def ask_refill(shop_order: ShopOrder) -> ShopRefill:
     live = live_order(shop_order)
-    if live is None or not shop_order.product.refill or not live.can_refill:
+    if live is None or not live.can_refill:
         raise NotPossible(words.NO_REFILL)
     with transaction.atomic():
         refill = ShopRefill.objects.create(shop_order=shop_order)
