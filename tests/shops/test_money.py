@@ -99,7 +99,7 @@ def test_an_order_canceled_before_it_is_routed_is_refunded_and_never_placed(api,
 
 @pytest.mark.django_db(transaction=True)
 def test_settling_races_refund_once(api, shop, placed, simulator):
-    shop_order_id, order = placed(1000)
+    _, order = placed(1000)
     _ends(simulator, order, partial=True)
     start = threading.Barrier(4)
 
