@@ -25,6 +25,7 @@ urlpatterns = [
     path("compare/", include("compare.urls")),
     path("scorecard/", include("scores.urls")),
     path("spend/", include("spend.urls")),
+    path("shops/", include("shops.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
