@@ -10,13 +10,17 @@ from shops.models import Product
 from tests.market import GROUP, build_market
 
 
-@pytest.fixture
-def shop_market(simulator, synced):
+def priced_market(synced):
     """tests.market's panels (plain delivery), the products priced: the group's product."""
     providers = build_market(synced)
     services.price_products()
     product = Product.objects.get(key=f"group:{ServiceGroup.objects.get(name=GROUP).pk}")
     return providers, product
+
+
+@pytest.fixture
+def shop_market(simulator, synced):
+    return priced_market(synced)
 
 
 @pytest.fixture
