@@ -224,3 +224,33 @@ def test_routed_it_is_placed_by_the_product_policy_and_followed(api, shop, produ
     assert "smmbros" not in json.dumps(answer) and placed.provider_order_id not in json.dumps(
         answer
     )
+
+
+def test_when_the_cost_rises_services_shows_the_new_price_and_the_old_one_is_honoured(
+    api, shop, product
+):
+    assert _rate(api("services"), product) == "1.17"
+    product.cost = Decimal("1.2")
+    product.save(update_fields=["cost"])
+    # The shop's panel still sells at 1.17: routed anyway at that price (the default).
+    order_id = api("add", service=product.pk, link=LINK, quantity=1000)["order"]
+    assert ShopOrder.objects.get(pk=order_id).charge == Decimal("1.17")
+    assert _rate(api("services"), product) == "1.56"  # the new price, at once
+    product.cost = Decimal("1.5")
+    product.save(update_fields=["cost"])
+    Shop.objects.filter(pk=shop.pk).update(price_change="refuse")
+    assert api("add", service=product.pk, link=f"{LINK}/2", quantity=1000) == {
+        "error": "The price of this service changed: read the services again"
+    }
+
+
+def test_the_same_link_guard_marks_or_refuses_as_the_shop_says(api, shop, product):
+    first = api("add", service=product.pk, link=LINK, quantity=1000)["order"]
+    services.route(first)
+    second = api("add", service=product.pk, link=f"{LINK}/?igshid=1", quantity=1100)["order"]
+    services.route(second)
+    assert ShopOrder.objects.get(pk=second).overlapped is True
+    Shop.objects.filter(pk=shop.pk).update(same_link="refuse")
+    assert api("add", service=product.pk, link=LINK, quantity=1200) == {
+        "error": "This link already has an active order of this kind"
+    }
