@@ -11,6 +11,7 @@ from bench import (
     order_polling,
     panel_client,
     scorecards,
+    shops_api,
     spend,
 )
 
@@ -23,6 +24,7 @@ SUITES = [
     compare_search,
     scorecards,
     spend,
+    shops_api,
 ]
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "scores",
     "compare",
     "orders",
+    "shops",
     "spend",
     "alerts",
 ]
@@ -267,6 +268,14 @@ UNPROVEN_DELIVERED_SHARE = Decimal(env.str("UNPROVEN_DELIVERED_SHARE", default="
 # the last 7 days.
 HEALTHY_API_SHARE = Decimal(env.str("HEALTHY_API_SHARE", default="0.9"))
 
+# Shops (the panel API at /api/v2): an add repeated within this many seconds (the same shop,
+# product, link, quantity and fields) is the first order again; the largest request body
+# accepted; how often beat settles shop orders and prices the products shops buy.
+SHOP_ADD_REPEAT_WINDOW = env.int("SHOP_ADD_REPEAT_WINDOW", default=600)
+SHOP_API_MAX_BODY = env.int("SHOP_API_MAX_BODY", default=64 * 1024)
+SHOP_TICK_SECONDS = env.int("SHOP_TICK_SECONDS", default=30)
+SHOP_PRICING_SECONDS = env.int("SHOP_PRICING_SECONDS", default=60)
+
 # Alerts: how often the rules are looked at, the address links in messages start with (empty:
 # messages carry no links), and email. EMAIL_URL is an SMTP server's URL, e.g.
 # smtp+tls://user:password@mail.example.com:587 (django-environ's email URL).
@@ -320,6 +329,9 @@ CELERY_TASK_ROUTES = {
     "providers.tasks.run_catalog_sync": {"queue": "catalogs"},
     "rates.tasks.fetch_exchange_rates": {"queue": "catalogs"},
     "alerts.tasks.deliver": {"queue": "panels"},
+    "shops.tasks.route_shop_order": {"queue": "orders"},
+    "shops.tasks.ask_panel": {"queue": "panels"},
+    "shops.tasks.price_products": {"queue": "catalogs"},
 }
 # A worker takes one message per free slot: a long sync never holds back messages that
 # another worker could run now.
@@ -356,6 +368,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.dispatch_order_polls",
         "schedule": ORDER_POLL_DISPATCH_SECONDS,
         "options": {"expires": ORDER_POLL_DISPATCH_SECONDS},
+    },
+    "shops-tick": {
+        "task": "shops.tasks.tick",
+        "schedule": SHOP_TICK_SECONDS,
+        "options": {"expires": SHOP_TICK_SECONDS},
+    },
+    "price-shop-products": {
+        "task": "shops.tasks.price_products",
+        "schedule": SHOP_PRICING_SECONDS,
+        "options": {"expires": SHOP_PRICING_SECONDS},
     },
 }
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from dashboard.views import favicon, health_check
+from shops.api import endpoint as shops_api
 
 handler500 = "smmdash.errors.server_error"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("compare/", include("compare.urls")),
     path("scorecard/", include("scores.urls")),
     path("spend/", include("spend.urls")),
+    path("shops/", include("shops.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -35,4 +37,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
     # For monitors: JSON, no login (see dashboard.views.health_check).
     path("health/", health_check, name="health"),
+    # smmdash as a provider for shops' own panels: the panel API (see shops.api).
+    path("api/v2", shops_api, name="shops_api"),
 ]

@@ -25,6 +25,7 @@ LAYERS = [
     "scores",
     "compare",
     "orders",
+    "shops",
     "spend",
     "alerts",
     "dashboard",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alerts import services as alerts
@@ -21,6 +22,7 @@ from orders import services as orders
 from orders.models import Order
 from providers.models import Provider
 from rates.services import set_rate
+from shops.services import create_shop
 from spend.services import record_top_up
 from tests.htmx import htmx_headers
 from tests.orders.conftest import PANELS, a_service
@@ -107,6 +109,9 @@ def everything(synced, simulator, staff_admin, place):
         "json://127.0.0.1:9/hook?token=" + simulator.key("smmprovider"),
     )
     alerts.evaluate()  # the needs-checking order opens an alert
+    shop, shop_key = create_shop("Reseller panel", credit=Decimal(5))
+    client_of_shop = Client()
+    client_of_shop.post("/api/v2", {"key": shop_key, "action": "balance"})
     return {
         "providers": provider,
         "orders": completed,
@@ -114,7 +119,8 @@ def everything(synced, simulator, staff_admin, place):
         "group": group,
         "spend": top_up,
         "alerts": channel,
-        "keys": [simulator.key(p) for p in PANELS],
+        "shops": shop,
+        "keys": [simulator.key(p) for p in PANELS] + [shop_key],
         "encrypted": [p.api_key_encrypted for p in Provider.objects.all()],
         # A notification URL holds its service's token: never shown either.
         "hook": [channel.target, channel.target_encrypted],

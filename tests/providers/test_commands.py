@@ -13,6 +13,8 @@ from orders.models import Order, Refill
 from providers.models import CatalogSync, Provider
 from rates.models import ExchangeRate
 from scores.figures import provider_delivery
+from shops import services as shop_services
+from shops.models import ShopOrder
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,10 @@ def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
     out, err = run("setup_demo", *args)
 
     assert "Demo ready." in out and "Demo providers on the panel simulator:" in err
+    # The demo shop's key is printed (shown once), and its panel has placed a few orders.
+    shop_key = out.split("api/v2  key  ")[1].split()[0]
+    assert shop_services.shop_for_key(shop_key) is not None
+    assert ShopOrder.objects.filter(order__isnull=False).count() == 3
     providers = {provider.name: provider for provider in Provider.objects.all()}
     assert len(providers) == 5
     for provider in providers.values():
@@ -112,3 +118,4 @@ def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
     run("setup_demo", *args)
     assert Provider.objects.count() == 5 and ExchangeRate.objects.count() == 1
     assert Order.objects.count() == orders
+    assert shop_services.shop_for_key(shop_key) is None  # a new key each time, shown once

@@ -11,6 +11,7 @@ from django.db import transaction
 from alerts import services as alerts
 from demo import provider_accounts as demo_providers
 from demo.demo_orders import place_demo_orders
+from demo.shop import set_up_shop
 from smmdash.lib.access import ROLES, ensure_roles
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, simulator_port, accounts_file, no_providers, **options):
         password = self.demo_account(username)
+        shop_key = None
         if not no_providers:
             self.stderr.write("Demo providers on the panel simulator:")
             user = get_user_model().objects.get(username=username)
@@ -49,12 +51,18 @@ class Command(BaseCommand):
                 # The demo's smmbros account is set to run low: its alert opens now.
                 tick = alerts.evaluate()
                 self.stderr.write(f"Alerts: {tick.opened} opened (see the bell).")
+                nonlocal shop_key
+                shop_key = set_up_shop(user, report=self.stderr.write)
 
             demo_providers.set_up(
                 accounts_file, simulator_port, report=self.stderr.write, then=place_orders
             )
         self.stdout.write(self.style.SUCCESS("Demo ready."))
         self.stdout.write(f"  Log in at http://127.0.0.1:8000 as  {username}  /  {password}")
+        if shop_key:
+            self.stdout.write(
+                f"  Demo shop's panel API: http://127.0.0.1:8000/api/v2  key  {shop_key}"
+            )
 
     @transaction.atomic
     def demo_account(self, username):

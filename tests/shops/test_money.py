@@ -1,0 +1,171 @@
+"""A shop's money: charged at add, given back once when the upstream order ends (remains x
+price for a partial delivery, the whole charge for a cancel), in Decimal to the last place;
+concurrent repeats of one add make one order and one charge."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from orders import services as order_services
+from shops import services
+from shops.models import LedgerEntry, ShopOrder
+
+LINK = "https://instagram.com/money"
+
+
+@pytest.fixture
+def placed(api, product):
+    """Add through the API, route and send it: (shop order id, the upstream order)."""
+
+    def placed(quantity=1000, link=LINK):
+        shop_order_id = api("add", service=product.pk, link=link, quantity=quantity)["order"]
+        order = services.route(shop_order_id)
+        return shop_order_id, order_services.submit(order.pk)
+
+    return placed
+
+
+def _ends(simulator, order, *, partial=False):
+    panel = simulator.panel(order.provider.name)
+    panel.ledger.orders[int(order.provider_order_id)].partial = partial
+    simulator.advance(3600)
+    order_services.poll_provider(order.provider)
+
+
+@pytest.mark.django_db
+def test_a_partial_delivery_gives_back_remains_times_the_price_once(api, shop, placed, simulator):
+    shop_order_id, order = placed(1000)
+    _ends(simulator, order, partial=True)
+
+    answer = api("status", order=shop_order_id)
+    # The panel delivered 800 of 1000: 200 x 1.17 / 1000 = 0.234 back of the 1.17 charged.
+    assert (answer["status"], answer["remains"], answer["charge"]) == ("Partial", "200", "0.9360")
+    assert api("status", order=shop_order_id) == answer  # read again: nothing more given back
+    services.settle_due()
+    shop.refresh_from_db()
+    assert shop.balance == Decimal("99.064") == services.ledger_sum(shop)
+    refund = LedgerEntry.objects.get(kind="refund")
+    assert refund.amount == Decimal("0.234") and refund.shop_order_id == shop_order_id
+
+
+@pytest.mark.django_db
+def test_a_completed_order_gives_nothing_back(api, shop, placed, simulator):
+    shop_order_id, order = placed(1000)
+    _ends(simulator, order)
+    answer = api("status", order=shop_order_id)
+    assert (answer["status"], answer["remains"], answer["charge"]) == ("Completed", "0", "1.1700")
+    shop.refresh_from_db()
+    assert shop.balance == Decimal("98.83") == services.ledger_sum(shop)
+    assert not LedgerEntry.objects.filter(kind="refund").exists()
+
+
+@pytest.mark.django_db
+def test_a_cancel_gives_back_the_whole_charge(api, shop, placed, simulator):
+    shop_order_id, order = placed(1000)
+    simulator.panel(order.provider.name).service(order.service_ref).cancel = True
+
+    assert api("cancel", orders=str(shop_order_id)) == [{"order": shop_order_id, "cancel": 1}]
+    assert api("cancel", orders="999999") == [
+        {"order": 999999, "cancel": {"error": "Incorrect order ID"}}
+    ]
+    services.ask_panel("cancel", shop_order_id)
+    services.ask_panel("cancel", shop_order_id)  # a task delivered twice asks once
+    assert len(simulator.requests(order.provider.name, "cancel")) == 1
+    order.refresh_from_db()
+    order.status_checked_at = None
+    order.save(update_fields=["status_checked_at"])
+    order_services.poll_provider(order.provider)
+
+    answer = api("status", order=shop_order_id)
+    assert (answer["status"], answer["charge"], answer["remains"]) == ("Canceled", "0.0000", "1000")
+    shop.refresh_from_db()
+    assert shop.balance == Decimal(100) == services.ledger_sum(shop)
+    assert api("cancel", orders=str(shop_order_id)) == [
+        {"order": shop_order_id, "cancel": {"error": "This order cannot be canceled"}}
+    ]
+
+
+@pytest.mark.django_db
+def test_an_order_canceled_before_it_is_routed_is_refunded_and_never_placed(api, shop, product):
+    shop_order_id = api("add", service=product.pk, link=LINK, quantity=1000)["order"]
+    assert api("cancel", orders=str(shop_order_id))[0]["cancel"] == 1
+    assert services.route(shop_order_id) is None
+    assert api("status", order=shop_order_id)["status"] == "Canceled"
+    shop.refresh_from_db()
+    assert shop.balance == Decimal(100)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_settling_races_refund_once(api, shop, placed, simulator):
+    _, order = placed(1000)
+    _ends(simulator, order, partial=True)
+    start = threading.Barrier(4)
+
+    def settle():
+        start.wait()
+        try:
+            services.settle_due()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=settle) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert LedgerEntry.objects.filter(kind="refund").count() == 1
+    shop.refresh_from_db()
+    assert shop.balance == Decimal("99.064") == services.ledger_sum(shop)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_repeats_of_one_add_make_one_order(shop, product):
+    start = threading.Barrier(6)
+    answers = []
+    fields = {"service": str(product.pk), "link": LINK, "quantity": "1000"}
+
+    def add():
+        start.wait()
+        try:
+            answers.append(services.accept(shop, fields).shop_order_id)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 6 and len(set(answers)) == 1
+    assert ShopOrder.objects.count() == 1
+    assert LedgerEntry.objects.filter(kind="charge").count() == 1
+    shop.refresh_from_db()
+    assert shop.balance == Decimal("98.83")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_adds_never_spend_more_than_the_credit(shop, product):
+    services.top_up(shop, Decimal("-96.49"))  # 3.51 left: three orders of 1.17
+    start = threading.Barrier(6)
+    outcomes = []
+
+    def add(number):
+        start.wait()
+        fields = {"service": str(product.pk), "link": f"{LINK}/{number}", "quantity": "1000"}
+        try:
+            outcomes.append(services.accept(shop, fields))
+        except services.Refused as refused:
+            outcomes.append(str(refused))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("Not enough funds on balance") == 3
+    shop.refresh_from_db()
+    assert shop.balance == Decimal(0) == services.ledger_sum(shop)
