@@ -29,7 +29,6 @@ from orders.models import (
     Refill,
 )
 from orders.services.events import Kind, event
-from orders.services.placing import recover_stalled
 from orders.services.rollups import mark_due, refresh_due
 from panel import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
 from panel import statuses as panel_statuses
@@ -109,12 +108,11 @@ def _due_refills(cutoff):
 
 
 def dispatch_polls(now=None) -> list[int]:
-    """Beat's tick: recover stalled orders, then queue a poll of every provider with work due.
+    """Beat's tick: queue a poll of every provider with work due.
 
     Returns the ids of the providers queued.
     """
     now = now or timezone.now()
-    recover_stalled(now)
     cutoff = stale_before(now)
     orders_due = _due_orders(cutoff).filter(provider=OuterRef("pk"))
     refills_due = _due_refills(cutoff).filter(order__provider=OuterRef("pk"))
