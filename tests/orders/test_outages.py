@@ -5,18 +5,22 @@ from another connection)."""
 
 import logging
 import os
+import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
 from compare.routing import Product, plan
 from orders import services
-from orders.models import Order
+from orders.models import Order, ProviderPolling
+from orders.services import tracking
 from smmdash.celery import app
 from smmdash.lib.queue import broker
 from tests.market import GROUP
@@ -281,3 +285,70 @@ def test_the_panels_id_is_kept_when_the_database_fails_right_after_the_panel_ans
     assert str(panel_id) in said and f"Order {order.pk} " in said
     key = simulator.key("smmprovider")
     assert not [r for r in caplog.records if key in r.getMessage()]
+
+
+# Polls -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_poll_orders_exits_zero_when_another_poll_is_doing_the_work(synced, place, capsys):
+    provider = synced("smmpllus")
+    place(a_service(provider))
+    lease_until = timezone.now() + timedelta(minutes=1)
+    ProviderPolling.objects.create(provider=provider, lock_until=lease_until)
+
+    call_command("poll_orders")  # a CommandError is exit status 1
+
+    out = capsys.readouterr().out
+    assert "smmpllus: skipped, another status check of this provider is running" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poll_that_dies_frees_its_provider_within_a_minute(
+    processes, tmp_path, simulator, synced, open_orders
+):
+    provider = synced("smmprovider")
+    open_orders(provider, "smmprovider", 3)
+    simulator.inject("smmprovider", "slow", action="status", seconds=30)
+    poll = processes.start(
+        "poll",
+        [sys.executable, "manage.py", "poll_orders", "--provider", provider.name],
+        quick_worker_env(tmp_path),
+    )
+    assert wait_for(lambda: simulator.requests("smmprovider", "status"), 30), processes.log("poll")
+
+    poll.send_signal(signal.SIGKILL)  # mid-poll, as a machine or its database going away
+    poll.wait()
+
+    held_until = ProviderPolling.objects.get(provider=provider).lock_until
+    assert held_until is not None
+    assert held_until - timezone.now() <= timedelta(seconds=60)
+    assert services.dispatch_polls(held_until + timedelta(seconds=1)) == [provider.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poll_longer_than_its_lease_keeps_it_renewed(simulator, synced, place, monkeypatch):
+    provider = synced("smmpllus")
+    place(a_service(provider))
+    Order.objects.update(status_checked_at=None)
+    monkeypatch.setattr(tracking, "POLL_LEASE", timedelta(seconds=1))
+    simulator.inject("smmpllus", "slow", action="status", seconds=3)
+    first = []
+
+    def poll():
+        try:
+            first.append(services.poll_provider(provider))
+        finally:
+            connection.close()
+
+    polling = threading.Thread(target=poll)
+    polling.start()
+    assert wait_for(lambda: simulator.requests("smmpllus", "status"), 10)
+    time.sleep(1.5)  # past the lease first taken
+
+    second = services.poll_provider(provider)
+    polling.join(timeout=30)
+
+    assert second.skipped and not first[0].skipped
+    assert len(simulator.requests("smmpllus", "status")) == 1
+    assert ProviderPolling.objects.get(provider=provider).lock_until is None  # released
