@@ -252,7 +252,7 @@ def test_the_panels_id_is_kept_when_the_database_fails_right_after_the_panel_ans
 ):
     service = a_service(synced("smmprovider"))
     order, _ = services.create_order(service, link=LINK, quantity=service.min)
-    simulator.inject("smmprovider", "slow", action="add", seconds=1.5)
+    simulator.inject("smmprovider", "slow", action="add", seconds=2.5)
     caplog.set_level(logging.INFO)
     outcome = []
 
@@ -270,7 +270,7 @@ def test_the_panels_id_is_kept_when_the_database_fails_right_after_the_panel_ans
     assert wait_for(lambda: adds(simulator, "smmprovider"), 10)
     # The panel has the order and is about to answer: the database fails until after it has.
     with database_locked(order):
-        time.sleep(3)
+        time.sleep(4)
     sending.join(timeout=60)
 
     (panel_id,) = simulator.panel("smmprovider").ledger.orders
@@ -331,8 +331,8 @@ def test_a_poll_longer_than_its_lease_keeps_it_renewed(simulator, synced, place,
     provider = synced("smmpllus")
     place(a_service(provider))
     Order.objects.update(status_checked_at=None)
-    monkeypatch.setattr(tracking, "POLL_LEASE", timedelta(seconds=1))
-    simulator.inject("smmpllus", "slow", action="status", seconds=3)
+    monkeypatch.setattr(tracking, "POLL_LEASE", timedelta(seconds=2))
+    simulator.inject("smmpllus", "slow", action="status", seconds=5)
     first = []
 
     def poll():
@@ -344,7 +344,7 @@ def test_a_poll_longer_than_its_lease_keeps_it_renewed(simulator, synced, place,
     polling = threading.Thread(target=poll)
     polling.start()
     assert wait_for(lambda: simulator.requests("smmpllus", "status"), 10)
-    time.sleep(1.5)  # past the lease first taken
+    time.sleep(3)  # past the lease first taken
 
     second = services.poll_provider(provider)
     polling.join(timeout=30)
