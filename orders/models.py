@@ -96,6 +96,9 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     send_attempts = models.PositiveSmallIntegerField(default=0)
+    # While queued: when the send task handed to the broker is due to run. Empty when no task
+    # holds the order (the broker could not be reached): the dispatcher hands it over.
+    send_task_due_at = models.DateTimeField(null=True, blank=True)
     # The account's balance around an add whose answer was lost: did the money go?
     balance_before = models.DecimalField(**AMOUNT, null=True, blank=True)
     balance_after = models.DecimalField(**AMOUNT, null=True, blank=True)
@@ -173,6 +176,11 @@ class Order(models.Model):
     def nothing_spent(self) -> bool:
         """The panel never took it (yet), so its cost is not money gone."""
         return self.status in NOTHING_SPENT
+
+    @property
+    def waiting_for_workers(self) -> bool:
+        """Recorded and queued, but the workers' queue (the broker) could not be reached."""
+        return self.status == self.Status.QUEUED and self.send_task_due_at is None
 
     @property
     def needs_checking(self) -> bool:

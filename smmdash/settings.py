@@ -251,6 +251,14 @@ CATALOG_DISPATCH_SECONDS = env.int("CATALOG_DISPATCH_SECONDS", default=60)
 ORDER_POLL_DISPATCH_SECONDS = env.int("ORDER_POLL_DISPATCH_SECONDS", default=60)
 ORDER_STATUS_MAX_AGE_SECONDS = env.int("ORDER_STATUS_MAX_AGE_SECONDS", default=120)
 PANEL_REQUESTS_PER_SECOND = env.float("PANEL_REQUESTS_PER_SECOND", default=5.0)
+# Orders whose send never reached a worker (the broker was down, a task was lost) and orders
+# whose worker died mid-send: how often beat looks for them, how long after its send task was
+# due a queued order is handed to a worker again, and how long a send may look unfinished
+# before it needs checking (longer than a send takes: connect 5 s + answer 30 s). Together
+# they settle every order within a minute of the broker and database being back.
+ORDER_RECOVERY_SECONDS = env.int("ORDER_RECOVERY_SECONDS", default=10)
+ORDER_QUEUED_STALLED_SECONDS = env.int("ORDER_QUEUED_STALLED_SECONDS", default=30)
+ORDER_SENDING_STALLED_SECONDS = env.int("ORDER_SENDING_STALLED_SECONDS", default=45)
 # Exchange rates: where reference rates are fetched from ({base} is BASE_CURRENCY; empty
 # turns fetching off, leaving rates to staff) and how often.
 EXCHANGE_RATES_URL = env.str(
@@ -378,6 +386,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shops.tasks.price_products",
         "schedule": SHOP_PRICING_SECONDS,
         "options": {"expires": SHOP_PRICING_SECONDS},
+    },
+    "recover-orders": {
+        "task": "orders.tasks.recover_orders",
+        "schedule": ORDER_RECOVERY_SECONDS,
+        "options": {"expires": ORDER_RECOVERY_SECONDS},
     },
 }
 

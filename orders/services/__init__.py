@@ -8,6 +8,7 @@ from orders.services.overlaps import describe_overlaps, overlaps_of_service
 from orders.services.placing import (
     RESENDABLE,
     SUBMIT_TIME_LIMIT,
+    ClaimFailed,
     OrderActionRefused,
     create_order,
     fail_over,
@@ -32,6 +33,7 @@ __all__ = [
     "POLL_TIME_LIMIT",
     "RESENDABLE",
     "SUBMIT_TIME_LIMIT",
+    "ClaimFailed",
     "LinkHasOpenOrder",
     "OrderActionRefused",
     "PollResult",

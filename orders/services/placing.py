@@ -1,17 +1,21 @@
 """Placing orders, so that none is ever sent twice and none is ever lost.
 
 1. `create_order` writes the order as *queued* (one per form token) and queues the task on commit.
+   A broker that cannot be reached leaves it queued for the dispatcher, never an error page.
 2. `submit` claims it with a conditional UPDATE (queued -> submitting) and sends `add` once.
+   A database error at the claim claimed nothing: the task tries again.
 3. The answer decides: an id -> pending; a refusal -> rejected; nothing sent -> queued again
    (a few times) or not sent; the answer lost -> *unknown*, which only staff resolve.
+   The panel's id is logged before it is written, and the write is tried again for a while.
 4. `recover_stalled` turns an order whose worker died mid-send into *unknown* (never resent)
-   and queues again any queued order whose task was lost.
+   and queues again any queued order whose task was lost or never reached the broker.
 """
 
 import logging
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -31,16 +35,16 @@ from panel.order_types import service_type
 from providers.models import Service
 from providers.services import ProviderProblem, open_client, refresh_balance
 from rates.money import expected_cost
+from smmdash.lib.patience import DATABASE_UNAVAILABLE, write_patiently
 from smmdash.lib.queue import SUBMIT_ORDER, queue
 
 log = logging.getLogger("smmdash.orders")
 
 Status = Order.Status
 SUBMIT_TIME_LIMIT = 120  # seconds the submit task may run
-# A submitting order older than this has no live worker: its outcome is unknown.
-SUBMIT_STALLED_AFTER = timedelta(seconds=SUBMIT_TIME_LIMIT + 60)
-# A queued order untouched this long lost its task (a broker restart): queue it again.
-QUEUED_STALLED_AFTER = timedelta(minutes=3)
+# How long a worker keeps trying to record the panel's id for an order it placed, while the
+# database is away (within the task's time limit, after a send of at most 35 s).
+PLACED_WRITE_PATIENCE = 60  # seconds
 SEND_ATTEMPTS = 3  # when the panel could not be reached at all, nothing was placed: try again
 RETRY_DELAY = 30  # seconds
 RESENDABLE = frozenset({Status.NOT_SENT, Status.NOT_PLACED, Status.REJECTED})
@@ -71,6 +75,7 @@ def create_order(
         form_token=form_token,
         route=list(route),
         routing_note=routing_note,
+        send_task_due_at=timezone.now(),
     )
     try:
         with transaction.atomic():
@@ -82,7 +87,9 @@ def create_order(
                 actor=user,
                 data={"expected_cost": str(order.expected_cost), "currency": order.currency},
             )
-            transaction.on_commit(lambda: enqueue(order.pk))
+            # Robust: the order is committed by then, and whatever fails in handing it over,
+            # the page must still say so, or the user places it again.
+            transaction.on_commit(partial(_hand_over, order), robust=True)
     except IntegrityError:
         if not form_token:
             raise
@@ -96,28 +103,44 @@ def made_by_form(form_token) -> Order | None:
     return Order.objects.filter(form_token=form_token).first() if form_token else None
 
 
-def enqueue(order_id: int, countdown: int | None = None):
-    queue(SUBMIT_ORDER, order_id, countdown=countdown)
+def enqueue(order_id: int, countdown: int | None = None) -> bool:
+    """Give a queued order's send task to the workers (once its row is committed).
+
+    Returns whether the broker took it. When it did not, the order is marked as held by no
+    task, and the dispatcher hands it over once the broker answers.
+    """
+    if queue(SUBMIT_ORDER, order_id, countdown=countdown):
+        return True
+    Order.objects.filter(pk=order_id, status=Status.QUEUED).update(send_task_due_at=None)
+    return False
+
+
+def _hand_over(order: Order):
+    if not enqueue(order.pk):
+        order.send_task_due_at = None  # what the page that placed it tells the user
+
+
+class ClaimFailed(Exception):
+    """The database failed while an order was being claimed: nothing was claimed or sent,
+    so the task may try again (the claim makes a second try safe)."""
 
 
 def submit(order_id: int) -> Order | None:
     """Send a queued order's `add`, once (the submit task's body).
 
     Returns the order, or None when it was not queued: another worker has it, or had it.
+    Raises ClaimFailed when the database failed before anything was claimed.
     """
-    claimed = Order.objects.filter(pk=order_id, status=Status.QUEUED).update(
-        status=Status.SUBMITTING, submitted_at=timezone.now(), send_attempts=F("send_attempts") + 1
-    )
-    if not claimed:
+    try:
+        order = _claim(order_id)
+    except DATABASE_UNAVAILABLE as failure:
+        raise ClaimFailed(f"Order {order_id} could not be claimed: {failure}") from failure
+    if order is None:
         return None
-    order = Order.objects.select_related("provider").get(pk=order_id)
     provider = order.provider
     if not provider.enabled:
         return _not_sent(order, f"{provider} is disabled.", retry=False)
-    kind = service_type(order.service_type)
-    quantity = order.quantity if kind.sends_quantity else None
-    sent = request_data("add", service=order.service_ref, link=order.link, quantity=quantity)
-    record(order, Kind.REQUEST, "Sent the order to the panel", data={**sent, **order.extra})
+    quantity = _quantity_sent(order)
     balance_before = provider.balance
     try:
         with open_client(provider) as client:
@@ -143,15 +166,90 @@ def submit(order_id: int) -> Order | None:
     return _placed(order, panel_order_id)
 
 
+def _claim(order_id: int) -> Order | None:
+    """Take a queued order for sending and record the request about to go, in one
+    transaction: a database that fails half-way leaves the order queued, with nothing sent."""
+    with transaction.atomic():
+        claimed = Order.objects.filter(pk=order_id, status=Status.QUEUED).update(
+            status=Status.SUBMITTING,
+            submitted_at=timezone.now(),
+            send_attempts=F("send_attempts") + 1,
+        )
+        if not claimed:
+            return None
+        order = Order.objects.select_related("provider").get(pk=order_id)
+        if order.provider.enabled:
+            sent = request_data(
+                "add", service=order.service_ref, link=order.link, quantity=_quantity_sent(order)
+            )
+            record(order, Kind.REQUEST, "Sent the order to the panel", data={**sent, **order.extra})
+    return order
+
+
+def _quantity_sent(order) -> int | None:
+    return order.quantity if service_type(order.service_type).sends_quantity else None
+
+
 def _placed(order, panel_order_id) -> Order:
-    now = timezone.now()
-    # An order given up as stalled is placed all the same: the panel's id is the truth.
-    Order.objects.filter(pk=order.pk, status__in=[Status.SUBMITTING, Status.UNKNOWN]).update(
-        status=Status.PENDING, provider_order_id=panel_order_id, placed_at=now, last_error=""
+    # In the log before the database: should the write never succeed, the id is there.
+    log.info(
+        "Order %s placed at %s: the panel's order id is %s",
+        order.pk,
+        order.provider,
+        panel_order_id,
     )
-    record(order, Kind.ANSWER, f"Placed: the panel's order id is {panel_order_id}", at=now)
-    mark_due([order])
+
+    def failed(error, attempt):
+        if attempt == 1:
+            log.warning(
+                "Order %s was placed at %s as the panel's order %s, and the database could not "
+                "record it (%s): trying again for up to %d s",
+                order.pk,
+                order.provider,
+                panel_order_id,
+                error,
+                PLACED_WRITE_PATIENCE,
+            )
+
+    try:
+        write_patiently(
+            partial(_record_placed, order, panel_order_id),
+            within=PLACED_WRITE_PATIENCE,
+            on_failure=failed,
+        )
+    except DATABASE_UNAVAILABLE:
+        log.error(
+            "Order %s was placed at %s as the panel's order %s, and the database could not "
+            "record it: it will need checking; record this id on its page",
+            order.pk,
+            order.provider,
+            panel_order_id,
+        )
+        raise
     return _fresh(order)
+
+
+def _record_placed(order, panel_order_id):
+    now = timezone.now()
+    with transaction.atomic():
+        # An order given up as stalled is placed all the same: the panel's id is the truth,
+        # and its answer was not lost after all.
+        placed = Order.objects.filter(
+            pk=order.pk, status__in=[Status.SUBMITTING, Status.UNKNOWN]
+        ).update(
+            status=Status.PENDING,
+            provider_order_id=panel_order_id,
+            placed_at=now,
+            last_error="",
+            answer_lost_at=None,
+        )
+        if (
+            not placed
+            and Order.objects.filter(pk=order.pk, provider_order_id=panel_order_id).exists()
+        ):
+            return  # an earlier try was written after all, its failure notwithstanding
+        record(order, Kind.ANSWER, f"Placed: the panel's order id is {panel_order_id}", at=now)
+        mark_due([order])
 
 
 def _rejected(order, message: str) -> Order:
@@ -167,8 +265,9 @@ def _rejected(order, message: str) -> Order:
 def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order:
     again = retry and order.send_attempts < SEND_ATTEMPTS
     status = Status.QUEUED if again else Status.NOT_SENT
+    due = timezone.now() + timedelta(seconds=retry_in) if again else None
     Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
-        status=status, last_error=message
+        status=status, last_error=message, send_task_due_at=due
     )
     if again:
         record(order, Kind.ERROR, f"Not sent: {message}. Trying again in {retry_in} s.")
@@ -206,6 +305,7 @@ def fail_over(order: Order, why: str) -> Order | None:
             route=remaining,
             routing_note=f"Moved from {order.provider} (order #{order.pk}): {why}"[:300],
             previous_attempt=order,
+            send_task_due_at=timezone.now(),
         )
         try:
             with transaction.atomic():
@@ -217,7 +317,7 @@ def fail_over(order: Order, why: str) -> Order | None:
                     f"Moved to {service.provider} as order #{successor.pk}, because {why}",
                     data={"moved_to": successor.pk},
                 )
-                transaction.on_commit(partial(enqueue, successor.pk))
+                transaction.on_commit(partial(enqueue, successor.pk), robust=True)
         except IntegrityError:
             return None  # another worker moved it first
         log.info("Order %s moved to %s as order %s", order.pk, service.provider, successor.pk)
@@ -310,26 +410,32 @@ def send_again(order: Order, user) -> Order:
         )
     with transaction.atomic():
         changed = Order.objects.filter(pk=order.pk, status__in=RESENDABLE).update(
-            status=Status.QUEUED, send_attempts=0, last_error="", submitted_at=None
+            status=Status.QUEUED,
+            send_attempts=0,
+            last_error="",
+            submitted_at=None,
+            send_task_due_at=timezone.now(),
         )
         if not changed:
             raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
         record(order, Kind.ACTION, "Sent again", actor=user)
         mark_due([order])
-        transaction.on_commit(lambda: enqueue(order.pk))
+        transaction.on_commit(partial(enqueue, order.pk), robust=True)
     return _fresh(order)
 
 
 def recover_stalled(now=None) -> tuple[int, int]:
-    """Mark orders whose worker died mid-send as unknown; queue again orders whose task was lost.
+    """Mark orders whose worker died mid-send as unknown; hand to a worker again the queued
+    orders whose task was lost or never reached the broker.
 
     Returns (marked unknown, queued again).
     """
     now = now or timezone.now()
+    sending_since = now - timedelta(seconds=settings.ORDER_SENDING_STALLED_SECONDS)
     stalled = list(
-        Order.objects.filter(
-            status=Status.SUBMITTING, submitted_at__lt=now - SUBMIT_STALLED_AFTER
-        ).values_list("pk", flat=True)
+        Order.objects.filter(status=Status.SUBMITTING, submitted_at__lt=sending_since).values_list(
+            "pk", flat=True
+        )
     )
     message = "The worker sending this order stopped before the panel's answer was recorded."
     marked = []
@@ -337,16 +443,35 @@ def recover_stalled(now=None) -> tuple[int, int]:
         if Order.objects.filter(pk=order_id, status=Status.SUBMITTING).update(
             status=Status.UNKNOWN, last_error=message, answer_lost_at=now
         ):
-            marked.append(event(order_id, Kind.ERROR, message + " It needs checking.", at=now))
+            explained = (
+                f"{message} It needs checking. If the panel answered, smmdash's log has its "
+                f"order id: look for “Order {order_id} placed”."
+            )
+            marked.append(event(order_id, Kind.ERROR, explained, at=now))
     if marked:
         OrderEvent.objects.bulk_create(marked)
         mark_due(Order.objects.filter(pk__in=stalled).only("provider_id", "created_at"))
         log.warning("%d orders stalled while being sent; marked as needing checking", len(marked))
-    cutoff = now - QUEUED_STALLED_AFTER
-    waited_long = Q(submitted_at__isnull=True, created_at__lt=cutoff) | Q(submitted_at__lt=cutoff)
-    lost = Order.objects.filter(waited_long, status=Status.QUEUED)
-    requeued = 0
-    for order_id in lost.values_list("pk", flat=True):
-        enqueue(order_id)  # the claim in submit() makes a duplicate task harmless
-        requeued += 1
-    return len(marked), requeued
+    return len(marked), _hand_over_lost(now)
+
+
+def _hand_over_lost(now) -> int:
+    """Queue again the queued orders no task holds: none reached the broker, or the one that
+    did should have run a while ago (lost in a broker restart, dropped by a worker)."""
+    due_long_ago = now - timedelta(seconds=settings.ORDER_QUEUED_STALLED_SECONDS)
+    lost = list(
+        Order.objects.filter(
+            Q(send_task_due_at__isnull=True) | Q(send_task_due_at__lt=due_long_ago),
+            status=Status.QUEUED,
+        ).values_list("pk", flat=True)
+    )
+    Order.objects.filter(pk__in=lost, status=Status.QUEUED).update(send_task_due_at=now)
+    for handed, order_id in enumerate(lost):
+        # The claim in submit() makes a second task for one order harmless.
+        if not queue(SUBMIT_ORDER, order_id):
+            # Still out of reach: these wait for the next round.
+            Order.objects.filter(pk__in=lost[handed:], status=Status.QUEUED).update(
+                send_task_due_at=None
+            )
+            return handed
+    return len(lost)

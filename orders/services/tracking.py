@@ -1,9 +1,10 @@
 """Tracking orders: statuses read from each panel in batches, and written back in bulk.
 
-One poll per provider at a time (a lock on the provider row, taken with a conditional UPDATE,
-that expires on its own). Multi-status panels are asked 100 orders a request, the others one
-by one, at the pace PANEL_REQUESTS_PER_SECOND allows. A provider that fails is left alone for
-a growing while (1 minute, doubling, at most an hour) and flagged on its page.
+One poll per provider at a time (a lease on the provider's polling row, taken with a
+conditional UPDATE and renewed while the poll runs, so a poll that dies frees it within a
+minute). Multi-status panels are asked 100 orders a request, the others one by one, at the
+pace PANEL_REQUESTS_PER_SECOND allows. A provider that fails is left alone for a growing while
+(1 minute, doubling, at most an hour) and flagged on its page.
 """
 
 import logging
@@ -29,7 +30,6 @@ from orders.models import (
     Refill,
 )
 from orders.services.events import Kind, event
-from orders.services.placing import recover_stalled
 from orders.services.rollups import mark_due, refresh_due
 from panel import MULTI_STATUS_BATCH, PanelClientError, ProviderError, RateLimited
 from panel import statuses as panel_statuses
@@ -48,7 +48,9 @@ log = logging.getLogger("smmdash.orders")
 
 POLL_TIME_LIMIT = 300  # seconds a poll task may run (its hard time limit)
 POLL_BUDGET = POLL_TIME_LIMIT - 60  # a poll stops starting batches after this; the rest wait
-POLL_LOCK = timedelta(seconds=POLL_TIME_LIMIT + 60)
+# Renewed every 20 s while a poll runs: a poll that dies (killed, or its database gone) holds
+# its provider for at most this long.
+POLL_LEASE = timedelta(seconds=60)
 FIRST_BACKOFF, MAX_BACKOFF = 60, 3600  # seconds
 TRACKED_FIELDS = ("status", "raw_status", "charge", "start_count", "remains")
 STARTED = frozenset({Order.Status.IN_PROGRESS, Order.Status.PROCESSING})
@@ -109,12 +111,11 @@ def _due_refills(cutoff):
 
 
 def dispatch_polls(now=None) -> list[int]:
-    """Beat's tick: recover stalled orders, then queue a poll of every provider with work due.
+    """Beat's tick: queue a poll of every provider with work due.
 
     Returns the ids of the providers queued.
     """
     now = now or timezone.now()
-    recover_stalled(now)
     cutoff = stale_before(now)
     orders_due = _due_orders(cutoff).filter(provider=OuterRef("pk"))
     refills_due = _due_refills(cutoff).filter(order__provider=OuterRef("pk"))
@@ -143,12 +144,12 @@ def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> P
     started = timezone.now()
     polling = ProviderPolling.of(provider)
     rows = ProviderPolling.objects.filter(pk=polling.pk)
-    with lease(rows, "lock_until", POLL_LOCK) as held:
+    with lease(rows, "lock_until", POLL_LEASE) as held:
         if not held:
-            result.skipped = "another status check of this provider is running"
+            result.skipped = "another status check of this provider is running and does this work"
             return result
         try:
-            _poll(provider, result, started, order_ids, interactive)
+            _poll(provider, result, started, order_ids, interactive, held)
         except RateLimited as slow_down:
             message = f"The panel asked to slow down: {slow_down}"
             _rest(polling, result, message, slow_down.wait_seconds)
@@ -169,7 +170,7 @@ def poll_provider(provider: Provider, *, order_ids=None, interactive=False) -> P
     return result
 
 
-def _poll(provider, result, started, order_ids, interactive):
+def _poll(provider, result, started, order_ids, interactive, held):
     cutoff = started if order_ids is not None else stale_before(started)
     orders = _due_orders(cutoff).filter(provider=provider)
     if order_ids is not None:
@@ -178,7 +179,9 @@ def _poll(provider, result, started, order_ids, interactive):
     orders = orders.order_by(F("status_checked_at").asc(nulls_first=True), "pk")
     give_up_at = time.monotonic() + POLL_BUDGET
     with open_client(provider, interactive=interactive) as client:
-        while time.monotonic() < give_up_at:
+        # A poll whose lease was lost (its database away for a minute) leaves the rest to
+        # the poll that holds it now.
+        while held and time.monotonic() < give_up_at:
             # Checked orders leave the due set, so each round takes the next batch.
             batch = list(orders[:MULTI_STATUS_BATCH])
             if not batch:

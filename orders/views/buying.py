@@ -8,6 +8,7 @@ from compare.models import ServiceGroup
 from compare.routing import plan
 from orders import services
 from orders.forms import BuyForm
+from orders.views.placing import waiting_for_workers
 from smmdash.lib.access import PLACE_ORDERS, require
 from smmdash.lib.htmx import render_page
 
@@ -40,7 +41,9 @@ def buy(request):
             form.add_error(None, str(refused))
         else:
             order = purchase.order
-            if purchase.created:
+            if purchase.created and order.waiting_for_workers:
+                messages.info(request, waiting_for_workers(order))
+            elif purchase.created:
                 messages.success(
                     request,
                     _("Order #{order_pk} is queued at {order_provider}.").format(

@@ -52,7 +52,9 @@ def new(request):
             user=request.user,
             form_token=form.cleaned_data["form_token"],
         )
-        if created:
+        if created and order.waiting_for_workers:
+            messages.info(request, waiting_for_workers(order))
+        elif created:
             messages.success(
                 request,
                 _("Order #{order_pk} is queued and being sent to {order_provider}.").format(
@@ -70,6 +72,11 @@ def new(request):
     if costing:
         form.is_valid()  # works out the quantity and extras the cost depends on
     return render_page(request, "orders/new.html", _cost_context(form), partials={"order-cost"})
+
+
+def waiting_for_workers(order) -> str:
+    """The order is recorded but its send could not be queued: the order page says the rest."""
+    return _("Order #{order_pk} is recorded and queued.").format(order_pk=order.pk)
 
 
 def _cost_context(form):
@@ -119,5 +126,8 @@ def mass(request):
         "report": report,
         "placed": [line for line in report or [] if line.order],
         "failed": [line for line in report or [] if line.error],
+        "waiting_for_workers": any(
+            line.created and line.order.waiting_for_workers for line in report or []
+        ),
     }
     return render(request, "orders/mass.html", context)

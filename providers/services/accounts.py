@@ -16,6 +16,7 @@ from providers import encryption
 from providers.models import BalanceSnapshot, ManualCall, Provider
 from providers.services.calls import record_calls
 from providers.services.manual_calls import claim_manual_call
+from smmdash.lib.patience import DATABASE_UNAVAILABLE
 
 log = logging.getLogger("smmdash.providers")
 
@@ -65,8 +66,23 @@ def open_client(provider: Provider, *, interactive: bool = False) -> Iterator[Pa
         yield client
     finally:
         client.close()
+        _keep_what_was_learned(provider, client)
+
+
+def _keep_what_was_learned(provider, client):
+    """Bookkeeping after a client's calls. A database that fails here must not cost the
+    caller the panel's answer (an order's id above all): it is logged and left."""
+    try:
         remember_capabilities(provider, client)
         record_calls(provider, client.calls)
+    except DATABASE_UNAVAILABLE as failure:
+        log.warning(
+            "Could not record %d API calls to provider %s (id %s): %s",
+            len(client.calls),
+            provider,
+            provider.pk,
+            failure,
+        )
 
 
 @dataclass(frozen=True)
