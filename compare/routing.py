@@ -106,6 +106,15 @@ class Plan:
     left_out: list[tuple[Offer, str]]
 
     @property
+    def not_connecting(self) -> list:
+        """The providers left out because their panel could not be connected to, once each."""
+        found = {}
+        for offer, _why in self.left_out:
+            if offer.provider.not_connecting_since is not None:
+                found.setdefault(offer.provider.pk, offer.provider)
+        return list(found.values())
+
+    @property
     def explained(self) -> str:
         label = Strategy(self.strategy).label.lower()
         whose = "its policy" if self.policy else "the default policy"

@@ -39,6 +39,10 @@ class Call:
     milliseconds: int
     answered: bool
     failure: str = ""  # what went wrong when it did not answer
+    # False when it failed before the request's first byte left: the name not found, the
+    # connection refused, a connect timeout, a TLS handshake that failed. The panel could not
+    # be reached at all, which is not the same as an answer lost on its way back.
+    connected: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from panel import AddressRefused, Balance, PanelClient, PanelClientError, Timeou
 from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
 from providers.models import BalanceSnapshot, ManualCall, Provider
-from providers.services.calls import record_calls
+from providers.services.calls import record_calls, record_connecting
 from providers.services.manual_calls import claim_manual_call
 
 log = logging.getLogger("smmdash.providers")
@@ -67,6 +67,7 @@ def open_client(provider: Provider, *, interactive: bool = False) -> Iterator[Pa
         client.close()
         remember_capabilities(provider, client)
         record_calls(provider, client.calls)
+        record_connecting(provider, client.calls)
 
 
 @dataclass(frozen=True)
