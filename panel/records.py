@@ -26,6 +26,7 @@ class OrderStatus:
     start_count: int | None
     remains: int | None
     currency: str | None
+    link: str | None = None  # the order's link, where the panel's status answer gives it
 
 
 @dataclass(frozen=True)
