@@ -201,6 +201,15 @@ def test_a_wrong_id_is_corrected_after_the_panel_confirms_the_right_one(
     assert shown.lstrip().startswith('<div id="panel-id-correct"')
     assert f"smmpllus knows order {panel_id}:" in shown and "123abc" in shown
     assert Order.objects.get(pk=order.pk).provider_order_id == "123abc"
+    # Without JavaScript, Back is the whole page with the form open as it was filled.
+    back = text(
+        buyer_client.post(
+            f"/orders/{order.pk}/panel-id/check/",
+            {"checked": token_in(shown), "purpose": "correct", "back": "1"},
+        )
+    )
+    assert '<details class="panel-id-action" open>' in back
+    assert f'value="{panel_id}"' in back and 'value="typed the wrong id"' in back
 
     done = buyer_client.post(
         f"/orders/{order.pk}/panel-id/correct/", {"checked": token_in(shown)}, follow=True
