@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from compare.models import RoutingPolicy, ServiceGroup
 from compare.search import Criteria, Offer, compare
-from compare.value import value_key
+from compare.value import value_key, why_not_buyable
 from panel.order_types import service_type
 from providers.classify import Labels, classify, describe
 from smmdash.templatetags.ui import rate
@@ -106,6 +106,15 @@ class Plan:
     left_out: list[tuple[Offer, str]]
 
     @property
+    def not_connecting(self) -> list:
+        """The providers left out because their panel could not be connected to, once each."""
+        found = {}
+        for offer, _why in self.left_out:
+            if offer.provider.not_connecting_since is not None:
+                found.setdefault(offer.provider.pk, offer.provider)
+        return list(found.values())
+
+    @property
     def explained(self) -> str:
         label = Strategy(self.strategy).label.lower()
         whose = "its policy" if self.policy else "the default policy"
@@ -142,19 +151,10 @@ def plan(product: Product, quantity: int) -> Plan:
 
 
 def _unusable(offer: Offer) -> str:
-    service = offer.service
-    kind = service_type(service.type)
+    kind = service_type(offer.service.type)
     if kind.fields or not kind.sends_quantity:
-        return f"a {service.type} service needs more than a link and a quantity"
-    if offer.fits is False:
-        return f"takes {service.min:,} to {service.max:,}"
-    if not offer.record.healthy:
-        return offer.record.unhealthy_because
-    if offer.covers is False:
-        return f"the balance is short by {offer.short_by.normalize():f} {offer.provider.currency}"
-    if offer.rate_in_base is None:
-        return f"no exchange rate for {offer.provider.currency or 'its currency'}"
-    return ""
+        return f"a {offer.service.type} service needs more than a link and a quantity"
+    return why_not_buyable(offer)
 
 
 def _cheapest(offer: Offer):

@@ -21,9 +21,10 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compare.models import GroupMember
-from compare.value import attach_records, value_key
+from compare.value import attach_records, value_key, why_not_buyable
 from providers.catalog_filters import matching
 from providers.classify import Labels, classify
 from providers.models import OFFERS_REFILL, PriceChange, Service
@@ -95,6 +96,8 @@ class Comparison:
     missing_rates: list[str]
     best: Offer | None
     best_value: Offer | None = None
+    # Why no offer shown can be the best value, when none is: each provider's first reason.
+    no_best_value: str = ""
 
 
 def understood_labels(criteria: Criteria) -> Labels:
@@ -147,7 +150,17 @@ def compare(
     missing = sorted(
         {offer.provider.currency or "(not set)" for offer in offers if offer.rate_in_base is None}
     )
-    return Comparison(offers, total, understood, searched_text, missing, best, best_value(offers))
+    value = best_value(offers)
+    return Comparison(
+        offers,
+        total,
+        understood,
+        searched_text,
+        missing,
+        best,
+        value,
+        "" if value is not None else why_none_buyable(offers),
+    )
 
 
 _SHOWN_WITH = ("provider__polling", "pinned__group")  # what a row of offers shows
@@ -170,14 +183,26 @@ def _first(ordered, read: int) -> tuple[list[Service], int]:
 
 
 def best_value(offers: list[Offer]) -> Offer | None:
-    """The offer with the lowest cost per unit delivered at a healthy provider that can take
-    the quantity, if any."""
+    """The offer with the lowest cost per unit delivered among those that can be bought now
+    (compare.value.why_not_buyable), if any."""
     candidates = [
-        offer
-        for offer in offers
-        if offer.record.healthy and offer.fits is not False and offer.value is not None
+        offer for offer in offers if offer.value is not None and not why_not_buyable(offer)
     ]
     return min(candidates, key=value_key, default=None)
+
+
+def why_none_buyable(offers: list[Offer], most: int = 4) -> str:
+    """Why none of `offers` can be bought now: the first reason of each provider, the first
+    `most` providers, in the offers' order."""
+    reasons: dict[int, str] = {}
+    for offer in offers:
+        why = why_not_buyable(offer) or _("nothing delivered in its record")
+        reasons.setdefault(offer.provider.pk, f"{offer.provider.name}: {why}")
+    shown = list(reasons.values())
+    text = "; ".join(shown[:most])
+    if len(shown) > most:
+        text += "; " + _("and {count} more").format(count=len(shown) - most)
+    return text
 
 
 def equivalent_to(service: Service) -> Q:

@@ -2,7 +2,8 @@
 its provider) actually delivered over the last 30 days, and the cost per unit that arrives.
 
 Best value is the lowest base-currency rate per unit delivered (rate / share delivered) among
-offers whose provider is healthy. A service with too few finished orders of its own is judged
+offers that can be bought now: the quantity fits, the provider is healthy and its account's
+balance covers the cost. A service with too few finished orders of its own is judged
 by its provider's record; with neither, it is counted as delivering UNPROVEN_DELIVERED_SHARE,
 so a new panel can still win an order and earn a record. Three queries for any number of
 offers.
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 from scores import figures
 from scores.figures import Api, Delivery
 from scores.templatetags.scorecards import share, took
+from smmdash.templatetags.ui import money_text
 
 API_WINDOW_DAYS = 7
 API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
@@ -108,15 +110,36 @@ def health(provider, api) -> tuple[bool, str]:
     return True, ""
 
 
+def why_not_buyable(offer) -> str:
+    """Why `offer` cannot be bought now, in words, or "" when it can: the quantity is out of
+    its range, its provider is unhealthy, its account's balance is short, or its currency has
+    no rate to compare it in. (A balance not read yet is no reason: the panel will say.)"""
+    service, provider = offer.service, offer.provider
+    if offer.fits is False:
+        return _("takes {min} to {max}").format(min=f"{service.min:,}", max=f"{service.max:,}")
+    if not offer.record.healthy:
+        return offer.record.unhealthy_because
+    if offer.covers is False:
+        return _("the balance is short by {amount}").format(
+            amount=money_text(offer.short_by, provider.currency)
+        )
+    if offer.rate_in_base is None:
+        return _("no exchange rate for {currency}").format(
+            currency=provider.currency or _("its currency")
+        )
+    return ""
+
+
 def value_key(offer):
     """Best value first: healthy providers, then the lowest cost per unit delivered, then the
-    faster starter; offers that cannot take the quantity or have no rate in the base currency
-    go last."""
+    faster starter; offers that cannot take the quantity, whose account cannot pay for it, or
+    that have no rate in the base currency go last."""
     record = offer.record
     start = record.delivery.start_median if record.delivery else None
     return (
         not record.healthy,
         offer.fits is False,
+        offer.covers is False,
         offer.value is None,
         offer.value or 0,
         start if start is not None else float("inf"),

@@ -1,4 +1,5 @@
-"""The order form, the mass-order form, the list's filters and the needs-checking form."""
+"""The order form, the mass-order form, the list's filters, and the forms that resolve an order
+whose answer was lost (the panel's id, and reopening)."""
 
 import uuid
 from datetime import datetime, time, timedelta
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from compare.routing import Product, ProductNotUnderstood
 from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order
 from orders.services.mass import UnreadableFile, lines_from_csv
+from orders.services.placing import OrderActionRefused
+from orders.services.resolving import clean_panel_id
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, service_type
 from providers.models import Provider
@@ -251,12 +254,47 @@ class MassOrderForm(TokenForm):
         return data
 
 
-class ResolveForm(forms.Form):
+class PanelIdForm(forms.Form):
+    """The panel's order id staff found for an order whose answer was lost (or to replace a
+    wrong one, with the reason): its shape is checked here, the panel is asked next."""
+
     provider_order_id = forms.CharField(
         max_length=64,
         label=_("The panel's order id"),
         help_text=_("Find the order in the panel's order history (same link, same time)."),
     )
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label=_("Why the recorded id is wrong"),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. a typo in the id")}),
+    )
+
+    def __init__(self, *args, correcting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if correcting:
+            self.fields["provider_order_id"].label = _("The right id")
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+    def clean_provider_order_id(self):
+        try:
+            return clean_panel_id(self.cleaned_data["provider_order_id"])
+        except OrderActionRefused as problem:
+            raise ValidationError(str(problem)) from None
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label=_("Why it needs checking again"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. the panel says “Incorrect order ID” for it")}
+        ),
+    )
+    # The id staff saw: if someone changes it meanwhile, the reopen is refused.
+    seen_panel_id = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
 
 class OrderFilter(forms.Form):

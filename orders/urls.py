@@ -16,7 +16,10 @@ urlpatterns = [
     path("<int:pk>/refresh/", order.refresh, name="refresh"),
     path("<int:pk>/cancel/", order.cancel, name="cancel"),
     path("<int:pk>/refill/", order.refill, name="refill"),
+    path("<int:pk>/panel-id/check/", order.check_panel_id, name="check_panel_id"),
     path("<int:pk>/resolve/", order.resolve, name="resolve"),
+    path("<int:pk>/panel-id/correct/", order.correct_panel_id, name="correct_panel_id"),
+    path("<int:pk>/reopen/", order.reopen, name="reopen"),
     path("<int:pk>/not-placed/", order.not_placed, name="not_placed"),
     path("<int:pk>/send-again/", order.send_again, name="send_again"),
 ]

@@ -38,6 +38,7 @@ from panel.transport import MAX_RESPONSE_BYTES, Timeouts, Transport, mask_key
 log = logging.getLogger("smmdash.panel")
 
 MULTI_STATUS_BATCH = 100
+MAX_ECHOED_TEXT = 2000  # characters kept of text a panel echoes back, like an order's link
 DEFAULT_TIMEOUTS = Timeouts(connect=5.0, read=30.0)
 ORDER_EXTRAS = frozenset(
     {
@@ -399,7 +400,14 @@ class PanelClient:
             start_count=_lenient(values.count, answer.get("start_count")),
             remains=_lenient(values.count, answer.get("remains")),
             currency=values.currency(answer.get("currency")),
+            link=self._echoed(answer.get("link") or answer.get("url")),
         )
+
+    def _echoed(self, value) -> str | None:
+        """Text the panel echoes back (an order's link), cut short, with the key masked should
+        the panel quote it."""
+        text = values.text(value, MAX_ECHOED_TEXT)
+        return self._transport.scrub(text) if text else None
 
     def _one_by_one(self, batch):
         found = {}

@@ -35,6 +35,7 @@ class OrderStatus:
     start_count: int | None
     remains: int | None
     currency: str | None
+    link: str | None = None  # the order's link, where the panel's status answer gives it
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class Call:
     milliseconds: int
     answered: bool
     failure: str = ""  # what went wrong when it did not answer
+    # False when it failed before the request's first byte left: the name not found, the
+    # connection refused, a connect timeout, a TLS handshake that failed. The panel could not
+    # be reached at all, which is not the same as an answer lost on its way back.
+    connected: bool = True
 
 
 @dataclass(frozen=True)

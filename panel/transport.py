@@ -252,7 +252,8 @@ class Transport:
 
         def measured(answered, failure=""):
             elapsed = round((time.monotonic() - started) * 1000)
-            self.calls.append(Call(action, sent_at, elapsed, answered, failure))
+            connected = answered or self.wire.request_started
+            self.calls.append(Call(action, sent_at, elapsed, answered, failure, connected))
 
         try:
             if session is None:

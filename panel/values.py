@@ -96,6 +96,14 @@ def identifier(value) -> str | None:
     return text or None
 
 
+def text(value, most: int) -> str | None:
+    """A piece of text a panel sends back (a link, say), stripped and cut at `most`
+    characters; ``None`` for anything that is not text, or empty."""
+    if not isinstance(value, str):
+        return None
+    return value.strip()[:most] or None
+
+
 def flag(value) -> bool:
     """``true``, ``1``, ``"1"``, ``"yes"`` are true; anything else (or nothing) is false."""
     if isinstance(value, bool):

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from panel import Capabilities, mask_key
 from providers import encryption
 from providers.classify import FIELDS as LABEL_FIELDS
 from providers.classify import Labels
+from smmdash.lib.moments import moment
 
 # Money columns: panels quote rates per 1000 with up to 8 decimals; balances fit in 6.
 RATE = {"max_digits": 24, "decimal_places": 8}
@@ -45,6 +47,11 @@ class Provider(models.Model):
     balance = models.DecimalField(**AMOUNT, null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_error = models.TextField(blank=True, editable=False)
+    # Set when a call to the panel could not connect at all (the name not found, the connection
+    # refused, TLS failing before the request left), from the first such call until any call
+    # is answered again (providers.services.calls): routing leaves the provider out meanwhile.
+    not_connecting_since = models.DateTimeField(null=True, blank=True, editable=False)
+    connect_error = models.TextField(blank=True, editable=False)
     low_balance_threshold = models.DecimalField(
         **AMOUNT,
         null=True,
@@ -137,6 +144,10 @@ class Provider(models.Model):
         """(level, words) for the badge: level is ok, warn, bad or off."""
         if not self.enabled:
             return "off", "Disabled"
+        if self.not_connecting_since is not None:
+            return "bad", gettext("Not connecting since {time}").format(
+                time=moment(self.not_connecting_since)
+            )
         if self.balance_error:
             return "bad", "Balance check failing"
         if self.last_sync_ok is False:

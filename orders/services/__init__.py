@@ -13,12 +13,21 @@ from orders.services.placing import (
     create_order,
     fail_over,
     recover_stalled,
-    resolve_not_placed,
-    resolve_placed,
     send_again,
     submit,
 )
 from orders.services.quotes import Quote, quote
+from orders.services.resolving import (
+    CORRECT,
+    RESOLVE,
+    CheckedId,
+    check_panel_id,
+    correct_panel_id,
+    panel_id_in_doubt,
+    reopen,
+    resolve_not_placed,
+    resolve_placed,
+)
 from orders.services.spending import cost_totals
 from orders.services.tracking import (
     POLL_TIME_LIMIT,
@@ -30,9 +39,12 @@ from orders.services.tracking import (
 from rates.money import expected_cost
 
 __all__ = [
+    "CORRECT",
     "POLL_TIME_LIMIT",
     "RESENDABLE",
+    "RESOLVE",
     "SUBMIT_TIME_LIMIT",
+    "CheckedId",
     "ClaimFailed",
     "LinkHasOpenOrder",
     "OrderActionRefused",
@@ -42,6 +54,8 @@ __all__ = [
     "act_on_each",
     "buy",
     "cancel_order",
+    "check_panel_id",
+    "correct_panel_id",
     "cost_totals",
     "create_order",
     "describe_overlaps",
@@ -51,12 +65,14 @@ __all__ = [
     "lines_from_csv",
     "lines_from_text",
     "overlaps_of_service",
+    "panel_id_in_doubt",
     "place_mass_order",
     "poll_provider",
     "quote",
     "recover_stalled",
     "refill_order",
     "refresh_now",
+    "reopen",
     "resolve_not_placed",
     "resolve_placed",
     "send_again",

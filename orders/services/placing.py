@@ -362,41 +362,7 @@ def _fresh(order) -> Order:
     return Order.objects.select_related("provider").get(pk=order.pk)
 
 
-# Staff resolving what the machine could not -----------------------------------------------------
-
-
-def resolve_placed(order: Order, provider_order_id: str, user) -> Order:
-    """Staff found the order at the panel: record its id, and tracking takes over."""
-    provider_order_id = provider_order_id.strip()
-    changed = Order.objects.filter(pk=order.pk, status=Status.UNKNOWN).update(
-        status=Status.PENDING,
-        provider_order_id=provider_order_id,
-        placed_at=order.submitted_at or timezone.now(),
-        status_checked_at=None,
-        last_error="",
-    )
-    if not changed:
-        raise OrderActionRefused("This order no longer needs checking.")
-    record(
-        order,
-        Kind.ACTION,
-        f"Checked at the panel: placed as order {provider_order_id}",
-        actor=user,
-        data={"provider_order_id": provider_order_id},
-    )
-    mark_due([order])
-    return _fresh(order)
-
-
-def resolve_not_placed(order: Order, user) -> Order:
-    changed = Order.objects.filter(pk=order.pk, status=Status.UNKNOWN).update(
-        status=Status.NOT_PLACED, last_error=""
-    )
-    if not changed:
-        raise OrderActionRefused("This order no longer needs checking.")
-    record(order, Kind.ACTION, "Checked at the panel: not placed", actor=user)
-    mark_due([order])
-    return _fresh(order)
+# Staff acting on what the machine could not -----------------------------------------------------
 
 
 def send_again(order: Order, user) -> Order:

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders import services
-from orders.forms import ResolveForm
+from orders.forms import PanelIdForm, ReopenForm
+from orders.links import link_key
 from orders.models import Order
 from rates.money import rates_to_base, to_base
 from smmdash.lib.access import PLACE_ORDERS, require, view_required
@@ -24,22 +25,54 @@ def _order(pk):
     )
 
 
+# The fragments a request may target: the live part of the page, and the two steps of giving
+# the panel's id (the form, then what the panel said) when resolving and when correcting it.
+PARTIALS = {"order-live", "resolve-box", "panel-id-correct"}
+
+
 @view_required
-def detail(request, pk, resolve_form=None):
-    order = _order(pk)
+def detail(request, pk):
+    return _page(request, _order(pk))
+
+
+def _page(request, order, **state):
+    """The order's page (or the fragment an htmx request targets), with `state` overriding
+    the forms and carrying a checked id to confirm."""
     rates = rates_to_base()
+    in_doubt = services.panel_id_in_doubt(order)
+    events = list(order.events.select_related("actor"))
     context = {
         "order": order,
-        "events": order.events.select_related("actor"),
+        "events": events,
         "refills": order.refills.select_related("requested_by"),
-        "resolve_form": resolve_form or ResolveForm(),
+        "resolve_form": PanelIdForm(),
+        "panel_id_in_doubt": in_doubt,
+        "correct_form": PanelIdForm(correcting=True, prefix="correct"),
+        "reopen_form": ReopenForm(
+            prefix="reopen", initial={"seen_panel_id": order.provider_order_id}
+        ),
+        "reopened": _reopened(order, events),
+        "checked": None,
         "expected_in_base": to_base(order.expected_cost, order.currency, rates),
         "charge_in_base": to_base(order.charge, order.currency, rates),
         "balance_drop": _balance_drop(order),
         "resendable": services.RESENDABLE,
         **_failover(order),
+        **state,
     }
-    return render_page(request, "orders/detail.html", context, partials={"order-live"})
+    checked = context["checked"]
+    if checked is not None:
+        said = checked.answer
+        context["checked_currency"] = said.currency or order.currency
+        context["checked_link_differs"] = bool(said.link) and link_key(said.link) != order.link_key
+    return render_page(request, "orders/detail.html", context, partials=PARTIALS)
+
+
+def _reopened(order, events):
+    """The staff action that reopened an order that needs checking, if that is how it came to."""
+    if not order.needs_checking:
+        return None
+    return next((event for event in reversed(events) if event.data.get("reopened")), None)
 
 
 # Orders that did not reach the panel, or were refused there: placing the same elsewhere is
@@ -120,30 +153,90 @@ def send_again(request, pk):
 
 @place_required
 @require_POST
+def check_panel_id(request, pk):
+    """Step one of giving the panel's id: check its shape, ask the panel, and show what the
+    panel said (or why it cannot be this order's id) for staff to confirm. Changes nothing."""
+    order = _order(pk)
+    correcting = request.POST.get("purpose") == services.CORRECT
+    prefix = "correct" if correcting else None
+    form_name = "correct_form" if correcting else "resolve_form"
+    if request.POST.get("back"):
+        return _page(request, order, **{form_name: _form_again(order, request, correcting)})
+    form = PanelIdForm(request.POST, correcting=correcting, prefix=prefix)
+    checked = None
+    if form.is_valid():
+        try:
+            checked = services.check_panel_id(
+                order,
+                form.cleaned_data["provider_order_id"],
+                purpose=services.CORRECT if correcting else services.RESOLVE,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except services.OrderActionRefused as problem:
+            form.add_error("provider_order_id", str(problem))
+    return _page(request, order, **{form_name: form, "checked": checked})
+
+
+def _form_again(order, request, correcting):
+    """The form as staff filled it before the panel was asked ("Back")."""
+    try:
+        checked = services.CheckedId.from_signed(
+            order, request.POST.get("checked", ""), fresh_only=False
+        )
+    except services.OrderActionRefused:
+        typed = {}
+    else:
+        typed = {"provider_order_id": checked.panel_id, "reason": checked.reason}
+    return PanelIdForm(
+        correcting=correcting, prefix="correct" if correcting else None, initial=typed
+    )
+
+
+@place_required
+@require_POST
 def resolve(request, pk):
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        return detail(request, pk, resolve_form=form)
-    panel_id = form.cleaned_data["provider_order_id"]
+    """Step two: staff confirm what the panel said, and the id is recorded."""
+    done = _("Recorded as placed with the panel's id {panel_id}; tracking it now.")
+    return _confirm(request, pk, services.resolve_placed, done)
+
+
+@place_required
+@require_POST
+def correct_panel_id(request, pk):
+    done = _("The panel's order id is now {panel_id}; tracking it from there.")
+    return _confirm(request, pk, services.correct_panel_id, done)
+
+
+def _confirm(request, pk, record, done):
     order = _order(pk)
     try:
-        placed = services.resolve_placed(order, panel_id, request.user)
+        checked = services.CheckedId.from_signed(order, request.POST.get("checked", ""))
+        record(order, checked, request.user)
     except services.OrderActionRefused as problem:
         messages.error(request, str(problem))
-        return redirect("orders:detail", pk=pk)
-    results = services.refresh_now([placed])
-    messages.success(
-        request,
-        _("Recorded as placed with the panel's id {panel_id}; tracking it now.").format(
-            panel_id=panel_id
-        ),
-    )
-    for result in results:
-        if result.error:
-            messages.warning(
-                request,
-                _("Its status could not be read yet: {result_error}").format(
-                    result_error=result.error
-                ),
-            )
+    else:
+        messages.success(request, done.format(panel_id=checked.panel_id))
+    return redirect("orders:detail", pk=pk)
+
+
+@place_required
+@require_POST
+def reopen(request, pk):
+    order = _order(pk)
+    form = ReopenForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return _page(request, order, reopen_form=form)
+    try:
+        services.reopen(
+            order,
+            form.cleaned_data["reason"],
+            request.user,
+            seen_panel_id=form.cleaned_data["seen_panel_id"],
+        )
+    except services.OrderActionRefused as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(
+            request, _("Reopened: it needs checking. Record what you find at the panel.")
+        )
     return redirect("orders:detail", pk=pk)

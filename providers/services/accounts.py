@@ -14,7 +14,7 @@ from panel import AddressRefused, Balance, PanelClient, PanelClientError, Timeou
 from panel.addresses import UnsafeProviderURL, check_provider_url
 from providers import encryption
 from providers.models import BalanceSnapshot, ManualCall, Provider
-from providers.services.calls import record_calls
+from providers.services.calls import record_calls, record_connecting
 from providers.services.manual_calls import claim_manual_call
 from smmdash.lib.patience import DATABASE_UNAVAILABLE
 
@@ -75,6 +75,7 @@ def _keep_what_was_learned(provider, client):
     try:
         remember_capabilities(provider, client)
         record_calls(provider, client.calls)
+        record_connecting(provider, client.calls)
     except DATABASE_UNAVAILABLE as failure:
         log.warning(
             "Could not record %d API calls to provider %s (id %s): %s",

@@ -1,9 +1,13 @@
-"""What panel clients measured, added to each provider's daily API figures (``ApiDay``)."""
+"""What panel clients measured: each provider's daily API figures (``ApiDay``), and whether
+its panel can be connected to at all."""
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from itertools import takewhile
 
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from panel import Call
 from providers.models import ApiDay, Provider
@@ -42,3 +46,28 @@ def _add(provider, day, action, calls):
         row.last_failure_at = datetime.fromtimestamp(last.at, UTC)
         row.last_failure = last.failure
     row.save()
+
+
+def record_connecting(provider: Provider, calls: list[Call]):
+    """Mark the provider as not connecting when its last calls could not connect (from the
+    first of them), and clear that as soon as a call is answered: the call that decides is the
+    last one that either was answered or never left. A call that left and lost its answer
+    (a timeout, a reset) says nothing either way: the panel was reached."""
+    deciding = [call for call in calls if call.answered or not call.connected]
+    if not deciding:
+        return
+    rows = Provider.objects.filter(pk=provider.pk)
+    if deciding[-1].answered:
+        rows.filter(not_connecting_since__isnull=False).update(
+            not_connecting_since=None, connect_error=""
+        )
+        provider.not_connecting_since, provider.connect_error = None, ""
+        return
+    failing = list(takewhile(lambda call: not call.answered, reversed(deciding)))
+    since = datetime.fromtimestamp(failing[-1].at, UTC)
+    error = failing[0].failure
+    rows.update(
+        not_connecting_since=Coalesce("not_connecting_since", Value(since)), connect_error=error
+    )
+    provider.not_connecting_since = provider.not_connecting_since or since
+    provider.connect_error = error

@@ -155,8 +155,24 @@ def test_resolve_orders_whose_answer_was_lost(page, snap, log_in, buyer, synced,
     expect(check).to_contain_text("will not send it again on its own")
     expect(check).to_contain_text("The balance dropped by")
     snap("needs-checking")
+    # What is no order id is refused before the panel is asked; one the panel does not know,
+    # in the panel's words. Nothing changes either way.
+    id_field = page.get_by_label("The panel's order id")
+    id_field.fill("<b>abc</b> 😀")
+    page.get_by_role("button", name="Check with the panel").click()
+    expect(check.get_by_role("alert")).to_contain_text("A panel's order id is up to 40")
+    page.get_by_label("The panel's order id").fill(f"{panel_id}9")
+    page.get_by_role("button", name="Check with the panel").click()
+    expect(check.get_by_role("alert")).to_contain_text("Incorrect order ID")
+    assert Order.objects.get(pk=placed_after_all.pk).status == Order.Status.UNKNOWN
+
     page.get_by_label("The panel's order id").fill(str(panel_id))
-    page.get_by_role("button", name="It was placed").click()
+    page.get_by_role("button", name="Check with the panel").click()
+    answer = check.locator(".checked-id")
+    expect(answer).to_contain_text(f"smmpllus knows order {panel_id}")
+    expect(answer).to_contain_text("Pending")
+    snap("checked-with-the-panel")
+    answer.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"the panel's id {panel_id}")
     heading = page.get_by_role("heading", name=f"Order #{placed_after_all.pk}")

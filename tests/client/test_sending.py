@@ -42,6 +42,9 @@ def test_a_refused_connection_sent_nothing(simulator):
 
     assert not isinstance(failure.value, OrderOutcomeUnknown)  # safe to try again
     assert client._transport.wire.request_started is False
+    # Measured as a call that could not connect, which smmdash tells apart from a lost answer.
+    (call,) = client.calls
+    assert (call.answered, call.connected) == (False, False)
 
 
 def test_a_host_name_that_does_not_resolve_sent_nothing(simulator):
@@ -77,9 +80,12 @@ def test_every_request_byte_handed_over_counts_as_sent(connect, simulator):
 def test_a_reset_before_the_panel_read_the_request_is_still_unknown(connect, simulator):
     # The bytes left: whether the panel acted on them cannot be seen from here.
     simulator.inject("smmprovider", "reset", action="add", after=False)
+    client = connect("smmprovider")
 
     with pytest.raises(OrderOutcomeUnknown):
-        add_one(connect("smmprovider"), simulator)
+        add_one(client, simulator)
+    (call,) = client.calls
+    assert (call.answered, call.connected) == (False, True)
 
 
 def test_an_untrusted_certificate_fails_the_handshake_before_anything_is_sent(simulator):
@@ -93,6 +99,7 @@ def test_an_untrusted_certificate_fails_the_handshake_before_anything_is_sent(si
     assert not isinstance(failure.value, OrderOutcomeUnknown)
     assert simulator.requests() == []  # the panel saw no request
     assert simulator.panel("smmprovider").ledger.orders == {}
+    assert [call.connected for call in client.calls] == [False]
 
 
 def test_https_to_a_port_that_speaks_plain_http_sent_nothing(simulator):

@@ -132,6 +132,21 @@ def test_status_words_are_read_by_their_meaning(connect, simulator):
     assert (status.status, status.raw_status) == ("completed", "Completed successfully")
 
 
+@pytest.mark.parametrize(
+    ("extra", "link"),
+    [
+        ({"link": " https://t.me/x "}, "https://t.me/x"),
+        ({"url": "https://t.me/y"}, "https://t.me/y"),
+        ({"link": ["not", "text"]}, None),
+        ({}, None),
+    ],
+)
+def test_the_link_is_kept_where_a_status_answer_gives_one(connect, simulator, extra, link):
+    canned(simulator, "status", {"status": "In progress", "charge": "0.9", **extra})
+
+    assert connect("smmprovider").status("1").link == link
+
+
 # Research file §2.5, each word as the panel named there sends it.
 SEEN_WORDS = [
     ("Cancelled", "canceled"),  # smmserver.life, smmipl.com, deepaksmm.store

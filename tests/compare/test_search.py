@@ -106,6 +106,37 @@ def test_balance_sufficiency(market):
     assert all(offer.covers is True and offer.short_by is None for offer in rich.offers)
 
 
+def test_best_value_is_an_offer_that_can_be_bought_now_or_says_why_none_can(market, viewer_client):
+    criteria = Criteria(text="instagram followers", quantity=1000)
+    first_pick = compare(criteria).best_value
+    broke = first_pick.provider
+    Provider.objects.filter(pk=broke.pk).update(balance=Decimal("0.01"))
+
+    found = compare(criteria)
+    best = found.best_value
+    assert best.provider != broke and best.covers is not False and best.fits
+    assert found.no_best_value == ""
+    # Sorted by value, it comes first too: an account that cannot pay goes after those that can.
+    criteria.sort = "value"
+    by_value = compare(criteria).offers
+    assert by_value[0].service == best.service and all(
+        o.covers is False for o in by_value if o.provider == broke
+    )
+    page = viewer_client.get("/compare/", {"q": "instagram followers", "quantity": 1000})
+    note = re.search(r"Best value:.*?</p>", page.content.decode(), re.S).group()
+    assert best.service.name in note and best.provider.name in note
+
+    Provider.objects.update(balance=Decimal("0.01"))
+    found = compare(Criteria(text="instagram followers", quantity=1000))
+    assert found.best_value is None
+    assert f"{broke.name}: the balance is short by " in found.no_best_value
+    page = viewer_client.get("/compare/", {"q": "instagram followers", "quantity": 1000})
+    text = page.content.decode()
+    assert "Best value:" not in text
+    assert "No best value: none of these offers can be bought now (" in text
+    assert "the balance is short by" in text
+
+
 def test_refill_and_cancel_filters(market):
     found = compare(Criteria(text="instagram followers", refill=True))
     assert {offer.provider.name for offer in found.offers} == set(PANELS)

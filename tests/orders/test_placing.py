@@ -1,5 +1,6 @@
 """Placing orders: sent once, recorded before sending, and never lost or duplicated."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -117,7 +118,11 @@ def test_staff_resolve_an_unknown_order_by_its_panel_id_and_tracking_continues(
     assert "Needs checking" in page and "fits the order having been placed" in page
 
     simulator.advance(120)  # the panel has started on it
-    buyer_client.post(f"/orders/{order.pk}/resolve/", {"provider_order_id": str(panel_id)})
+    checked = buyer_client.post(
+        f"/orders/{order.pk}/panel-id/check/", {"provider_order_id": str(panel_id)}
+    ).content.decode()
+    token = re.search(r'name="checked" value="([^"]+)"', checked).group(1)
+    buyer_client.post(f"/orders/{order.pk}/resolve/", {"checked": token})
 
     order.refresh_from_db()
     assert (order.status, order.provider_order_id) == (S.IN_PROGRESS, str(panel_id))

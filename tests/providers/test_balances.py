@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 
 from providers import services
-from providers.models import BalanceSnapshot
+from providers.models import BalanceSnapshot, Provider
 from rates.models import ExchangeRate
+from smmdash.lib.moments import moment
 from tests.htmx import fragment_body, htmx_headers
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,38 @@ def test_a_failed_read_is_recorded_and_the_last_good_balance_kept(simulator, mak
     services.refresh_balance(provider)
     provider.refresh_from_db()
     assert provider.balance_error == "" and provider.health[0] != "bad"
+
+
+def test_a_panel_that_cannot_be_connected_to_is_flagged_until_a_call_is_answered(
+    simulator, make_provider, viewer_client
+):
+    provider = make_provider("smmprovider")
+    working_url = provider.api_url
+    Provider.objects.filter(pk=provider.pk).update(api_url=f"http://127.0.0.1:{free_port()}/api/v2")
+    provider.refresh_from_db()
+
+    def refresh_fails():
+        with pytest.raises(services.ProviderProblem, match="connection refused"):
+            services.refresh_balance(provider)
+        provider.refresh_from_db()
+        return provider.not_connecting_since
+
+    first_failure = refresh_fails()
+    assert first_failure is not None
+    assert refresh_fails() == first_failure  # a run of failures keeps its first moment
+    assert provider.health == ("bad", f"Not connecting since {moment(first_failure)}")
+    page = viewer_client.get(f"/providers/{provider.pk}/").content.decode()
+    assert "smmdash could not connect to this panel" in page and "connection refused" in page
+
+    # Any answer clears it, a refusal too: the panel was reached.
+    Provider.objects.filter(pk=provider.pk).update(api_url=working_url)
+    provider.refresh_from_db()
+    simulator.inject("smmprovider", "invalid_key", action="balance")
+    with pytest.raises(services.ProviderProblem, match="Invalid API key"):
+        services.refresh_balance(provider)
+    provider.refresh_from_db()
+    assert provider.not_connecting_since is None and provider.connect_error == ""
+    assert provider.health == ("bad", "Balance check failing")
 
 
 def test_refresh_now_answers_the_balance_fragment_for_htmx(viewer_client, simulator, make_provider):

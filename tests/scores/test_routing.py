@@ -10,7 +10,11 @@ from compare.routing import Product, ProductNotUnderstood, plan
 from compare.search import compare
 from orders import services
 from orders.models import Order
+from providers import services as provider_services
+from providers.models import Provider
+from smmdash.lib.moments import moment
 from tests.market import GROUP, finished_history, offer_at
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 S = Order.Status
@@ -88,6 +92,44 @@ def test_an_unhealthy_provider_is_left_out(market):
     chosen = plan(Product.from_words(GROUP), 1000)
     assert market["smmbros"] not in [choice.offer.provider for choice in chosen.choices]
     assert any("balance check failing" in why for _, why in chosen.left_out)
+
+
+def test_a_panel_that_refused_connections_is_left_out_until_a_call_is_answered(
+    market, simulator, buyer, buyer_client
+):
+    product = Product.from_words(GROUP)
+    first = plan(product, 1000).choices[0].offer.provider
+    # A lost answer is no connection problem: the request reached the panel.
+    simulator.inject(first.name, "reset", action="add", after=True)
+    lost = services.buy(product, link="https://instagram.com/lost", quantity=1000, user=buyer)
+    assert services.submit(lost.order.pk).status == S.UNKNOWN
+    assert Provider.objects.get(pk=first.pk).not_connecting_since is None
+    assert plan(product, 1000).choices[0].offer.provider == first
+
+    working_url = first.api_url
+    Provider.objects.filter(pk=first.pk).update(api_url=f"http://127.0.0.1:{free_port()}/api/v2")
+    refused = services.buy(product, link="https://instagram.com/refused", quantity=1000, user=buyer)
+    assert services.submit(refused.order.pk).status == S.QUEUED  # nothing left: try again later
+
+    down = Provider.objects.get(pk=first.pk)
+    assert down.not_connecting_since is not None and "connection refused" in down.connect_error
+    chosen = plan(product, 1000)
+    assert first not in [choice.offer.provider for choice in chosen.choices]
+    assert chosen.not_connecting == [down]
+    since = moment(down.not_connecting_since)
+    reasons = [why for offer, why in chosen.left_out if offer.provider == first]
+    assert reasons == [f"{first.name}: not connecting since {since}"]
+    page = buyer_client.get("/orders/buy/", {"product": GROUP, "quantity": 1000}).content
+    assert f"{first.name} is left out: not connecting since {since}" in page.decode()
+    # The next order goes elsewhere first.
+    elsewhere = services.buy(product, link="https://instagram.com/next", quantity=1000)
+    assert elsewhere.order.provider != first
+
+    # Any call answered puts it back: here, the balance read every few minutes.
+    Provider.objects.filter(pk=first.pk).update(api_url=working_url)
+    provider_services.refresh_balance(Provider.objects.get(pk=first.pk))
+    assert Provider.objects.get(pk=first.pk).not_connecting_since is None
+    assert plan(product, 1000).choices[0].offer.provider == first
 
 
 def test_words_that_name_no_product_are_refused_in_words(market):
