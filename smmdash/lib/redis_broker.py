@@ -61,21 +61,23 @@ class Transport(kombu_redis.Transport):
 
 def give_back_held_messages(channel) -> int:
     """Put the messages this process could not give back when it lost Redis on their queues
-    again (those still unacknowledged in Redis: a Redis that restarted empty has none).
-    Returns how many tags were handled."""
+    again, those Redis still holds as unacknowledged (one that restarted empty holds none).
+    Returns how many were given back."""
     with _lock:
         tags = list(_not_given_back)
     if not tags:
         return 0
-    done = []
+    given_back = 0
     try:
-        for tag in tags:
-            channel.qos.restore_by_tag(tag)
-            done.append(tag)
+        with channel.conn_or_acquire() as client:
+            for tag in tags:
+                if client.hexists(channel.unacked_key, tag):
+                    channel.qos.restore_by_tag(tag, client=client)
+                    given_back += 1
+                with _lock:
+                    _not_given_back.discard(tag)
     except channel.connection_errors:
         log.warning("Could not give back held messages yet; trying again at the next connection")
-    with _lock:
-        _not_given_back.difference_update(done)
-    if done:
-        log.info("Messages held when the broker went away, given back: %d", len(done))
-    return len(done)
+    if given_back:
+        log.info("Messages held when the broker went away, given back: %d", given_back)
+    return given_back
