@@ -324,7 +324,29 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport with a guard that keeps workers alive through a Redis restart
+    # and gives back at once the messages they held (smmdash/lib/redis_broker.py).
+    CELERY_BROKER_TRANSPORT = "smmdash.lib.redis_broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and never acknowledged (it died, or lost Redis and could
+        # not give it back) goes to another worker after this long, instead of kombu's hour.
+        # It must outlast the longest a live worker holds a message: waiting for a free slot
+        # behind the longest task (a sync or poll, 5 min), then a send, which is acknowledged
+        # only when it ends (2 min), after a countdown retry's wait (30 s). A countdown longer
+        # than that (a panel asking to wait minutes) is delivered twice, which a send's claim
+        # makes harmless (tests/production/test_broker.py checks the sum).
+        "visibility_timeout": 10 * 60,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker keeps its running tasks going rather than killing them.
+# Killing one stops a send mid-flight: the request may have reached the panel, so the order
+# would be left needing checking by staff. Left running, it finishes and records the panel's
+# answer; its message (a send is acknowledged late, at its end, so that a worker dying before
+# the send claims the order leaves it to be delivered again) cannot be acknowledged on the
+# lost connection and is delivered again, and that second run finds the order claimed and
+# does nothing. Celery's default becomes True in 6.0, hence set here.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Work is split by kind, so that a worker can be given only some of it (`celery worker -Q`):
 # orders - sending orders, which staff wait for; panels - status polls and balances, short
 # requests; catalogs - catalog syncs and exchange rates, long and heavy; celery - beat's

@@ -40,14 +40,15 @@ def clean_env(**overrides):
 
 
 def smmdash_env(**overrides):
-    """The environment of a production-like smmdash process on the test database."""
-    return clean_env(
-        SECRET_KEY="tests-only-" + "y" * 50,
-        DATABASE_URL=database_url_of_this_run(),
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        PANEL_CA_BUNDLE=settings.PANEL_CA_BUNDLE,
-        **overrides,
-    )
+    """The environment of a production-like smmdash process on the test database (and this
+    run's broker, unless `overrides` names another)."""
+    defaults = {
+        "SECRET_KEY": "tests-only-" + "y" * 50,
+        "DATABASE_URL": database_url_of_this_run(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "PANEL_CA_BUNDLE": settings.PANEL_CA_BUNDLE,
+    }
+    return clean_env(**{**defaults, **overrides})
 
 
 class Processes:
