@@ -86,4 +86,6 @@ class TopUpForm(forms.ModelForm):
         if correcting:
             del self.fields["provider"]
             self.fields["note"].required = True
-            self.fields["note"].help_text = "Say why it is corrected: it is kept with the top-up."
+            self.fields["note"].help_text = _(
+                "Say why it is corrected: it is kept with the top-up."
+            )
