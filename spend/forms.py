@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
+from smmdash.lib.days import today
 from spend.models import TopUp
 from spend.services import BUCKETS, Period
-from spend.services.report import today
 
 PERIODS = {
     "7": _("Last 7 days"),

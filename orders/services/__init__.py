@@ -18,7 +18,7 @@ from orders.services.placing import (
     submit,
 )
 from orders.services.quotes import Quote, quote
-from orders.services.spending import cost_totals
+from orders.services.spending import spend_totals
 from orders.services.tracking import (
     POLL_TIME_LIMIT,
     PollResult,
@@ -40,7 +40,6 @@ __all__ = [
     "act_on_each",
     "buy",
     "cancel_order",
-    "cost_totals",
     "create_order",
     "describe_overlaps",
     "dispatch_polls",
@@ -58,5 +57,6 @@ __all__ = [
     "resolve_not_placed",
     "resolve_placed",
     "send_again",
+    "spend_totals",
     "submit",
 ]

@@ -9,7 +9,7 @@ lost is counted apart, as money that may or may not have gone.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from orders.models import NOTHING_SPENT, Order, SpendDay
 from rates.money import COST_STEP, to_base
@@ -21,6 +21,8 @@ REFUNDING = GIVEN_BACK | {Status.PARTIAL}
 # A charge within this of the expected cost is the panel's rounding, not a difference.
 ROUNDING = Decimal("0.0001")
 ROUNDING_SHARE = Decimal("0.001")
+# What expected_final reads of an order.
+PARTIAL = ("status", "expected_cost", "remains", "quantity", "extra")
 FIGURES = (
     "orders",
     "gross",
@@ -113,23 +115,51 @@ def write_spend(provider_id: int, per_day: dict):
     )
 
 
-def cost_totals(orders, rates: dict[str, Decimal]) -> dict:
-    """What `orders` (a queryset, however filtered) cost, in one query: per currency, and in
-    the base currency where every currency has a rate. Orders that spent nothing (rejected,
-    never sent) are left out and counted apart."""
-    by_currency = {
-        row["currency"]: row["cost"]
-        for row in orders.exclude(status__in=NOTHING_SPENT)
-        .order_by()
-        .values("currency")
-        .annotate(cost=Sum("expected_cost"))
-        if row["cost"] is not None
-    }
-    converted = [to_base(cost, currency, rates) for currency, cost in by_currency.items()]
-    in_base = None if None in converted else sum(converted, Decimal(0))
+def spend_totals(orders, rates: dict[str, Decimal]) -> dict:
+    """What `orders` (a queryset, however filtered) spent, counted as Spend counts it
+    (count_spend): the orders the panels took, at what each finally cost, and apart those
+    whose answer was lost. Per currency, and in the base currency where every currency has a
+    rate, converted per provider and currency as Spend converts them. Two queries."""
+    took = orders.exclude(status__in=NOTHING_SPENT).order_by()
+    counted = ~Q(status=Status.UNKNOWN)
+    # No charge reported: the expected cost, and for a partial delivery what it delivered of
+    # it (added below order by order, as count_spend does).
+    estimated = counted & Q(charge__isnull=True) & ~Q(status__in=GIVEN_BACK)
+    partial = Q(status=Status.PARTIAL, remains__isnull=False)
+    spent: dict[tuple, Decimal] = {}  # (provider id, currency) -> spent
+    counts = {"orders": 0, "unknown_orders": 0}
+    rows = (
+        took.values("provider_id", "currency")
+        .annotate(
+            count=Count("pk", filter=counted),
+            unknown=Count("pk", filter=~counted),
+            charged=Sum("charge", filter=counted & Q(charge__isnull=False)),
+            expected=Sum("expected_cost", filter=estimated & ~partial),
+        )
+        .values_list("provider_id", "currency", "count", "unknown", "charged", "expected")
+    )
+    for provider_id, currency, count, unknown, charged, expected in rows:
+        counts["orders"] += count
+        counts["unknown_orders"] += unknown
+        if count:
+            spent[provider_id, currency or ""] = (charged or 0) + (expected or 0)
+    partials = took.filter(estimated & partial).values_list("provider_id", "currency", *PARTIAL)
+    for provider_id, currency, *order in partials.iterator(2000):
+        spent[provider_id, currency or ""] += expected_final(dict(zip(PARTIAL, order, strict=True)))
+
+    by_currency: dict[str, Decimal] = {}
+    in_base = Decimal(0)
+    for (_, currency), amount in spent.items():
+        amount = Decimal(amount).quantize(COST_STEP)
+        by_currency[currency] = by_currency.get(currency, Decimal(0)) + amount
+        converted = to_base(amount, currency, rates)
+        in_base = None if in_base is None or converted is None else in_base + converted
     return {
+        **counts,
         "by_currency": sorted(by_currency.items()),
-        "in_base": in_base,
+        "in_base": in_base if by_currency else None,
         # Worth its own figure only where some cost is in another currency.
-        "converted": in_base is not None and set(by_currency) - {settings.BASE_CURRENCY},
+        "converted": bool(by_currency)
+        and in_base is not None
+        and set(by_currency) - {settings.BASE_CURRENCY},
     }

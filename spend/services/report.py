@@ -7,18 +7,17 @@ row per provider, day, platform and kind. Amounts are converted at today's excha
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from orders.models import SpendDay
 from providers.models import Provider
-from rates.money import rates_to_base, to_base
-from scores.figures import day_start
+from rates.money import COST_STEP, rates_to_base, to_base
+from smmdash.lib.days import day_start, today
 from spend.models import TopUp
 
 BUCKETS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week"), "month": gettext_lazy("Month")}
@@ -46,10 +45,6 @@ class MonthStart(TruncMonth):
 
 
 BUCKET_STARTS = {"week": WeekStart, "month": MonthStart}
-
-
-def today(now=None) -> date:
-    return (now or timezone.now()).astimezone(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -88,6 +83,12 @@ class Figures:
     difference: Decimal = Decimal(0)
     unknown: Decimal = Decimal(0)
     unconverted: set = field(default_factory=set)
+
+    def __post_init__(self):
+        # Sums come back from SQLite as floats made Decimal ("18.6735500000000"): amounts
+        # keep the places they are stored with.
+        for name in AMOUNTS:
+            setattr(self, name, Decimal(getattr(self, name)).quantize(COST_STEP))
 
     @classmethod
     def of(cls, currency: str, values) -> "Figures":
