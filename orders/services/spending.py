@@ -119,47 +119,47 @@ def spend_totals(orders, rates: dict[str, Decimal]) -> dict:
     """What `orders` (a queryset, however filtered) spent, counted as Spend counts it
     (count_spend): the orders the panels took, at what each finally cost, and apart those
     whose answer was lost. Per currency, and in the base currency where every currency has a
-    rate, converted per provider and currency as Spend converts them. Two queries."""
-    took = orders.exclude(status__in=NOTHING_SPENT).order_by()
+    rate, each currency's sum converted once, as Spend's total converts it.
+
+    One pass over the orders; a second only for partial deliveries without a charge, whose
+    cost is what they delivered of the expected cost, order by order."""
     counted = ~Q(status=Status.UNKNOWN)
-    # No charge reported: the expected cost, and for a partial delivery what it delivered of
-    # it (added below order by order, as count_spend does).
-    estimated = counted & Q(charge__isnull=True) & ~Q(status__in=GIVEN_BACK)
-    partial = Q(status=Status.PARTIAL, remains__isnull=False)
-    spent: dict[tuple, Decimal] = {}  # (provider id, currency) -> spent
-    counts = {"orders": 0, "unknown_orders": 0}
+    delivered_part = Q(status=Status.PARTIAL, charge__isnull=True, remains__isnull=False)
+    # No charge reported: what was expected, unless the panel gave it all back.
+    expected = counted & Q(charge__isnull=True) & ~Q(status__in=GIVEN_BACK) & ~delivered_part
+    took = orders.exclude(status__in=NOTHING_SPENT).order_by()
     rows = (
-        took.values("provider_id", "currency")
+        took.values("currency")
         .annotate(
-            count=Count("pk", filter=counted),
+            counted=Count("pk", filter=counted),
             unknown=Count("pk", filter=~counted),
-            charged=Sum("charge", filter=counted & Q(charge__isnull=False)),
-            expected=Sum("expected_cost", filter=estimated & ~partial),
+            charged=Sum("charge", filter=counted),
+            expected=Sum("expected_cost", filter=expected),
+            parts=Count("pk", filter=delivered_part),
         )
-        .values_list("provider_id", "currency", "count", "unknown", "charged", "expected")
+        .values_list("currency", "counted", "unknown", "charged", "expected", "parts")
     )
-    for provider_id, currency, count, unknown, charged, expected in rows:
+    spent: dict[str, Decimal] = {}
+    counts = {"orders": 0, "unknown_orders": 0}
+    parts = 0
+    for currency, count, unknown, charged, expected_sum, partial in rows:
         counts["orders"] += count
         counts["unknown_orders"] += unknown
+        parts += partial
         if count:
-            spent[provider_id, currency or ""] = (charged or 0) + (expected or 0)
-    partials = took.filter(estimated & partial).values_list("provider_id", "currency", *PARTIAL)
-    for provider_id, currency, *order in partials.iterator(2000):
-        spent[provider_id, currency or ""] += expected_final(dict(zip(PARTIAL, order, strict=True)))
+            spent[currency or ""] = Decimal(charged or 0) + Decimal(expected_sum or 0)
+    if parts:
+        partials = took.filter(delivered_part).values_list("currency", *PARTIAL)
+        for currency, *order in partials.iterator(2000):
+            spent[currency or ""] += expected_final(dict(zip(PARTIAL, order, strict=True)))
 
-    by_currency: dict[str, Decimal] = {}
-    in_base = Decimal(0)
-    for (_, currency), amount in spent.items():
-        amount = Decimal(amount).quantize(COST_STEP)
-        by_currency[currency] = by_currency.get(currency, Decimal(0)) + amount
-        converted = to_base(amount, currency, rates)
-        in_base = None if in_base is None or converted is None else in_base + converted
+    by_currency = {currency: amount.quantize(COST_STEP) for currency, amount in spent.items()}
+    converted = [to_base(amount, currency, rates) for currency, amount in by_currency.items()]
+    in_base = None if None in converted or not converted else sum(converted, Decimal(0))
     return {
         **counts,
         "by_currency": sorted(by_currency.items()),
-        "in_base": in_base if by_currency else None,
+        "in_base": in_base,
         # Worth its own figure only where some cost is in another currency.
-        "converted": bool(by_currency)
-        and in_base is not None
-        and set(by_currency) - {settings.BASE_CURRENCY},
+        "converted": in_base is not None and set(by_currency) - {settings.BASE_CURRENCY},
     }

@@ -246,7 +246,7 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
         _add(per_provider[provider_id], currency, values)
         _add(per_bucket, (start, currency), values)
 
-    lines, total = {}, Figures(base_currency)
+    lines, per_currency = {}, {}
     for provider in providers:
         own, base = Figures(provider.currency), Figures(base_currency)
         for currency, values in per_provider.get(provider.pk, {}).items():
@@ -254,8 +254,12 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
             own.currency = currency or own.currency
             own.merge(figures)
             base.merge(figures.in_base(rates, base_currency))
-        total.merge(base)
+            _add(per_currency, currency, values)
         lines[provider.pk] = ProviderLine(provider, own, base)
+    # Each currency's sum converted once, as the order list's total converts it.
+    total = Figures(base_currency)
+    for currency, values in per_currency.items():
+        total.merge(Figures.of(currency, values).in_base(rates, base_currency))
     buckets = {start: Figures(base_currency) for start in _bucket_starts(period, bucket)}
     for (start, currency), values in per_bucket.items():
         in_base = Figures.of(currency, values).in_base(rates, base_currency)
