@@ -38,15 +38,17 @@ class Record:
 
     @property
     def why(self) -> str:
-        """One line: "delivered 97% of 40 orders, started in 12 min, refills 5 of 5"."""
+        """One line: "delivered 97% of 40 finished orders, started in 12 min, refills 5 of 5".
+        Finished orders: the offer's page counts every order, open ones too, and says how
+        many of them finished."""
         if self.delivery is None:
             assumed = share(settings.UNPROVEN_DELIVERED_SHARE)
             return _("no delivery record yet: counted as delivering {share}").format(share=assumed)
         delivery = self.delivery
         parts = [
             ngettext(
-                "delivered {share} of {count} order",
-                "delivered {share} of {count} orders",
+                "delivered {share} of {count} finished order",
+                "delivered {share} of {count} finished orders",
                 delivery.finished,
             ).format(share=share(delivery.delivered), count=delivery.finished)
         ]

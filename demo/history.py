@@ -17,6 +17,7 @@ from orders.models import Order, Refill
 from orders.services import rollups
 from providers.models import ApiDay
 from smmdash.lib import histograms
+from smmdash.lib.days import day_of, day_start
 
 BATCH = 5000
 ACTIONS = {"status": 40, "balance": 288, "add": 0, "services": 4, "refill_status": 6}
@@ -69,7 +70,7 @@ def seed(provider_profiles, *, days: int, per_day: int, now=None, seed_value=7) 
         ApiDay.objects.bulk_create(
             _api_days(provider, profile, rng, now, days, per_day), ignore_conflicts=True
         )
-    rollups.rebuild(since=(now - timedelta(days=days + 1)).date())
+    rollups.rebuild(since=day_of(now - timedelta(days=days + 1)))
     return written
 
 
@@ -163,7 +164,7 @@ def _write(orders, refills) -> int:
 def _api_days(provider, profile, rng, now, days, per_day):
     rows = []
     for days_ago in range(days, 0, -1):  # today's calls are the live ones
-        day: date = (now - timedelta(days=days_ago)).date()
+        day: date = day_of(now - timedelta(days=days_ago))
         for action, per_day_calls in ACTIONS.items():
             calls = per_day_calls or per_day
             failures = sum(rng.random() < profile.api_failures for _ in range(min(calls, 400)))
@@ -178,8 +179,7 @@ def _api_days(provider, profile, rng, now, days, per_day):
                     calls=calls,
                     failures=failures,
                     latency=histograms.count(answered, histograms.LATENCY_MS),
-                    last_failure_at=datetime.combine(day, datetime.min.time(), UTC)
-                    + timedelta(hours=rng.uniform(0, 23))
+                    last_failure_at=day_start(day) + timedelta(hours=rng.uniform(0, 23))
                     if failures
                     else None,
                     last_failure="The connection to the panel broke after the request was sent"

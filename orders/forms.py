@@ -2,12 +2,11 @@
 whose answer was lost (the panel's id, and reopening)."""
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, servi
 from providers.models import Provider
 from smmdash.lib import params
 from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
+from smmdash.lib.days import day_start
 
 LINE_HELP = "One per line."
 
@@ -341,18 +341,15 @@ class OrderFilter(forms.Form):
             orders = orders.filter(status__in=self.STATUS_GROUPS[status][1])
         elif status:
             orders = orders.filter(status=status)
-        # Whole days in the staff's time zone, as ranges the created_at index can serve.
+        # Whole days in TIME_ZONE, as Spend and the scorecards count them, as ranges the
+        # created_at index can serve.
         if data["since"]:
-            orders = orders.filter(created_at__gte=_day_start(data["since"]))
+            orders = orders.filter(created_at__gte=day_start(data["since"]))
         if data["until"]:
-            orders = orders.filter(created_at__lt=_day_start(data["until"] + timedelta(days=1)))
+            orders = orders.filter(created_at__lt=day_start(data["until"] + timedelta(days=1)))
         if data["q"]:
             orders = orders.filter(_search(data["q"].strip()))
         return orders.order_by(*self.SORTS[data["sort"] or "-created"])
-
-
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _search(text):

@@ -6,15 +6,15 @@ MIN_ORDERS orders is not shown as a percentage: `judged` says why instead.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from scores.models import COUNTS, DURATIONS, ProviderScore, ServiceScore
+from smmdash.lib import days as calendar
 from smmdash.lib import histograms
 
 PERIODS = (7, 30, 90)
@@ -27,13 +27,8 @@ def min_orders() -> int:
 
 
 def period_start(days: int, today: date | None = None) -> date:
-    """The first day of the last `days` days, today included."""
-    return (today or timezone.now().date()) - timedelta(days=days - 1)
-
-
-def day_start(day: date) -> datetime:
-    """The first moment of `day` (UTC, the days rollups count by)."""
-    return datetime.combine(day, time.min, UTC)
+    """The first day of the last `days` days, today included (days in TIME_ZONE)."""
+    return (today or calendar.today()) - timedelta(days=days - 1)
 
 
 def share(part: int, whole: int) -> Decimal | None:

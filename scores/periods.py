@@ -15,10 +15,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from providers.models import ApiDay, PriceChange, Provider
-from scores.figures import PERIODS, SERVICE_DAYS, Api, Delivery, day_start, period_start
+from scores.figures import PERIODS, SERVICE_DAYS, Api, Delivery, period_start
 from scores.models import COUNTS, DURATIONS, ProviderDay, ProviderScore, ServiceDay, ServiceScore
+from smmdash.lib import days as calendar
 from smmdash.lib import histograms
 from smmdash.lib.charts import line_chart
+from smmdash.lib.days import day_start
 
 STALE_AFTER = timedelta(minutes=5)
 TREND_DAYS_PER_POINT = {7: 1, 30: 1, 90: 7}
@@ -28,7 +30,7 @@ TREND_SIZE = {"width": 72, "height": 20, "pad": 2}
 def refresh_stale(now=None) -> int:
     """Refresh every provider whose scores are missing, stale or from another day."""
     now = now or timezone.now()
-    today = now.date()
+    today = calendar.today(now)
     fresh = ProviderScore.objects.filter(
         days=max(PERIODS), as_of=today, computed_at__gte=now - STALE_AFTER
     ).values("provider_id")
@@ -38,7 +40,7 @@ def refresh_stale(now=None) -> int:
 
 
 def refresh(provider_ids, today: date | None = None):
-    today = today or timezone.now().date()
+    today = today or calendar.today()
     for provider_id in provider_ids:
         _refresh(provider_id, today)
 

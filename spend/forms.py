@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
+from smmdash.lib.days import today
 from spend.models import TopUp
 from spend.services import BUCKETS, Period
-from spend.services.report import today
 
 PERIODS = {
     "7": _("Last 7 days"),
@@ -86,4 +86,6 @@ class TopUpForm(forms.ModelForm):
         if correcting:
             del self.fields["provider"]
             self.fields["note"].required = True
-            self.fields["note"].help_text = "Say why it is corrected: it is kept with the top-up."
+            self.fields["note"].help_text = _(
+                "Say why it is corrected: it is kept with the top-up."
+            )

@@ -1,12 +1,23 @@
 """Top-ups of provider accounts, found in the balance history or recorded by hand."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import AMOUNT, BalanceSnapshot, Provider
+
+
+def not_after_today(moment):
+    """A top-up is money already put in: one dated after today (in TIME_ZONE) is a typing
+    slip, and would never fall in any period the Spend page shows."""
+    if moment is not None and timezone.localdate(moment) > timezone.localdate():
+        raise ValidationError(
+            _("A top-up cannot be dated after today: give the day the money was put in."),
+            code="future",
+        )
 
 
 class TopUp(models.Model):
@@ -20,7 +31,7 @@ class TopUp(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="top_ups")
     amount = models.DecimalField(**AMOUNT, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, validators=[not_after_today])
     source = models.CharField(max_length=10, choices=Source, default=Source.MANUAL)
     note = models.CharField(max_length=300, blank=True)
     # The balance reading that showed the rise: one top-up per reading, however often the
@@ -51,6 +62,9 @@ class BalanceReview(models.Model):
     )
     # The newest reading looked at (readings are written in time order, so ids follow time).
     last_snapshot_id = models.BigIntegerField()
+    # Charges and refunds ("refund 12") already counted, in a pair up to that reading, though
+    # smmdash learned of them after it: the next look leaves them out.
+    counted_ahead = models.JSONField(default=list, blank=True)
 
     def __str__(self):
         return f"{self.provider}: balance read for top-ups up to reading {self.last_snapshot_id}"

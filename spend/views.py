@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from orders.models import Order
 from orders.services.spending import NOTHING_SPENT, REFUNDING, charge_differs, expected_final
 from providers.models import Provider
-from scores.figures import day_start
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
+from smmdash.lib.days import day_start
 from smmdash.lib.exports import csv_response
 from smmdash.lib.htmx import render_page
 from spend import services
@@ -86,11 +86,10 @@ def differences(request):
     period and provider."""
     filters = SpendFilter(request.GET or None)
     period, _, provider_ids = filters.chosen()
-    start = day_start(period.start)
     orders = (
         Order.objects.filter(
-            created_at__gte=start,
-            created_at__lt=start + timedelta(days=period.days),
+            created_at__gte=day_start(period.start),
+            created_at__lt=day_start(period.end + timedelta(days=1)),
             charge__isnull=False,
         )
         .exclude(status__in=[*NOTHING_SPENT, Order.Status.UNKNOWN])

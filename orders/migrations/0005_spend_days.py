@@ -7,17 +7,20 @@ from django.db import migrations, models
 from django.db.models.functions import TruncDate
 
 
-def mark_every_day_due(apps, schema_editor):
+def mark_every_day_due(apps, schema_editor, zones=(UTC,)):
     """Spend is computed with the scorecards' rollups: mark every day with orders as due, so the
-    dispatcher's ticks compute its SpendDays (manage.py rebuild_scorecards does it at once)."""
+    dispatcher's ticks compute its SpendDays (manage.py rebuild_scorecards does it at once).
+    Days as `zones` reckon them (0007 asks for UTC's and TIME_ZONE's)."""
     Order = apps.get_model("orders", "Order")
     RollupDue = apps.get_model("scores", "RollupDue")
-    pairs = (
-        Order.objects.annotate(day=TruncDate("created_at", tzinfo=UTC))
-        .values_list("provider_id", "day")
-        .order_by()
-        .distinct()
-    )
+    pairs = set()
+    for zone in zones:
+        pairs |= set(
+            Order.objects.annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values_list("provider_id", "day")
+            .order_by()
+            .distinct()
+        )
     RollupDue.objects.bulk_create(
         [RollupDue(provider_id=provider_id, day=day) for provider_id, day in pairs],
         ignore_conflicts=True,

@@ -28,7 +28,6 @@ from orders.services.resolving import (
     resolve_not_placed,
     resolve_placed,
 )
-from orders.services.spending import cost_totals
 from orders.services.tracking import (
     POLL_TIME_LIMIT,
     PollResult,
@@ -56,7 +55,6 @@ __all__ = [
     "cancel_order",
     "check_panel_id",
     "correct_panel_id",
-    "cost_totals",
     "create_order",
     "describe_overlaps",
     "dispatch_polls",
@@ -76,5 +74,6 @@ __all__ = [
     "resolve_not_placed",
     "resolve_placed",
     "send_again",
+    "spend_totals",
     "submit",
 ]

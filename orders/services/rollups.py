@@ -11,16 +11,16 @@ is.
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db.models.functions import TruncDate
 
-from orders.models import FINISHED, Order, Refill
+from orders.models import FINISHED, Order, Refill, SpendDay
 from orders.services.spending import count_spend, write_spend
 from scores import periods
-from scores.figures import day_start
 from scores.models import COUNTS, DURATIONS, ProviderDay, RollupDue, ServiceDay
 from smmdash.lib import histograms
+from smmdash.lib.days import day_of, day_start, zone
 
 Status = Order.Status
 COUNTED_STATUS = {
@@ -54,10 +54,6 @@ ORDER_COLUMNS = (
 DUE_PER_TICK = 500
 
 
-def day_of(moment: datetime) -> date:
-    return moment.astimezone(UTC).date()
-
-
 def mark_due(orders):
     """Mark the days of `orders` (Order instances, or (provider_id, created_at) pairs) as due."""
     pairs = {
@@ -87,13 +83,16 @@ def refresh_due(provider_id: int | None = None, limit: int = DUE_PER_TICK) -> in
 
 
 def rebuild(since: date | None = None) -> int:
-    """Compute every provider's every day with orders (from `since`); returns the days done."""
+    """Compute every provider's every day with orders (from `since`) afresh; returns the days
+    done. Rows of days that no longer have orders (after TIME_ZONE changed, say) go."""
     orders = Order.objects.all()
     if since is not None:
         orders = orders.filter(created_at__gte=day_start(since))
+    for rollup in (ProviderDay, ServiceDay, SpendDay):
+        rollup.objects.filter(day__gte=since or date.min).delete()
     # order_by(): without it the orders' default ordering joins the DISTINCT, one row an order.
     pairs = (
-        orders.annotate(day=TruncDate("created_at", tzinfo=UTC))
+        orders.annotate(day=TruncDate("created_at", tzinfo=zone()))
         .values_list("provider_id", "day")
         .order_by()
         .distinct()
@@ -117,7 +116,7 @@ def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):
     wanted = set(days)
     span = {
         "created_at__gte": day_start(days[0]),
-        "created_at__lt": day_start(days[-1]) + timedelta(days=1),
+        "created_at__lt": day_start(days[-1] + timedelta(days=1)),
     }
     per_day: dict[date, dict] = {day: {} for day in days}  # day -> service -> tally
     spend_per_day: dict[date, dict] = {day: {} for day in days}  # day -> (platform, kind) -> tally

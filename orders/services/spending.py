@@ -9,7 +9,7 @@ lost is counted apart, as money that may or may not have gone.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from orders.models import NOTHING_SPENT, Order, SpendDay
 from rates.money import COST_STEP, to_base
@@ -21,6 +21,8 @@ REFUNDING = GIVEN_BACK | {Status.PARTIAL}
 # A charge within this of the expected cost is the panel's rounding, not a difference.
 ROUNDING = Decimal("0.0001")
 ROUNDING_SHARE = Decimal("0.001")
+# What expected_final reads of an order.
+PARTIAL = ("status", "expected_cost", "remains", "quantity", "extra")
 FIGURES = (
     "orders",
     "gross",
@@ -113,21 +115,49 @@ def write_spend(provider_id: int, per_day: dict):
     )
 
 
-def cost_totals(orders, rates: dict[str, Decimal]) -> dict:
-    """What `orders` (a queryset, however filtered) cost, in one query: per currency, and in
-    the base currency where every currency has a rate. Orders that spent nothing (rejected,
-    never sent) are left out and counted apart."""
-    by_currency = {
-        row["currency"]: row["cost"]
-        for row in orders.exclude(status__in=NOTHING_SPENT)
-        .order_by()
-        .values("currency")
-        .annotate(cost=Sum("expected_cost"))
-        if row["cost"] is not None
-    }
-    converted = [to_base(cost, currency, rates) for currency, cost in by_currency.items()]
-    in_base = None if None in converted else sum(converted, Decimal(0))
+def spend_totals(orders, rates: dict[str, Decimal]) -> dict:
+    """What `orders` (a queryset, however filtered) spent, counted as Spend counts it
+    (count_spend): the orders the panels took, at what each finally cost, and apart those
+    whose answer was lost. Per currency, and in the base currency where every currency has a
+    rate, each currency's sum converted once, as Spend's total converts it.
+
+    One pass over the orders; a second only for partial deliveries without a charge, whose
+    cost is what they delivered of the expected cost, order by order."""
+    counted = ~Q(status=Status.UNKNOWN)
+    delivered_part = Q(status=Status.PARTIAL, charge__isnull=True, remains__isnull=False)
+    # No charge reported: what was expected, unless the panel gave it all back.
+    expected = counted & Q(charge__isnull=True) & ~Q(status__in=GIVEN_BACK) & ~delivered_part
+    took = orders.exclude(status__in=NOTHING_SPENT).order_by()
+    rows = (
+        took.values("currency")
+        .annotate(
+            counted=Count("pk", filter=counted),
+            unknown=Count("pk", filter=~counted),
+            charged=Sum("charge", filter=counted),
+            expected=Sum("expected_cost", filter=expected),
+            parts=Count("pk", filter=delivered_part),
+        )
+        .values_list("currency", "counted", "unknown", "charged", "expected", "parts")
+    )
+    spent: dict[str, Decimal] = {}
+    counts = {"orders": 0, "unknown_orders": 0}
+    parts = 0
+    for currency, count, unknown, charged, expected_sum, partial in rows:
+        counts["orders"] += count
+        counts["unknown_orders"] += unknown
+        parts += partial
+        if count:
+            spent[currency or ""] = Decimal(charged or 0) + Decimal(expected_sum or 0)
+    if parts:
+        partials = took.filter(delivered_part).values_list("currency", *PARTIAL)
+        for currency, *order in partials.iterator(2000):
+            spent[currency or ""] += expected_final(dict(zip(PARTIAL, order, strict=True)))
+
+    by_currency = {currency: amount.quantize(COST_STEP) for currency, amount in spent.items()}
+    converted = [to_base(amount, currency, rates) for currency, amount in by_currency.items()]
+    in_base = None if None in converted or not converted else sum(converted, Decimal(0))
     return {
+        **counts,
         "by_currency": sorted(by_currency.items()),
         "in_base": in_base,
         # Worth its own figure only where some cost is in another currency.

@@ -32,7 +32,7 @@ def index(request):
     for order in page:
         order.cost_in_base = to_base(order.expected_cost, order.currency, rates)
     context = {
-        "totals": services.cost_totals(orders, rates),
+        "totals": services.spend_totals(orders, rates),
         "filters": filters,
         "page": page,
         "sort": filters.value("sort", "-created"),

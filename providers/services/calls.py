@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from panel import Call
 from providers.models import ApiDay, Provider
 from smmdash.lib import histograms
+from smmdash.lib.days import day_of
 
 
 def record_calls(provider: Provider, calls: list[Call]):
@@ -19,7 +20,7 @@ def record_calls(provider: Provider, calls: list[Call]):
     action, however many calls there were."""
     grouped: dict[tuple, list[Call]] = defaultdict(list)
     for call in calls:
-        day = datetime.fromtimestamp(call.at, UTC).date()
+        day = day_of(datetime.fromtimestamp(call.at, UTC))
         grouped[day, call.action].append(call)
     for (day, action), group in grouped.items():
         try:

@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from orders.models import SpendDay
 from rates.money import rates_to_base, to_base
-from spend.services.report import today as today_of
+from smmdash.lib.days import today as today_of
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,17 @@ row per provider, day, platform and kind. Amounts are converted at today's excha
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from orders.models import SpendDay
 from providers.models import Provider
-from rates.money import rates_to_base, to_base
-from scores.figures import day_start
+from rates.money import COST_STEP, rates_to_base, to_base
+from smmdash.lib.days import day_start, today
 from spend.models import TopUp
 
 BUCKETS = {"day": gettext_lazy("Day"), "week": gettext_lazy("Week"), "month": gettext_lazy("Month")}
@@ -46,10 +45,6 @@ class MonthStart(TruncMonth):
 
 
 BUCKET_STARTS = {"week": WeekStart, "month": MonthStart}
-
-
-def today(now=None) -> date:
-    return (now or timezone.now()).astimezone(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -88,6 +83,12 @@ class Figures:
     difference: Decimal = Decimal(0)
     unknown: Decimal = Decimal(0)
     unconverted: set = field(default_factory=set)
+
+    def __post_init__(self):
+        # Sums come back from SQLite as floats made Decimal ("18.6735500000000"): amounts
+        # keep the places they are stored with.
+        for name in AMOUNTS:
+            setattr(self, name, Decimal(getattr(self, name)).quantize(COST_STEP))
 
     @classmethod
     def of(cls, currency: str, values) -> "Figures":
@@ -245,7 +246,7 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
         _add(per_provider[provider_id], currency, values)
         _add(per_bucket, (start, currency), values)
 
-    lines, total = {}, Figures(base_currency)
+    lines, per_currency = {}, {}
     for provider in providers:
         own, base = Figures(provider.currency), Figures(base_currency)
         for currency, values in per_provider.get(provider.pk, {}).items():
@@ -253,8 +254,12 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
             own.currency = currency or own.currency
             own.merge(figures)
             base.merge(figures.in_base(rates, base_currency))
-        total.merge(base)
+            _add(per_currency, currency, values)
         lines[provider.pk] = ProviderLine(provider, own, base)
+    # Each currency's sum converted once, as the order list's total converts it.
+    total = Figures(base_currency)
+    for currency, values in per_currency.items():
+        total.merge(Figures.of(currency, values).in_base(rates, base_currency))
     buckets = {start: Figures(base_currency) for start in _bucket_starts(period, bucket)}
     for (start, currency), values in per_bucket.items():
         in_base = Figures.of(currency, values).in_base(rates, base_currency)

@@ -1,15 +1,15 @@
 """How long each account's balance lasts at the pace it is being spent."""
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from orders.models import SpendDay
+from smmdash.lib.days import today
 
 RUNWAY_DAYS = 7  # the spend a runway is measured on: the last 7 days, today included
 
@@ -35,8 +35,7 @@ class Runway:
 
 def runways(providers, now=None) -> dict[int, Runway]:
     """{provider id: Runway} for `providers` (with their balance read): one query."""
-    today = (now or timezone.now()).astimezone(UTC).date()
-    since = today - timedelta(days=RUNWAY_DAYS - 1)
+    since = today(now) - timedelta(days=RUNWAY_DAYS - 1)
     spent = dict(
         SpendDay.objects.filter(day__gte=since, provider__in=[p.pk for p in providers])
         .values("provider_id")

@@ -79,7 +79,7 @@ def test_the_scorecard_and_compare_by_value(page, snap, log_in, viewer, market, 
     results.get_by_role("link", name="Sort by best value").click()
     first_row = results.locator("tbody tr").first
     expect(first_row).to_contain_text("smmprovider")
-    expect(first_row).to_contain_text("delivered 100% of 12 orders")
+    expect(first_row).to_contain_text("delivered 100% of 12 finished orders")
     snap("compare-by-value")
 
 

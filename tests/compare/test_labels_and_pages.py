@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compare import services
+from orders.services import rollups
 from providers import services as provider_services
 from providers.models import Service
+from tests.market import GROUP, build_market, finished_history, offer_at
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,23 @@ def test_the_page_shows_fifty_offers_first_and_more_on_request(synced, viewer_cl
     # Past the most the page draws, the answer is the most, never an error.
     huge = viewer_client.get("/compare/", {"q": "instagram", "rows": "99999"})
     assert huge.status_code == 200
+
+
+def test_an_offers_page_and_its_compare_row_say_which_orders_they_count(
+    profiled, synced, place, time_passes, viewer_client
+):
+    """The row judges on finished orders; the page counts every order and says how many of
+    them finished, so 14 on one and 12 on the other do not look like a disagreement."""
+    seller = build_market(synced)["smmprovider"]
+    finished_history(place, time_passes, seller)  # 12 finished
+    service = offer_at(seller).service
+    for number in range(2):
+        place(service, 1000, link=f"https://instagram.com/open/{number}")
+    rollups.refresh_due()
+
+    assert offer_at(seller).record.why.startswith("delivered 100% of 12 finished orders")
+    row = viewer_client.get("/compare/", {"q": GROUP, "quantity": "1000"}).text
+    assert "delivered 100% of 12 finished orders" in row
+    page = viewer_client.get(f"/compare/offers/{service.pk}/").text
+    card = page[page.index('id="offer-scorecard"') :]
+    assert "<dd>14 <span" in card and "of which 12 finished" in card

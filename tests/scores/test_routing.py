@@ -37,7 +37,7 @@ def test_best_value_beats_cheapest_when_the_cheap_panel_delivers_part(market, pl
     ]
     best = by_value.best_value
     assert best.provider == market["smmprovider"]
-    assert best.record.why.startswith("delivered 100% of 12 orders")
+    assert best.record.why.startswith("delivered 100% of 12 finished orders")
     bros = by_value.offers[1]
     assert "33.3% partial" in bros.record.why
     # Cost per unit delivered: the rate over the share that arrived.

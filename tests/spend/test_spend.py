@@ -270,3 +270,26 @@ def test_weeks_start_on_monday_months_on_the_first_and_totals_add_up(make_provid
     SpendDay.objects.create(provider=euros, day=days[0], currency="EUR", orders=1, spent=9)
     unrated = report(period, bucket="week", base_currency="USD")
     assert unrated.total.spent == weekly.total.spent and unrated.total.unconverted == {"EUR"}
+
+
+def test_a_top_up_dated_after_today_is_refused_and_what_was_typed_kept(synced, manager_client):
+    provider = synced("smmsheba")
+    typed = {"provider": provider.pk, "amount": "75.5", "at": "2999-01-01T10:00", "note": "card"}
+    refused = manager_client.post("/spend/top-ups/new/", typed)
+    assert refused.status_code == 400 and not TopUp.objects.exists()
+    assert "A top-up cannot be dated after today" in refused.text
+    assert 'value="2999-01-01T10:00"' in refused.text and 'value="75.5"' in refused.text
+    assert 'value="card"' in refused.text and f'value="{provider.pk}" selected' in refused.text
+
+    # Later today is today: accepted, and shown on Spend.
+    today = timezone.localtime().replace(hour=23, minute=59).strftime("%Y-%m-%dT%H:%M")
+    manager_client.post("/spend/top-ups/new/", {**typed, "at": today})
+    top_up = TopUp.objects.get()
+    assert f"/spend/top-ups/{top_up.pk}/" in manager_client.get("/spend/", {"period": "7"}).text
+
+    corrected = manager_client.post(
+        f"/spend/top-ups/{top_up.pk}/", {"amount": "75.5", "at": "2999-01-01T10:00", "note": "x"}
+    )
+    assert corrected.status_code == 400 and "cannot be dated after today" in corrected.text
+    top_up.refresh_from_db()
+    assert timezone.localdate(top_up.at) == timezone.localdate()
