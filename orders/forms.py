@@ -19,8 +19,8 @@ from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import API_DATE_FORMAT, SUBSCRIPTION_DELAYS, lines, service_type
 from providers.models import Provider
 from smmdash.lib import params
-from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
 from smmdash.lib.days import day_start
+from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
 
 LINE_HELP = "One per line."
 
