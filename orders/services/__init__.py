@@ -28,6 +28,7 @@ from orders.services.resolving import (
     resolve_not_placed,
     resolve_placed,
 )
+from orders.services.spending import spend_totals
 from orders.services.tracking import (
     POLL_TIME_LIMIT,
     PollResult,
