@@ -80,6 +80,8 @@ def _server(database_name):
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "smmdash.wsgi",
+            "--logger-class",
+            "smmdash.gunicorn_logging.RedactingLogger",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
