@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
@@ -84,7 +84,7 @@ def _upstream_cost():
     """What the live upstream order cost, in its currency, as orders.services.spending counts
     it: the panel's charge, else what smmdash expects (nothing where the panel gives the money
     back, the delivered share of a partial), nothing for an order the panel never took."""
-    runs = Coalesce(Cast(KT("order__extra__runs"), IntegerField()), Value(1))
+    runs = Coalesce(Cast(KeyTextTransform("runs", "order__extra"), IntegerField()), Value(1))
     ordered = F("order__quantity") * runs
     delivered_share = ExpressionWrapper(
         F("order__expected_cost") * (ordered - F("order__remains")) / ordered, output_field=MONEY
