@@ -77,6 +77,7 @@ class Rule(models.Model):
         BACKED_OFF = "backed_off", _("A panel backed off")
         PRICE_MOVE = "price_move", _("Price move of an ordered service")
         VANISHED = "vanished", _("An ordered service vanished")
+        MARGIN_GUARD = "margin_guard", _("A product costs more than a shop was quoted")
 
     kind = models.CharField(max_length=20, choices=Kind, unique=True)
     enabled = models.BooleanField(default=True)
@@ -123,6 +124,7 @@ KINDS = {
     Kind.BACKED_OFF: KindInfo("", None, 0),
     Kind.PRICE_MOVE: KindInfo("%", 10, 0, one_off=True),
     Kind.VANISHED: KindInfo("", None, 0, one_off=True),
+    Kind.MARGIN_GUARD: KindInfo("", None, 0),
 }
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -37,31 +38,37 @@ class _Error(Exception):
 @sensitive_post_parameters("key")
 @sensitive_variables("fields", "key")
 def endpoint(request):
+    """One transaction a call: the key and the request count, the action and the feed's row
+    are one commit (a route task queued by an add leaves after it). A refused call writes
+    nothing of its own, so its count and its feed row are written after the rollback."""
     started = time.monotonic()
     shop, action = None, ""
     try:
         fields = _fields(request)
         action = str(fields.get("action") or "").strip().lower()[:20]
         key = str(fields.get("key") or "").strip()
-        shop = services.shop_for_key(key)
-        if shop is None:
-            raise _Error(words.WRONG_KEY)
-        if not shop.enabled:
-            raise _Error(words.DISABLED)
-        wait = services.admit(shop)
-        if wait:
-            raise _Error(words.TOO_MANY.format(seconds=wait), 429, {"Retry-After": str(wait)})
-        if action not in ACTIONS:
-            raise _Error(words.UNKNOWN_ACTION)
-        answer, summary = HANDLERS[action](shop, fields)
-        response = JsonResponse(answer, safe=False)
-        ok = True
+        with transaction.atomic():
+            shop, wait = services.admit_key(key)
+            if shop is None:
+                raise _Error(words.WRONG_KEY)
+            if not shop.enabled:
+                raise _Error(words.DISABLED)
+            if wait:
+                raise _Error(words.TOO_MANY.format(seconds=wait), 429, {"Retry-After": str(wait)})
+            if action not in ACTIONS:
+                raise _Error(words.UNKNOWN_ACTION)
+            answer, summary = HANDLERS[action](shop, fields)
+            services.log_call(shop, action, True, summary, _since(started))
+        return JsonResponse(answer, safe=False)
     except _Error as error:
-        response = JsonResponse({"error": str(error)}, status=error.status, headers=error.headers)
-        summary, ok = str(error), False
-    took = int((time.monotonic() - started) * 1000)
-    services.log_call(shop, action or "?", ok, summary, took)
-    return response
+        if shop is not None and error.status != 429:
+            services.admit(shop)  # the rolled-back count, again
+        services.log_call(shop, action or "?", False, str(error), _since(started))
+        return JsonResponse({"error": str(error)}, status=error.status, headers=error.headers)
+
+
+def _since(started) -> int:
+    return int((time.monotonic() - started) * 1000)
 
 
 def _fields(request) -> dict:
@@ -172,7 +179,7 @@ def status(shop, fields):
     if fields.get("orders") not in (None, ""):
         ids = _ids(fields.get("orders"))
         numbers = {order_id: _number(order_id) for order_id in ids}
-        found = services.followed(
+        found = services.followed_for_answers(
             ShopOrder.objects.filter(shop=shop, pk__in=[n for n in numbers.values() if n])
         )
         answers = services.follow(found)
@@ -184,7 +191,7 @@ def status(shop, fields):
         }
         return answer, f"{len(answers)} of {len(ids)} orders"
     number = _number(str(fields.get("order") or "").strip())
-    found = services.followed(ShopOrder.objects.filter(shop=shop, pk=number or 0))
+    found = services.followed_for_answers(ShopOrder.objects.filter(shop=shop, pk=number or 0))
     answers = services.follow(found)
     if number not in answers:
         raise _Error(words.UNKNOWN_ORDER)

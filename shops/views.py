@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from shops import services
 from shops.forms import NewShopForm, ShopForm, TopUpForm
 from shops.models import ApiCall, Shop, ShopOrder
-from shops.services.figures import shop_figures
+from shops.services.figures import Figures, figures_of, last_days, margin_lines, shop_figures
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.htmx import render_page
 
@@ -24,8 +24,9 @@ ORDER_ROWS = 50
 @view_required
 def index(request):
     shops = Shop.objects.annotate(order_count=Count("orders")).order_by("name")
+    figures = figures_of(margin_lines(*last_days(30)))
     for shop in shops:
-        shop.figures = shop_figures(shop)
+        shop.figures = figures.get(shop.pk, Figures())
     return render(request, "shops/index.html", {"shops": shops})
 
 

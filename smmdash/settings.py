@@ -455,5 +455,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Its start-up banner, in every process; its login failures are still logged.
         "axes.apps": {"level": "WARNING"},
+        # runserver's request lines, query strings included, through the masking handler
+        # rather than Django's own.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

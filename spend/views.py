@@ -55,29 +55,50 @@ CSV_HEADER = [
     "estimated (no charge reported)",
     "charged less expected",
     f"spent ({settings.BASE_CURRENCY})",
+    f"shops paid ({settings.BASE_CURRENCY})",
+    f"shops' orders cost ({settings.BASE_CURRENCY})",
+    f"shops' margin ({settings.BASE_CURRENCY})",
 ]
 
 
 def _csv(report):
-    """One row per provider and day, week or month of the period that had orders."""
+    """One row per provider and day, week or month of the period that had orders, with what
+    shops paid for the orders placed there; shop orders not placed yet in rows of their own."""
     rows = []
     for line in report.providers:
-        for start, (own, spent_in_base) in sorted(report.cells.get(line.provider.pk, {}).items()):
+        cells = report.cells.get(line.provider.pk, {})
+        shop_cells = report.shop_cells.get(line.provider.pk, {})
+        for start in sorted(set(cells) | set(shop_cells)):
+            own, spent_in_base = cells.get(start, (None, None))
             rows.append(
                 [
                     start.isoformat(),
                     line.provider.name,
-                    own.currency,
-                    own.orders,
-                    own.spent,
-                    own.refunded,
-                    own.estimated,
-                    own.difference,
+                    *_own_columns(own, line.provider.currency),
                     "" if spent_in_base is None else spent_in_base,
+                    *_shop_columns(shop_cells.get(start)),
                 ]
             )
+    for start, shop_figures in sorted(report.shop_cells.get(None, {}).items()):
+        blank = [""] * (len(CSV_HEADER) - 5)
+        label = "(shop orders not placed yet)"
+        rows.append([start.isoformat(), label, *blank, *_shop_columns(shop_figures)])
     name = f"smmdash-spend-{report.period.start}-{report.period.end}.csv"
     return csv_response(name, CSV_HEADER, rows)
+
+
+def _own_columns(own, currency) -> list:
+    if own is None:  # only shops' orders, placed here but not yet counted in the rollups
+        return [currency, 0, 0, 0, 0, 0]
+    return [own.currency, own.orders, own.spent, own.refunded, own.estimated, own.difference]
+
+
+def _shop_columns(figures) -> list:
+    if figures is None:
+        return ["", "", ""]
+    cost = "" if figures.unpriced else figures.cost
+    margin = "" if figures.unpriced else figures.margin
+    return [figures.revenue, cost, margin]
 
 
 @view_required

@@ -7,6 +7,7 @@ orders, so the evaluation on every tick stays cheap.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from alerts.models import Kind, Rule
 from orders.models import Order, ProviderPolling
 from providers.models import CatalogSync, PriceChange, Provider, Service
+from shops.models import Quote, Shop
 from smmdash.templatetags.ui import localize_separators, money_text
 from spend.services import runways
 
@@ -269,6 +271,50 @@ def vanished(rule, now):
     ]
 
 
+def margin_guard(rule, now):
+    """A product whose route now costs more than the price a shop was last told: the shop's
+    panel sells at that price until it reads the services again."""
+    quotes = Quote.objects.filter(
+        shop__enabled=True, product__available=True, product__cost__gt=F("rate")
+    ).select_related("shop", "product")
+    found = []
+    for quote in quotes:
+        shop, product = quote.shop, quote.product
+        over = product.cost - quote.rate
+        percent = over * 100 / quote.rate if quote.rate else None
+        if shop.price_change == Shop.PriceChange.REFUSE:
+            consequence = _(
+                "Its orders of it are refused until its panel reads the services again."
+            )
+        else:
+            consequence = _(
+                "Its panel sells at the old price until it reads the services again: each 1000 "
+                "ordered loses {over}."
+            ).format(over=money_text(over, settings.BASE_CURRENCY))
+        found.append(
+            Condition(
+                rule,
+                f"quote:{shop.pk}:{product.pk}",
+                _("{product} costs more than {shop} was quoted").format(
+                    product=product.name[:150], shop=shop.name
+                ),
+                _(
+                    "The route costs {cost} per 1000 now, {over} over the {rate} quoted to "
+                    "{shop}{percent}. {consequence}"
+                ).format(
+                    cost=money_text(product.cost, settings.BASE_CURRENCY),
+                    over=money_text(over, settings.BASE_CURRENCY),
+                    rate=money_text(quote.rate, settings.BASE_CURRENCY),
+                    shop=shop.name,
+                    percent=f" (+{localize_separators(f'{percent:.1f}')}%)" if percent else "",
+                    consequence=consequence,
+                ),
+                reverse("shops:detail", args=[shop.pk]),
+            )
+        )
+    return found
+
+
 FINDERS = {
     Kind.LOW_BALANCE: low_balance,
     Kind.SHORT_RUNWAY: short_runway,
@@ -278,4 +324,5 @@ FINDERS = {
     Kind.BACKED_OFF: backed_off,
     Kind.PRICE_MOVE: price_move,
     Kind.VANISHED: vanished,
+    Kind.MARGIN_GUARD: margin_guard,
 }

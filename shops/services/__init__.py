@@ -1,13 +1,13 @@
 """Everything smmdash does for shops. The API view, pages, tasks and commands call these."""
 
 from shops.services.catalog import catalog_for, price_products, remember_quotes, shop_rate
-from shops.services.gate import admit, forget_old_calls, log_call
+from shops.services.gate import admit, admit_key, forget_old_calls, log_call
 from shops.services.intake import Accepted, Refused, accept
 from shops.services.keys import create_shop, rotate_key, shop_for_key
 from shops.services.ledger import NotEnoughCredit, ledger_sum, top_up
 from shops.services.requests import NotPossible, ask_cancel, ask_panel, ask_refill, refill_word
 from shops.services.routing import route
-from shops.services.settling import Answer, follow, followed, settle_due
+from shops.services.settling import Answer, follow, followed, followed_for_answers, settle_due
 from shops.services.tick import tick
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Refused",
     "accept",
     "admit",
+    "admit_key",
     "ask_cancel",
     "ask_panel",
     "ask_refill",
@@ -25,6 +26,7 @@ __all__ = [
     "create_shop",
     "follow",
     "followed",
+    "followed_for_answers",
     "forget_old_calls",
     "ledger_sum",
     "log_call",

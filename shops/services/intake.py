@@ -15,7 +15,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from orders.links import link_key
@@ -23,9 +24,9 @@ from orders.models import MAX_QUANTITY
 from orders.services.overlaps import open_overlaps
 from orders.validation import clean_link
 from rates.money import expected_cost
-from shops.models import Product, Quote, RepeatClaim, Shop, ShopOrder
+from shops.models import Product, ProductPrice, Quote, RepeatClaim, Shop, ShopOrder
 from shops.services import words
-from shops.services.catalog import allowed_products, overrides, shop_rate
+from shops.services.catalog import allowed_products, shop_rate
 from shops.services.ledger import NotEnoughCredit, charge
 from shops.services.routing import ROUTE_SHOP_ORDER
 from smmdash.lib.queue import queue
@@ -44,11 +45,10 @@ class Accepted:
     repeated: bool
 
 
-class _Repeat(Exception):
-    pass
-
-
 def accept(shop: Shop, fields) -> Accepted:
+    """Accept an add: in the usual case a query for the product with the shop's prices, then
+    the order, its claim, the charge and its ledger row in one transaction (no savepoint: a
+    caller's transaction is this one, and a refusal inside it rolls it back)."""
     product = _product(shop, fields.get("service"))
     quantity = _whole(fields.get("quantity"))
     if quantity is None:
@@ -57,9 +57,31 @@ def accept(shop: Shop, fields) -> Accepted:
     extra = _extra(product, fields)
     fingerprint = _fingerprint(product, link, quantity, extra)
     now = timezone.now()
-    first = _unexpired_claim(shop, fingerprint, now)
-    if first is not None:
-        return Accepted(first, True)
+    try:
+        order = _checked_order(shop, product, link, quantity, extra, now)
+    except Refused:
+        # A repeat is the first order, whatever has changed since (the link is now busy with
+        # that very order, the price moved): looked up only when a check refuses.
+        first = _unexpired_claim(shop, fingerprint, now)
+        if first is not None:
+            return Accepted(first, True)
+        raise
+    try:
+        with transaction.atomic(savepoint=False):
+            order.save()
+            if not _claim(shop, fingerprint, order, now):
+                # An unexpired claim has it: this is a repeat, and its order is not needed.
+                ShopOrder.objects.filter(pk=order.pk).delete()
+                return Accepted(_unexpired_claim(shop, fingerprint, now), True)
+            charge(shop.pk, order, order.charge)
+            transaction.on_commit(partial(queue, ROUTE_SHOP_ORDER, order.pk))
+    except NotEnoughCredit:
+        raise Refused(words.NO_CREDIT) from None
+    return Accepted(order.pk, False)
+
+
+def _checked_order(shop, product, link, quantity, extra, now) -> ShopOrder:
+    """The order the add asks for, priced, once the order form's checks pass."""
     if not product.min <= quantity <= product.max:
         raise Refused(words.QUANTITY_RANGE.format(min=product.min, max=product.max))
     try:
@@ -69,8 +91,7 @@ def accept(shop: Shop, fields) -> Accepted:
     if shop.same_link == Shop.SameLink.REFUSE and _link_busy(product, link):
         raise Refused(words.LINK_BUSY)
     rate = _rate(shop, product)
-    runs = extra.get("runs", 1)
-    order = ShopOrder(
+    return ShopOrder(
         shop=shop,
         product=product,
         link=link,
@@ -78,26 +99,28 @@ def accept(shop: Shop, fields) -> Accepted:
         quantity=quantity,
         extra=extra,
         rate=rate,
-        charge=expected_cost(rate, quantity, runs),
+        charge=expected_cost(rate, quantity, extra.get("runs", 1)),
         cost=product.cost,
         created_at=now,
     )
-    try:
-        with transaction.atomic():
-            order.save()
-            _claim(shop, fingerprint, order, now)
-            charge(shop.pk, order, order.charge)
-            transaction.on_commit(partial(queue, ROUTE_SHOP_ORDER, order.pk))
-    except _Repeat:
-        return Accepted(_unexpired_claim(shop, fingerprint, now), True)
-    except NotEnoughCredit:
-        raise Refused(words.NO_CREDIT) from None
-    return Accepted(order.pk, False)
 
 
 def _product(shop: Shop, service) -> Product:
+    """The product, if the shop may buy it, with the shop's own price (`own_rate`) and the
+    price it was last told (`quoted`), in one query."""
     product_id = _whole(service)
-    product = allowed_products(shop).filter(pk=product_id).first() if product_id else None
+    product = None
+    if product_id:
+        mine = {"shop": shop, "product": OuterRef("pk")}
+        product = (
+            allowed_products(shop)
+            .filter(pk=product_id)
+            .annotate(
+                own_rate=Subquery(ProductPrice.objects.filter(**mine).values("rate")[:1]),
+                quoted=Subquery(Quote.objects.filter(**mine).values("rate")[:1]),
+            )
+            .first()
+        )
     if product is None:
         raise Refused(words.UNKNOWN_SERVICE)
     return product
@@ -139,34 +162,33 @@ def _unexpired_claim(shop, fingerprint, now) -> int | None:
     )
 
 
-def _claim(shop, fingerprint, order, now):
-    """Claim the request for `order`, or raise _Repeat when an unexpired claim has it. An
-    expired claim is taken over by a conditional UPDATE: one of two racers wins it."""
+def _claim(shop, fingerprint, order, now) -> bool:
+    """Claim the request for `order`: True when it is the first (or the claim there had
+    expired and is taken over), False when an unexpired claim has it. One INSERT ... ON
+    CONFLICT: a concurrent repeat waits on the unique key for the first to commit, then finds
+    its claim unexpired."""
     expires = now + timedelta(seconds=settings.SHOP_ADD_REPEAT_WINDOW)
-    try:
-        with transaction.atomic():
-            RepeatClaim.objects.create(
-                shop=shop, fingerprint=fingerprint, shop_order=order, expires_at=expires
-            )
-            return
-    except IntegrityError:
-        pass
-    taken = RepeatClaim.objects.filter(
-        shop=shop, fingerprint=fingerprint, expires_at__lte=now
-    ).update(shop_order=order, expires_at=expires)
-    if not taken:
-        raise _Repeat
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(RepeatClaim._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (shop_id, fingerprint, shop_order_id, expires_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (shop_id, fingerprint) DO UPDATE SET "
+        "shop_order_id = excluded.shop_order_id, expires_at = excluded.expires_at "
+        f"WHERE {table}.expires_at <= %s RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shop.pk, fingerprint, order.pk, adapt(expires), adapt(now)])
+        return cursor.fetchone() is not None
 
 
 def _rate(shop: Shop, product: Product):
     """The price this order is charged at. When the route's cost rose above what the shop was
     last told, its panel still sells at the old price: honour it, or refuse, as the shop's
     setting says."""
-    now_rate = shop_rate(shop, product, overrides(shop, [product.pk]).get(product.pk))
+    now_rate = shop_rate(shop, product, product.own_rate)
     if now_rate is None:
         raise Refused(words.UNKNOWN_SERVICE)
-    quoted = Quote.objects.filter(shop=shop, product=product).values_list("rate", flat=True)
-    quoted = quoted.first()
+    quoted = product.quoted
     if quoted is None or now_rate <= quoted:
         return now_rate
     if shop.price_change == Shop.PriceChange.REFUSE:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext, gettext_lazy
 from orders.models import SpendDay
 from providers.models import Provider
 from rates.money import COST_STEP, rates_to_base, to_base
+from shops.services.figures import Figures as ShopFigures
+from shops.services.figures import figures_of, margin_lines
 from smmdash.lib.days import day_start, today
 from spend.models import TopUp
 
@@ -139,6 +141,11 @@ class Report:
     cells: dict
     kinds: list[tuple[str, str, Figures]]  # platform, kind, in the base currency
     top_ups: list[TopUp]
+    # What shops paid against what their orders' panels charged, in the base currency: per
+    # shop (id, name, figures), the period's total, and per provider and bucket for the CSV.
+    shops: list[tuple[int, str, ShopFigures]] = field(default_factory=list)
+    shop_total: ShopFigures = field(default_factory=ShopFigures)
+    shop_cells: dict = field(default_factory=dict)
 
     @property
     def bucket_label(self) -> str:
@@ -278,6 +285,7 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
         own = Figures(currency, orders=orders or 0, spent=spent or 0)
         kinds[platform, kind].merge(own.in_base(rates, base_currency))
 
+    shops, shop_total, shop_cells = _shops(period, bucket, provider_ids)
     top_up_list = list(top_ups)
     for top_up in top_up_list:
         if top_up.provider_id in lines:
@@ -297,4 +305,24 @@ def report(period: Period, *, bucket: str = "day", provider_ids=None, base_curre
             key=lambda item: -item[2].spent,
         ),
         top_ups=top_up_list,
+        shops=shops,
+        shop_total=shop_total,
+        shop_cells=shop_cells,
     )
+
+
+def _shops(period: Period, bucket: str, provider_ids):
+    """Shops' revenue and margin over the period (one query: shops.services.figures)."""
+    lines = margin_lines(period.start, period.end, provider_ids=provider_ids)
+    names = {line.shop_id: line.shop_name for line in lines}
+    per_shop = figures_of(lines)
+    total = ShopFigures()
+    cells: dict = defaultdict(lambda: defaultdict(ShopFigures))
+    for line in lines:
+        total.add(line)
+        cells[line.provider_id][_bucket_start(line.day, bucket)].add(line)
+    shops = sorted(
+        ((shop_id, names[shop_id], figures) for shop_id, figures in per_shop.items()),
+        key=lambda item: (-item[2].revenue, item[1]),
+    )
+    return shops, total, {provider: dict(starts) for provider, starts in cells.items()}

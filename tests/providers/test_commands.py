@@ -9,12 +9,13 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
+from demo.shop import DEMO_SHOP
 from orders.models import Order, Refill
 from providers.models import CatalogSync, Provider
 from rates.models import ExchangeRate
 from scores.figures import provider_delivery
 from shops import services as shop_services
-from shops.models import ShopOrder
+from shops.models import ApiCall, ShopOrder
 from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,10 @@ def test_rotate_provider_keys_names_keys_no_configured_key_can_open(settings, ma
         run("rotate_provider_keys")
 
 
-def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
+# Transactional: the demo shop's panel calls /api/v2 over HTTP, served from another thread.
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]  # as under DEBUG
     accounts_file = tmp_path / "simulator.json"
     args = ["--simulator-port", str(free_port()), "--accounts-file", str(accounts_file)]
 
@@ -85,6 +89,10 @@ def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path):
     shop_key = out.split("api/v2  key  ")[1].split()[0]
     assert shop_services.shop_for_key(shop_key) is not None
     assert ShopOrder.objects.filter(order__isnull=False).count() == 3
+    calls = list(ApiCall.objects.filter(shop__name=DEMO_SHOP).order_by("at", "pk"))
+    assert [call.action for call in calls] == ["balance", "services", "add", "add", "add", "status"]
+    assert all(call.ok for call in calls)
+    assert "its panel placed 3 orders through /api/v2" in err
     providers = {provider.name: provider for provider in Provider.objects.all()}
     assert len(providers) == 5
     for provider in providers.values():

@@ -5,7 +5,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from orders import services as order_services
 from orders.models import Order
@@ -168,6 +170,29 @@ def test_too_many_requests_answer_429_with_retry_after(client, key, shop):
     assert refused.json()["error"].startswith("Too many requests")
 
 
+def test_a_refused_call_counts_against_the_limit_and_is_in_the_feed(client, key, shop, product):
+    """A refused call writes nothing of its own (its transaction is rolled back) but is still
+    counted and kept in the feed; a wrong key is kept without a shop."""
+    Shop.objects.filter(pk=shop.pk).update(requests_per_minute=2)
+    refused = client.post("/api/v2", {"key": key, "action": "add", "service": product.pk})
+    assert refused.json() == {"error": "Quantity must be a whole number"}
+    assert client.post("/api/v2", {"key": key, "action": "nonsense"}).json() == {
+        "error": "Invalid action"
+    }
+    assert client.post("/api/v2", {"key": key, "action": "balance"}).status_code == 429
+    assert client.post("/api/v2", {"key": "0" * 32, "action": "balance"}).json() == {
+        "error": "Invalid API key"
+    }
+    feed = ApiCall.objects.order_by("pk").values_list("shop_id", "action", "ok", "answer")
+    assert [(shop_id, action, ok) for shop_id, action, ok, _ in feed] == [
+        (shop.pk, "add", False),
+        (shop.pk, "nonsense", False),
+        (shop.pk, "balance", False),
+        (None, "balance", False),
+    ]
+    assert not ShopOrder.objects.exists()
+
+
 @override_settings(SHOP_API_MAX_BODY=1000)
 def test_a_body_over_the_limit_is_refused(client, key):
     answer = client.post("/api/v2", {"key": key, "action": "balance", "pad": "x" * 2000})
@@ -254,3 +279,32 @@ def test_the_same_link_guard_marks_or_refuses_as_the_shop_says(api, shop, produc
     assert api("add", service=product.pk, link=LINK, quantity=1200) == {
         "error": "This link already has an active order of this kind"
     }
+
+
+def _statements(client, data) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post("/api/v2", data).status_code == 200
+    return [q["sql"].split()[0] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+
+def test_an_add_is_seven_statements_and_a_status_of_100_as_many_as_of_one(client, key, product):
+    def add(number):
+        fields = {"service": product.pk, "link": f"{LINK}-{number}", "quantity": 1000}
+        return _statements(client, {"key": key, "action": "add", **fields})
+
+    add(0)
+    # The shop and its request count; the product with the shop's prices; the order, its
+    # claim, the charge and its ledger row; the feed.
+    assert add(1) == ["UPDATE", "SELECT", "INSERT", "INSERT", "UPDATE", "INSERT", "INSERT"]
+    ids = list(ShopOrder.objects.values_list("pk", flat=True))
+    services.route(ids[0])
+    one = _statements(client, {"key": key, "action": "status", "orders": str(ids[0])})
+    for number in range(2, 6):
+        add(number)
+    for shop_order_id in ShopOrder.objects.filter(order__isnull=True).values_list("pk", flat=True):
+        services.route(shop_order_id)
+    hundred = ",".join(
+        str(n) for n in [*ShopOrder.objects.values_list("pk", flat=True), *range(10**6, 10**6 + 94)]
+    )
+    assert len(hundred.split(",")) == 100
+    assert _statements(client, {"key": key, "action": "status", "orders": hundred}) == one
