@@ -4,7 +4,9 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,6 +28,19 @@ def account(request):
         "codes_left": services.recovery_codes_left(user),
     }
     return render(request, "accounts/account.html", context)
+
+
+@login_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password(request):
+    """Django's password change, in the product's layout; the session stays signed in (with
+    its second factor) and the others of this user are signed out."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        update_session_auth_hash(request, form.save())
+        messages.success(request, _("Your password is changed."))
+        return redirect("accounts:account")
+    return render(request, "accounts/password.html", {"form": form})
 
 
 @login_required

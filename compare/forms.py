@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compare.models import RoutingPolicy, ServiceGroup
 from compare.search import SORTS, Criteria
+from compare.typed_quantity import read_quantity
 from providers.classify import KINDS, LIFETIME, PLATFORMS, QUALITIES, Labels
 from providers.models import Provider, Service
 
@@ -13,6 +14,7 @@ PLATFORM_CHOICES = [(key, _(label)) for key, (label, _spellings) in PLATFORMS.it
 KIND_CHOICES = [(key, _(label)) for key, (label, _spellings) in KINDS.items()]
 QUALITY_CHOICES = [(key, _(label)) for key, (label, _spellings) in QUALITIES.items()]
 DEFAULT_QUANTITY = 1000
+MOST_QUANTITY = 10**12
 
 
 class CompareForm(forms.Form):
@@ -20,7 +22,16 @@ class CompareForm(forms.Form):
     Bad values are ignored (the field falls back to its default), never an error page."""
 
     q = forms.CharField(required=False, max_length=200, label=_("What you need"))
-    quantity = forms.IntegerField(required=False, min_value=1, max_value=10**12)
+    quantity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MOST_QUANTITY,
+        error_messages={
+            "invalid": _("Type the quantity as a whole number, such as 5000."),
+            "min_value": _("A quantity is 1 or more: nothing was priced."),
+            "max_value": _("No panel takes that many: nothing was priced."),
+        },
+    )
     link = forms.CharField(required=False, max_length=2000, label=_("Link (for the order)"))
     platform = forms.ChoiceField(
         required=False, choices=[("", _("Any platform")), *PLATFORM_CHOICES]
@@ -47,7 +58,16 @@ class CompareForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         data = data.copy() if data is not None else None
-        if data is not None and "quantity" not in data:
+        # A quantity typed in the search ("tiktok views 5000") wins over the field, and fills
+        # it: it is the one typed last.
+        self.typed_quantity = None
+        if data is not None and data.get("q"):
+            chosen = bool(data.get("platform") or data.get("kind"))
+            self.typed_quantity = read_quantity(data["q"], product_chosen=chosen)
+        if self.typed_quantity is not None:
+            value = self.typed_quantity.value
+            data["quantity"] = self.typed_quantity.words if value is None else str(value)
+        elif data is not None and "quantity" not in data:
             data["quantity"] = str(DEFAULT_QUANTITY)
         super().__init__(data, **kwargs)
         self.fields["q"].widget.attrs.update(
@@ -56,13 +76,20 @@ class CompareForm(forms.Form):
             autofocus=True,
         )
         self.fields["q"].widget.input_type = "search"
-        self.fields["quantity"].widget.attrs.update(placeholder=str(DEFAULT_QUANTITY))
+        self.fields["quantity"].widget.attrs.update(
+            {"placeholder": str(DEFAULT_QUANTITY), "aria-describedby": "quantity-error"}
+        )
+        if data is not None and "quantity" in self.errors:
+            self.fields["quantity"].widget.attrs["aria-invalid"] = "true"
         self.fields["link"].widget.attrs.update(placeholder=_("https://…"), autocomplete="off")
 
     def criteria(self) -> Criteria:
         data = self._good_data()
+        text = data.get("q") or ""
+        if self.typed_quantity is not None:
+            text = self.typed_quantity.rest
         return Criteria(
-            text=(data.get("q") or "").strip(),
+            text=text.strip(),
             quantity=data.get("quantity"),
             platform=data.get("platform") or "",
             kind=data.get("kind") or "",

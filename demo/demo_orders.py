@@ -75,8 +75,19 @@ def place_demo_orders(providers, simulator, user, report=print):
             report(f"  demo refill not placed: {refused}")
     done = [order for order in placed if order is not None]
     states = ", ".join(Order.objects.get(pk=order.pk).get_status_display() for order in done)
-    report(f"Demo orders: {len(done)} ({states})")
+    report(f"Demo orders: {len(done)} ({states}){_on_the_panels(simulator, len(done))}")
     return done
+
+
+def _on_the_panels(simulator, placed: int) -> str:
+    """How many of the orders the panels hold, where that differs: a refused order is never
+    on a panel, so the simulator, started again, restores one fewer than were placed."""
+    if simulator is None:
+        return ""
+    held = sum(len(panel.ledger.orders) for panel in simulator.panels.values())
+    if held == placed:
+        return ""
+    return f"; the panels hold {held} of them: an order a panel refused is not on it"
 
 
 def _deliberately(report, what: str, place):

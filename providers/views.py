@@ -178,7 +178,8 @@ def delete(request, pk):
             request, _("Deleted {provider} and its cached catalog.").format(provider=provider)
         )
         return redirect("providers:index")
-    return render(request, "providers/delete.html", {"provider": provider})
+    context = {"provider": provider, "has_orders": provider.orders.exists()}
+    return render(request, "providers/delete.html", context)
 
 
 @manage_required
@@ -197,11 +198,17 @@ def toggle(request, pk):
 def refresh_balance(request, pk):
     """Ask the panel now ("refresh now"); answers the balance fragment for HTMX."""
     provider = get_object_or_404(Provider, pk=pk)
-    error = None
+    error = too_soon = None
     try:
         services.refresh_balance_by_hand(provider)
-    except (services.ProviderProblem, services.TooSoon) as problem:
+    except services.ProviderProblem as problem:
         error = str(problem)
+    except services.TooSoon as problem:
+        # Nothing went wrong: the panel was not asked again so soon.
+        too_soon = _(
+            "Not asked again so soon: the balance was read less than a minute ago. "
+            "It can be refreshed again in {seconds} s."
+        ).format(seconds=problem.wait_seconds)
     if not request.htmx:
         if error:
             messages.error(
@@ -210,8 +217,15 @@ def refresh_balance(request, pk):
                     provider=provider, error=error
                 ),
             )
+        elif too_soon:
+            messages.info(request, f"{provider}: {too_soon}")
         return redirect(params.next_url(request, "providers:index"))
-    context = {"provider": provider, "error": error, "compact": request.POST.get("compact")}
+    context = {
+        "provider": provider,
+        "error": error,
+        "too_soon": too_soon,
+        "compact": request.POST.get("compact"),
+    }
     return render(request, "providers/_balance.html#balance", context)
 
 

@@ -26,6 +26,8 @@ def index(request):
         "days": days,
         "periods": figures.PERIODS,
         "sort": sort,
+        # Which columns sort high to low at the first click (best first), for their arrows.
+        "descends": {key: key in cards.HIGHER_IS_BETTER for key in cards.SORTS},
         "min_orders": figures.min_orders(),
         "any_orders": any(row.delivery.orders for row in rows),
         "summed_at": min((row.computed_at for row in rows if row.computed_at), default=None),

@@ -5,6 +5,7 @@ start without a SECRET_KEY. `bin/dev` writes a .env for local use; .env.example
 documents every variable.
 """
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -313,7 +314,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery -----------------------------------------------------------------
 # The default broker needs no server: messages are files under var/broker.
 # Production sets CELERY_BROKER_URL=redis://...
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+if CELERY_BROKER_URL.rstrip("/") == "filesystem:":
+    # The filesystem transport has no host, but kombu, given none, logs "No hostname was
+    # supplied. Reverting to default 'localhost'" each time it describes the broker (every
+    # worker's and beat's banner). Naming the host it would use anyway says nothing to log.
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    if "CELERY_BROKER_URL" in os.environ:
+        os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL  # Celery reads it before settings
 CELERY_FILESYSTEM_BROKER_DIR = Path(
     env.str("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker"))
 )

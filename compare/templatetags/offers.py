@@ -40,16 +40,17 @@ def yes_no(value):
     return gettext("Yes") if value else gettext("No")
 
 
-# An offer's option as drawn in each state: its title, and its word (struck through, with
-# "no" for screen readers, where the panel has none).
+# An offer's option as drawn in each state: its title, and its words (struck through, with
+# "no" for screen readers, where the panel has none; "not known" where it has not said, not a
+# bare "?" that reads as a question).
 _OPTION_TITLES = {
     "yes": gettext_lazy("%(name)s: yes"),
-    "unknown": gettext_lazy("%(name)s: the panel does not say"),
+    "unknown": gettext_lazy("%(name)s: not known, the panel's catalog has not said"),
     "no": gettext_lazy("%(name)s: no"),
 }
 _OPTION_WORDS = {
     "yes": "{name}",
-    "unknown": "{name}?",
+    "unknown": "{name}: {not_known}",
     "no": '<s>{name}</s><span class="visually-hidden"> {no}</span>',
 }
 
@@ -73,7 +74,9 @@ def _options_drawn(language: str, states: tuple[str, str, str]):
         (
             state,
             _OPTION_TITLES[state] % {"name": name},
-            format_html(_OPTION_WORDS[state], name=name, no=gettext("no")),
+            format_html(
+                _OPTION_WORDS[state], name=name, no=gettext("no"), not_known=gettext("not known")
+            ),
         )
         for name, state in zip(names, states, strict=True)
     ]

@@ -154,3 +154,46 @@ def test_devices_removed_by_an_administrator_do_not_lock_the_user_out(client, vi
 
     assert client.get("/login/verify/?next=/orders/")["Location"] == "/orders/"
     assert client.get("/orders/").status_code == 200
+
+
+def test_setting_it_up_can_be_left_unless_the_role_requires_it(client, viewer, manager, settings):
+    settings.TWO_FACTOR_REQUIRED = "managers"
+    log_in(client, "viewer")
+    account = client.get("/account/").text
+    assert 'href="/account/two-factor/?next=/account/"' in account
+    page = client.get("/account/two-factor/?next=/account/").text
+    assert re.search(r'<a href="/account/">Not now: go back</a>', page)
+    assert re.search(r'<a href="/">Not now: go back</a>', client.get("/account/two-factor/").text)
+
+    client.post("/logout/")
+    log_in(client, "manager")
+    required = client.get("/account/two-factor/?next=/providers/").text
+    assert "Not now" not in required
+    assert "Your role can change where money goes" in required
+    assert "the dashboard stays closed to this account" in required
+
+
+def test_the_password_is_changed_from_the_account_page(client, viewer):
+    log_in(client, "viewer")
+    assert 'href="/account/password/"' in client.get("/account/").text
+    page = client.get("/account/password/").text
+    assert 'class="side-nav"' in page  # the product's layout, not the admin's
+    wrong = client.post(
+        "/account/password/",
+        {"old_password": "nope", "new_password1": "a-Long-new-pw-41", "new_password2": "x"},
+    )
+    assert wrong.status_code == 200 and "field-error" in wrong.text
+    done = client.post(
+        "/account/password/",
+        {
+            "old_password": "pw",
+            "new_password1": "a-Long-new-pw-41",
+            "new_password2": "a-Long-new-pw-41",
+        },
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == "/account/"
+    assert "Your password is changed." in done.text
+    assert client.get("/").status_code == 200  # still signed in
+    viewer.refresh_from_db()
+    assert viewer.check_password("a-Long-new-pw-41")

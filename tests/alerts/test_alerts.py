@@ -222,6 +222,11 @@ def test_rules_are_edited_on_the_notifications_page(manager_client, viewer):
     assert response.status_code == 302
     assert Rule.objects.get(kind="short_runway").threshold == 7
     assert Rule.objects.get(kind="low_balance").remind_every_minutes == 30
+    assert "No reminders" not in manager_client.get("/alerts/notifications/").text
+    # 0 minutes means no reminders, and the page says so rather than "every 0 min".
+    Rule.objects.filter(kind="low_balance").update(remind_every_minutes=0)
+    page = manager_client.get("/alerts/notifications/").text
+    assert page.count("No reminders") == 1
 
 
 def test_a_rules_row_posted_without_its_rule_says_why(manager_client):

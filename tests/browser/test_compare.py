@@ -49,3 +49,27 @@ def test_results_update_as_you_type_and_the_cheapest_is_one_click_from_an_order(
     expect(page.get_by_label("Link")).to_have_value("https://instagram.com/smmdash")
     expect(page.get_by_label("Quantity")).to_have_value("2000")
     expect(page.locator("#order-cost")).not_to_contain_text("Enter a quantity")
+
+
+def test_a_quantity_in_the_search_fills_the_field_and_a_bad_one_says_so(
+    page, log_in, viewer, synced
+):
+    synced("smmprovider")
+    log_in(viewer)
+    page.goto("/compare/")
+    quantity = page.get_by_label("Quantity", exact=True)
+    page.get_by_role("searchbox").press_sequentially("instagram followers 5k", delay=10)
+    results = page.locator("#compare-results")
+    expect(results).to_contain_text("quantity 5,000 (from the search)")
+    expect(quantity).to_have_value("5000")
+    expect(results.locator("thead")).to_contain_text("Cost of 5,000")
+
+    page.get_by_role("searchbox").fill("instagram followers")
+    quantity.fill("-5")
+    expect(page.locator("#quantity-error")).to_have_text(
+        "A quantity is 1 or more: nothing was priced."
+    )
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    expect(results.locator("tbody tr").first).to_be_visible()  # the search is kept
+    quantity.fill("300")
+    expect(page.locator("#quantity-error")).to_be_hidden()

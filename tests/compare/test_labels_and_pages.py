@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compare import services
+from compare.templatetags.offers import options
 from orders.services import rollups
 from providers import services as provider_services
 from providers.models import Service
@@ -125,3 +126,15 @@ def test_an_offers_page_and_its_compare_row_say_which_orders_they_count(
     page = viewer_client.get(f"/compare/offers/{service.pk}/").text
     card = page[page.index('id="offer-scorecard"') :]
     assert "<dd>14 <span" in card and "of which 12 finished" in card
+
+
+def test_an_option_the_panel_has_not_stated_says_not_known_not_a_question(market, viewer_client):
+    drawn = str(options(Service(refill=None, refill_in_name=None, cancel=None, dripfeed=True)))
+    assert ">Cancel: not known<" in drawn and ">Refill: not known<" in drawn
+    assert "Cancel?" not in drawn and "the panel&#x27;s catalog has not said" in drawn
+    # The provider column is headed by what its cells say: the balance, or whether it covers.
+    priced = viewer_client.get("/compare/?q=instagram+followers&quantity=1000").text
+    assert "Provider, and whether its balance covers the cost" in priced
+    assert "Covers it" in priced or "Short by" in priced
+    unpriced = viewer_client.get("/compare/?q=instagram+followers&quantity=").text
+    assert "Provider, balance<" in unpriced

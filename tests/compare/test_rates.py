@@ -155,6 +155,7 @@ def test_staff_set_rates_on_the_page(accounts, manager, viewer):
     client.force_login(manager)
     page = client.get("/compare/rates/").content.decode()
     assert "No rate for EUR, RUB, UZS" in page
+    assert '<div class="topbar-title">Exchange rates</div>' in page  # not "Compare"
 
     response = client.post("/compare/rates/set/", {"currency": "rub", "rate": "0.0107"})
     assert response.status_code == 302

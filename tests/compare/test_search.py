@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from compare.forms import CompareForm
 from compare.search import Criteria, compare
 from providers.models import Provider
 from rates.models import ExchangeRate
@@ -221,3 +223,57 @@ def test_an_empty_search_says_what_to_type_and_no_catalog_says_what_to_do(viewer
         "/compare/", {"q": "linkedin followers", "cancel": "on", "quantity": "1"}
     ).content.decode()
     assert "No offers match" in nothing
+
+
+@pytest.mark.parametrize(
+    ("typed", "quantity"),
+    [("5000", 5000), ("5k", 5000), ("5 000", 5000), ("5,000", 5000), ("2,5к", 2500)],
+)
+def test_a_quantity_typed_in_the_search_prices_it_and_fills_the_field(
+    market, viewer_client, typed, quantity
+):
+    response = viewer_client.get("/compare/", {"q": f"instagram followers {typed}"})
+    page = response.text
+    assert response.context["criteria"].quantity == quantity
+    assert response.context["criteria"].text == "instagram followers"
+    assert re.search(rf'name="quantity" value="{quantity}"', page)
+    assert f"quantity {quantity:,} (from the search)" in page
+    best = response.context["comparison"].best
+    assert best.cost == expected_cost(best.service.rate, quantity)
+
+
+def test_numbers_that_are_not_a_quantity_stay_words(market):
+    assert CompareForm(QueryDict("q=youtube+subscribers+refill+30")).criteria().quantity == 1000
+    names = CompareForm(QueryDict("q=Server+12")).criteria()
+    assert (names.text, names.quantity) == ("Server 12", 1000)
+    speed = CompareForm(QueryDict("q=tiktok+views+5k/day&quantity=2000")).criteria()
+    assert speed.quantity == 2000
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"q": "instagram followers", "quantity": "-5"}, "A quantity is 1 or more"),
+        ({"q": "instagram followers", "quantity": "0"}, "A quantity is 1 or more"),
+        ({"q": "instagram followers", "quantity": str(10**23)}, "No panel takes that many"),
+        ({"q": "instagram followers -5"}, "A quantity is 1 or more"),
+        ({"q": f"instagram followers {10**23}"}, "No panel takes that many"),
+        ({"q": "instagram followers 1.2345k"}, "Type the quantity as a whole number"),
+    ],
+)
+def test_a_bad_quantity_says_so_on_the_form_and_keeps_the_rest_of_the_search(
+    market, viewer_client, query, message
+):
+    response = viewer_client.get("/compare/", query)
+    page = response.text
+    error = re.search(r'<small id="quantity-error"[^>]*>([^<]*)</small>', page).group(1)
+    assert message in error
+    assert 'aria-invalid="true"' in page
+    comparison = response.context["comparison"]
+    assert comparison.total and comparison.understood.kind == "followers"
+    assert response.context["criteria"].quantity is None  # nothing priced at a wrong quantity
+    # htmx swaps the results only: the message comes with them, to its place in the form.
+    fragment = viewer_client.get("/compare/", query, **htmx_headers("compare-results")).text
+    assert re.search(rf'id="quantity-error"[^>]*hx-swap-oob="true">{re.escape(error)}<', fragment)
+    fixed = viewer_client.get("/compare/", {"q": "instagram followers", "quantity": "10"})
+    assert re.search(r'<small id="quantity-error"[^>]*></small>', fixed.text)

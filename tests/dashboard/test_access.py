@@ -83,7 +83,7 @@ def test_pages_tell_users_which_role_they_lack(client, viewer, buyer, manager):
     assert "needs the <em>Place orders</em> role" not in client.get("/orders/").text
 
 
-def test_the_top_bar_shows_who_is_logged_in_and_their_highest_role(client, buyer, manager):
+def test_the_top_bar_shows_who_is_logged_in_and_their_highest_role(client, buyer, manager, viewer):
     client.force_login(buyer)
     body = client.get("/").text
     assert 'class="user-name" href="/account/"' in body and ">buyer</a>" in body
@@ -93,7 +93,10 @@ def test_the_top_bar_shows_who_is_logged_in_and_their_highest_role(client, buyer
     manager.groups.add(*buyer.groups.all())
     client.force_login(manager)
     body = client.get("/").text
-    assert 'title="Roles: Manage providers, Place orders">Manage providers +1</span>' in body
+    assert 'title="Roles: Manage providers, Place orders">Manage providers +1 role</span>' in body
+    manager.groups.add(*viewer.groups.all())
+    body = client.get("/").text
+    assert ">Manage providers +2 roles</span>" in body  # not a bare "+2"
     assert body.count('class="badge badge-muted"') == 1
 
 

@@ -60,3 +60,29 @@ def test_settings_come_from_the_environment():
         "EUR Europe/Moscow ['a.example', 'b.example'] django.db.backends.postgresql"
         in result.stdout
     )
+
+
+DESCRIBE_THE_BROKER = (
+    "import django; django.setup(); from smmdash.celery import app; "
+    "print(app.connection_for_write().as_uri())"
+)
+
+
+def test_the_default_broker_is_described_without_kombus_missing_hostname_warning():
+    # Workers and beat describe their broker on start; `bin/dev` printed kombu's warning thrice.
+    for configured in (None, "filesystem://"):  # the default, and as the README once said
+        env = clean_env(DEBUG="true")
+        env.pop("CELERY_BROKER_URL", None)
+        if configured:
+            env["CELERY_BROKER_URL"] = configured
+        result = subprocess.run(
+            [sys.executable, "-c", DESCRIBE_THE_BROKER],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("filesystem://")
+        assert "No hostname was supplied" not in result.stdout + result.stderr

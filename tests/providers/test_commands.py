@@ -120,6 +120,12 @@ def test_the_demo_sets_up_five_synced_providers_on_the_simulator(tmp_path, setti
     assert slow > 20 * fast
     books = json.loads((tmp_path / "simulator-orders.json").read_text())
     assert len(books["smmprovider"]["orders"]) == 2
+    # What the simulator will say it still holds, when bin/dev starts it, matches the setup's
+    # count: the rejected order never reached a panel.
+    held = sum(len(panel["orders"]) for panel in books.values())
+    placed = int(re.search(r"Demo orders: (\d+) ", err).group(1))
+    assert held == placed - 1
+    assert f"the panels hold {held} of them: an order a panel refused is not on it" in err
 
     # Again: the same five accounts, updated rather than duplicated.
     orders = Order.objects.count()

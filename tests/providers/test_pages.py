@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -204,3 +205,49 @@ def test_the_catalog_exports_the_filtered_list_as_csv(viewer_client, simulator, 
     assert by_id[hostile.service_id][4] == str(hostile.rate)  # Decimal, as stored
     assert by_id[hostile.service_id][5] == "RUB"
     assert any("Подписчики" in row[1] for row in rows[1:])
+
+
+def test_a_queued_sync_shows_that_it_waits_not_zeros_and_breadcrumbs_end_in_a_name(
+    viewer_client, make_provider
+):
+    provider = make_provider()
+    services.request_sync(provider, CatalogSync.Trigger.MANUAL)
+    body = viewer_client.get(f"/providers/{provider.pk}/").text
+    log = body[body.index("Sync log") :]
+    log = log[: log.index("</table>")]
+    assert "waiting for a worker" in log
+    assert '<td class="num">0</td>' not in log
+    assert re.search(r'class="breadcrumb">.*</a></p>', body)
+    assert not re.search(r'class="breadcrumb">.*/</p>', body)
+
+
+def test_delete_is_offered_only_where_it_deletes_and_disable_where_it_has_orders(
+    client, manager, simulator, synced, place
+):
+    client.force_login(manager)
+    unused, used = synced("smmsheba"), synced("smmbros")
+    place(used.services.filter(active=True).first())
+
+    assert f'href="/providers/{unused.pk}/delete/"' in client.get(f"/providers/{unused.pk}/").text
+    assert "Delete smmsheba?" in client.get(f"/providers/{unused.pk}/delete/").text
+    detail = client.get(f"/providers/{used.pk}/").text
+    assert f'href="/providers/{used.pk}/delete/"' not in detail
+    assert "can be disabled but not deleted" in detail
+    asked = client.get(f"/providers/{used.pk}/delete/").text
+    assert "Disable smmbros?" in asked and "Delete smmbros" not in asked
+    client.post(f"/providers/{used.pk}/delete/")
+    used.refresh_from_db()
+    assert not used.enabled
+
+
+def test_a_refresh_pressed_again_at_once_says_it_was_not_asked_not_that_it_failed(
+    viewer_client, simulator, make_provider
+):
+    provider = make_provider()
+    url = f"/providers/{provider.pk}/balance/"
+    viewer_client.post(url, **htmx_headers())
+    again = viewer_client.post(url, **htmx_headers()).text
+    assert "Could not read" not in again
+    assert re.search(r"Not asked again so soon: .* It can be refreshed again in \d+ s\.", again)
+    redirected = viewer_client.post(url, follow=True).text
+    assert "Not asked again so soon" in redirected and "Could not read" not in redirected

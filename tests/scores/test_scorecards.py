@@ -1,6 +1,7 @@
 """Scorecards measured from real orders at the simulated panels, each with its delivery
 profile: figures rolled up by the poll, read by the pages in a constant number of queries."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from orders import services
 from orders.models import Order
 from orders.services import rollups
 from providers.models import ApiDay
+from providers.services import refresh_balance
 from scores import figures, periods
 from scores.cards import league, provider_cards
 from scores.models import COUNTS, DURATIONS, ProviderDay, RollupDue, ServiceDay
@@ -188,3 +190,24 @@ def test_the_league_and_the_provider_card_take_the_same_queries_however_many_ord
     rows = league(30, "delivered")
     assert [row.provider.name for row in rows] == ["smmprovider", "smmbros"]
     assert [card.days for card in provider_cards(providers[1])] == [7, 30, 90]
+
+
+def test_the_league_sorts_each_column_both_ways_with_arrows_that_say_which(
+    simulator, make_provider, viewer_client
+):
+    one_call = make_provider("smmprovider")
+    refresh_balance(one_call)  # its only call to the panel
+    periods.refresh_stale(timezone.now() + periods.STALE_AFTER)
+
+    page = viewer_client.get("/scorecard/?days=7").text
+    assert "of 1 call<" in page  # not "1 calls"
+    # Delivered sorts best first, high to low: the arrow points down, and a second click
+    # turns it round; a time sorts low (best) first.
+    assert 'aria-sort="descending"' in page
+    assert re.search(r'href="\?days=7&amp;sort=-delivered"[^>]*>\s*Delivered ↓', page)
+    assert 'href="?days=7&amp;sort=orders"' in page
+    turned = viewer_client.get("/scorecard/?days=7&sort=-delivered").text
+    assert re.search(r'href="\?days=7&amp;sort=delivered"[^>]*>\s*Delivered ↑', turned)
+    assert 'aria-sort="ascending"' in turned
+    by_start = viewer_client.get("/scorecard/?days=7&sort=start").text
+    assert re.search(r'href="\?days=7&amp;sort=-start"[^>]*>\s*Time to start ↑', by_start)

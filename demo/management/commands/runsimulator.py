@@ -45,7 +45,8 @@ class Command(BaseCommand):
         if restored:
             # The panels' books outlive restarts, like a real panel's: the demo's own orders
             # from the setup are among them.
-            self.stdout.write(f"The panels still hold the {restored} orders placed on them before.")
+            # Orders a panel refused were never on it, so this may be fewer than were placed.
+            self.stdout.write(f"The panels still hold the {restored} orders they took before.")
         self.stdout.write(f"Panel simulator on http://{host}:{port}/ (keys in {accounts_file}):")
         for slug in simulator.panels:
             title = simulator.panel(slug).dialect.title
