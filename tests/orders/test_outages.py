@@ -202,12 +202,13 @@ def test_recovery_waits_for_the_configured_thresholds_not_minutes(synced, settin
     lost = order(send_task_due_at=now - timedelta(seconds=31))
     waiting = order(send_task_due_at=now - timedelta(seconds=20))
     retried_later = order(send_task_due_at=now + timedelta(seconds=60))  # a panel said wait
-    dead = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=46))
-    sending = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=30))
+    # A send's worker may live until its task's time limit (120 s), and then some.
+    dead = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=181))
+    sending = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=170))
 
     assert (settings.ORDER_QUEUED_STALLED_SECONDS, settings.ORDER_SENDING_STALLED_SECONDS) == (
         30,
-        45,
+        180,
     )
     assert services.recover_stalled(now) == (1, 1)
     statuses = dict(Order.objects.values_list("pk", "status"))
