@@ -223,6 +223,21 @@ def test_recovery_waits_for_the_configured_thresholds_not_minutes(synced, settin
     assert services.recover_stalled(later) == (0, 0)
 
 
+@pytest.mark.django_db
+def test_orders_waiting_behind_a_backlog_are_handed_over_again_ever_more_rarely(synced):
+    service = a_service(synced("smmpllus"))
+    start = timezone.now()
+    for n in range(3):  # their tasks are in the broker, behind a backlog no worker gets through
+        services.create_order(service, link=f"{LINK}{n}", quantity=service.min)
+
+    handed = [services.recover_stalled(start + timedelta(seconds=s))[1] for s in range(10, 301, 10)]
+
+    assert handed[:4] == [0, 0, 0, 3]  # first, soon after its task was due (30 s)
+    # Then after as long again as each has waited: in five minutes, 3 times, not 7.
+    assert sum(handed) == 3 * 3, handed
+    app.control.purge()
+
+
 # The database is down --------------------------------------------------------------------
 
 
