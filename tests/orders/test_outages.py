@@ -4,7 +4,6 @@ theirs, real broker and database failures (a port nothing listens on, a database
 from another connection)."""
 
 import logging
-import os
 import signal
 import sys
 import threading
@@ -23,37 +22,13 @@ from orders.models import Order, ProviderPolling
 from orders.services import tracking
 from smmdash.celery import app
 from smmdash.lib.queue import broker
+from tests.broker import broker_unreachable
 from tests.market import GROUP
 from tests.orders.conftest import a_service, adds
-from tests.processes import database_url_of_this_run, free_port, wait_for, worker_env
+from tests.processes import database_url_of_this_run, wait_for, worker_env
 
 S = Order.Status
 LINK = "https://instagram.com/p/outage"
-
-
-@contextmanager
-def broker_unreachable():
-    """This process's broker is a Redis on a port nothing listens on, as when Redis is down;
-    at the end it is this run's broker again, reachable."""
-    saved = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{free_port()}/0"
-    _new_broker_connections()
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("CELERY_BROKER_URL")
-        else:
-            os.environ["CELERY_BROKER_URL"] = saved
-        _new_broker_connections()
-        broker.forget()
-
-
-def _new_broker_connections():
-    """Celery keeps its connections to the broker it first reached: drop them, so the next
-    task sent connects to the broker the environment names now (as after a fork)."""
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @contextmanager
