@@ -42,7 +42,7 @@ from providers.services import ProviderProblem, open_client, refresh_balance
 from rates.money import expected_cost
 from smmdash.lib.patience import DATABASE_UNAVAILABLE, write_patiently
 from smmdash.lib.queue import SUBMIT_ORDER, queue
-from smmdash.lib.send_limits import SEND_CERTAINLY_OVER_AFTER
+from smmdash.lib.send_limits import SEND_CERTAINLY_OVER_AFTER, SUBMIT_TIME_LIMIT
 
 log = logging.getLogger("smmdash.orders")
 
@@ -509,11 +509,17 @@ def send_again(order: Order, user) -> Order:
             "again would buy it twice."
         )
     over_before = _sends_over_before(timezone.now())
-    # Marked not placed by staff: its last send's worker may be alive and place it yet, until
-    # the send is certainly over (the other statuses were written by that worker itself).
+    # Marked not placed by staff after its send was given up as stalled: that send's worker
+    # may be alive and place it yet, until the send is certainly over. Every other outcome
+    # was written by the worker itself, done with the send: a refusal, nothing sent, or an
+    # answer it lost (within the task's time limit, where the stalled send's is past it).
+    lost_by_its_worker = Q(
+        answer_lost_at__lt=F("submitted_at") + timedelta(seconds=SUBMIT_TIME_LIMIT)
+    )
     send_over = (
         ~Q(status=Status.NOT_PLACED)
         | Q(submitted_at__isnull=True)
+        | lost_by_its_worker
         | Q(submitted_at__lt=over_before)
     )
     with transaction.atomic():

@@ -139,8 +139,11 @@ def test_an_order_marked_not_placed_can_be_sent_again_once_its_send_is_certainly
     service = a_service(synced("smmpllus"))
     order, _ = services.create_order(service, link=LINK, quantity=service.min)
     now = timezone.now()
+    sent = now - timedelta(seconds=SEND_CERTAINLY_OVER_AFTER - 30)
+    # Given up as stalled (past the task's time limit), then marked not placed by staff.
+    given_up = sent + timedelta(seconds=SUBMIT_TIME_LIMIT + 10)
     Order.objects.filter(pk=order.pk).update(
-        status=S.NOT_PLACED, submitted_at=now - timedelta(seconds=SEND_CERTAINLY_OVER_AFTER - 30)
+        status=S.NOT_PLACED, submitted_at=sent, answer_lost_at=given_up
     )
     with pytest.raises(services.OrderActionRefused, match=r"can be sent again in (2\d|30) s"):
         services.send_again(order, buyer)
@@ -148,9 +151,13 @@ def test_an_order_marked_not_placed_can_be_sent_again_once_its_send_is_certainly
 
     Order.objects.filter(pk=order.pk).update(submitted_at=F("submitted_at") - timedelta(minutes=1))
     assert services.send_again(order, buyer).status == S.QUEUED
-    # Refused, never sent, or not yet sent: no worker of its can place it, so no wait.
-    Order.objects.filter(pk=order.pk).update(status=S.REJECTED, submitted_at=now)
-    assert services.send_again(order, buyer).status == S.QUEUED
+
+    # Its answer lost by the worker itself, which was done with it then; refused, or never
+    # sent: no worker of its can place it any more, so no wait.
+    lost = {"answer_lost_at": now + timedelta(seconds=5), "status": S.NOT_PLACED}
+    for outcome in [lost, {"status": S.REJECTED}, {"status": S.NOT_SENT}]:
+        Order.objects.filter(pk=order.pk).update(submitted_at=now, **outcome)
+        assert services.send_again(order, buyer).status == S.QUEUED
 
 
 @pytest.mark.django_db(transaction=True)
