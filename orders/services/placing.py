@@ -315,8 +315,9 @@ def _placed_twice(order, panel_order_id, now):
     cancel it or track it; nothing of it is dropped."""
     problem = (
         f"The panel placed this as its order {panel_order_id}: it is order #{order.pk}'s send "
-        f"of {order.submitted_at:%Y-%m-%d %H:%M:%S} UTC, whose answer came after order "
-        f"#{order.pk} had been sent again. The panel may have it twice."
+        f"of {order.submitted_at:%Y-%m-%d %H:%M:%S} UTC, whose answer came only after order "
+        f"#{order.pk} had moved on (sent again, or its id recorded by hand). The panel may have "
+        "it twice."
     )
     double = Order(
         **{name: getattr(order, name) for name in _COPIED},
