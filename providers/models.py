@@ -312,6 +312,9 @@ class CatalogSync(models.Model):
     error = models.TextField(blank=True)
     # The panel's own words about the catalog it sent, e.g. why it is empty ("Empty Data").
     panel_said = models.TextField(blank=True)
+    # Queued while the broker could not be reached: no task holds it yet, and the catalog
+    # dispatcher's tick hands it to the workers once they can be reached.
+    waiting_for_workers = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-queued_at", "-id"]

@@ -241,6 +241,14 @@ def sync(request, pk):
     if not request.htmx:
         if too_soon:
             messages.warning(request, too_soon)
+        elif latest_sync.waiting_for_workers:
+            messages.warning(
+                request,
+                _(
+                    "Catalog sync of {provider} queued. The background workers cannot be "
+                    "reached right now: it starts once they can."
+                ).format(provider=provider),
+            )
         else:
             messages.info(
                 request, _("Catalog sync of {provider} queued.").format(provider=provider)

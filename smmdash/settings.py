@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from kombu import Queue
 
+from smmdash.lib.send_limits import SEND_CERTAINLY_OVER_AFTER
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -254,12 +256,22 @@ ORDER_STATUS_MAX_AGE_SECONDS = env.int("ORDER_STATUS_MAX_AGE_SECONDS", default=1
 PANEL_REQUESTS_PER_SECOND = env.float("PANEL_REQUESTS_PER_SECOND", default=5.0)
 # Orders whose send never reached a worker (the broker was down, a task was lost) and orders
 # whose worker died mid-send: how often beat looks for them, how long after its send task was
-# due a queued order is handed to a worker again, and how long a send may look unfinished
-# before it needs checking (longer than a send takes: connect 5 s + answer 30 s). Together
-# they settle every order within a minute of the broker and database being back.
+# due a queued order is handed to a worker again (queued orders settle within a minute of the
+# broker and database being back), and how long a send may look unfinished before it needs
+# checking. That last must outlive any send (the task's time limit and a margin): a worker
+# still alive may yet record the panel's answer, and an order given up on while it can would
+# be sent twice. A shorter setting is refused.
 ORDER_RECOVERY_SECONDS = env.int("ORDER_RECOVERY_SECONDS", default=10)
 ORDER_QUEUED_STALLED_SECONDS = env.int("ORDER_QUEUED_STALLED_SECONDS", default=30)
-ORDER_SENDING_STALLED_SECONDS = env.int("ORDER_SENDING_STALLED_SECONDS", default=45)
+ORDER_SENDING_STALLED_SECONDS = env.int(
+    "ORDER_SENDING_STALLED_SECONDS", default=SEND_CERTAINLY_OVER_AFTER
+)
+if ORDER_SENDING_STALLED_SECONDS < SEND_CERTAINLY_OVER_AFTER:
+    raise ImproperlyConfigured(
+        f"ORDER_SENDING_STALLED_SECONDS is {ORDER_SENDING_STALLED_SECONDS}, shorter than a send "
+        f"of an order may last: set it to at least {SEND_CERTAINLY_OVER_AFTER} (or leave it "
+        "unset), or an order whose worker is still sending it could be sent twice."
+    )
 # Exchange rates: where reference rates are fetched from ({base} is BASE_CURRENCY; empty
 # turns fetching off, leaving rates to staff) and how often.
 EXCHANGE_RATES_URL = env.str(

@@ -7,7 +7,6 @@ from orders.services.mass import lines_from_csv, lines_from_text, place_mass_ord
 from orders.services.overlaps import describe_overlaps, overlaps_of_service
 from orders.services.placing import (
     RESENDABLE,
-    SUBMIT_TIME_LIMIT,
     ClaimFailed,
     OrderActionRefused,
     create_order,
@@ -37,6 +36,7 @@ from orders.services.tracking import (
     refresh_now,
 )
 from rates.money import expected_cost
+from smmdash.lib.send_limits import SUBMIT_TIME_LIMIT
 
 __all__ = [
     "CORRECT",

@@ -7,11 +7,15 @@
 3. The answer decides: an id -> pending; a refusal -> rejected; nothing sent -> queued again
    (a few times) or not sent; the answer lost -> *unknown*, which only staff resolve.
    The panel's id is logged before it is written, and the write is tried again for a while.
-4. `recover_stalled` turns an order whose worker died mid-send into *unknown* (never resent)
-   and queues again any queued order whose task was lost or never reached the broker.
+4. `recover_stalled` turns an order whose worker died mid-send into *unknown* (never resent),
+   once the send is certainly over (ORDER_SENDING_STALLED_SECONDS, longer than the task may
+   live), and queues again any queued order whose task was lost or never reached the broker.
+   Each outcome is written only for the send it answers (the claim's time identifies it), and
+   only what that conditional UPDATE changed moves on (a failover, a retry, an event).
 """
 
 import logging
+import math
 from datetime import timedelta
 from functools import partial
 
@@ -19,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compare.services import order_problem
 from orders.models import Order, OrderEvent
@@ -37,17 +42,21 @@ from providers.services import ProviderProblem, open_client, refresh_balance
 from rates.money import expected_cost
 from smmdash.lib.patience import DATABASE_UNAVAILABLE, write_patiently
 from smmdash.lib.queue import SUBMIT_ORDER, queue
+from smmdash.lib.send_limits import SEND_CERTAINLY_OVER_AFTER, SUBMIT_TIME_LIMIT
 
 log = logging.getLogger("smmdash.orders")
 
 Status = Order.Status
-SUBMIT_TIME_LIMIT = 120  # seconds the submit task may run
 # How long a worker keeps trying to record the panel's id for an order it placed, while the
 # database is away (within the task's time limit, after a send of at most 35 s).
 PLACED_WRITE_PATIENCE = 60  # seconds
 SEND_ATTEMPTS = 3  # when the panel could not be reached at all, nothing was placed: try again
 RETRY_DELAY = 30  # seconds
 RESENDABLE = frozenset({Status.NOT_SENT, Status.NOT_PLACED, Status.REJECTED})
+# An order whose task seems lost is handed over again after ORDER_QUEUED_STALLED_SECONDS, then
+# after as long again as it has waited, up to this: under a backlog the tasks are still in the
+# broker, and each hand-over would add one more to it.
+HAND_OVER_AGAIN_AT_MOST = timedelta(minutes=5)
 
 
 class OrderActionRefused(Exception):
@@ -231,31 +240,129 @@ def _placed(order, panel_order_id) -> Order:
 
 def _record_placed(order, panel_order_id):
     now = timezone.now()
+    placed = {
+        "status": Status.PENDING,
+        "provider_order_id": panel_order_id,
+        "placed_at": now,
+        "last_error": "",
+        "answer_lost_at": None,
+    }
+    this_send = _this_send(order)
     with transaction.atomic():
-        # An order given up as stalled is placed all the same: the panel's id is the truth,
-        # and its answer was not lost after all.
-        placed = Order.objects.filter(
-            pk=order.pk, status__in=[Status.SUBMITTING, Status.UNKNOWN]
-        ).update(
-            status=Status.PENDING,
-            provider_order_id=panel_order_id,
-            placed_at=now,
-            last_error="",
-            answer_lost_at=None,
-        )
         if (
-            not placed
-            and Order.objects.filter(pk=order.pk, provider_order_id=panel_order_id).exists()
+            Order.objects.filter(pk=order.pk, provider_order_id=panel_order_id).exists()
+            or Order.objects.filter(form_token=_placed_late_token(order, panel_order_id)).exists()
         ):
             return  # an earlier try was written after all, its failure notwithstanding
-        record(order, Kind.ANSWER, f"Placed: the panel's order id is {panel_order_id}", at=now)
+        # An order given up as stalled is placed all the same: the panel's id is the truth,
+        # and its answer was not lost after all.
+        if this_send.filter(status__in=[Status.SUBMITTING, Status.UNKNOWN]).update(**placed):
+            said = f"Placed: the panel's order id is {panel_order_id}"
+        # Staff found no order at the panel, yet the panel took it: it is tracked from now on,
+        # as it was not sent again meanwhile (a resend clears the claim's time).
+        elif this_send.filter(status=Status.NOT_PLACED).update(**placed):
+            log.warning(
+                "Order %s had been marked not placed, and %s placed it after all as its order %s",
+                order.pk,
+                order.provider,
+                panel_order_id,
+            )
+            said = (
+                f"Placed: the panel's order id is {panel_order_id}. It had been marked not "
+                "placed, but the panel's answer came after that: it is at the panel after all."
+            )
+        else:
+            _placed_twice(order, panel_order_id, now)
+            return
+        record(order, Kind.ANSWER, said, at=now)
         mark_due([order])
 
 
-def _rejected(order, message: str) -> Order:
-    Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
-        status=Status.REJECTED, last_error=message
+def _this_send(order):
+    """The order as long as it is still the send claimed by `order` (read at the claim): a
+    resend claims it anew, at another time."""
+    return Order.objects.filter(pk=order.pk, submitted_at=order.submitted_at)
+
+
+def _placed_late_token(order, panel_order_id) -> str:
+    # The order recording a late placement has this for form token, which is unique: however
+    # many times the write is tried, one order records it.
+    return f"placed-late:{order.pk}:{panel_order_id}"[:80]
+
+
+# What an order of the panel's copies from the order whose send it answered.
+_COPIED = [
+    "provider_id",
+    "service_id",
+    "service_ref",
+    "service_name",
+    "service_type",
+    "rate",
+    "currency",
+    "link",
+    "link_key",
+    "quantity",
+    "extra",
+    "expected_cost",
+    "placed_by_id",
+]
+
+
+def _placed_twice(order, panel_order_id, now):
+    """The panel placed a send of `order` whose answer came after the order had been sent
+    again: both are at the panel. The late one is recorded as an order of its own, needing
+    checking (its id is in its problem and its timeline), so staff see the double and can
+    cancel it or track it; nothing of it is dropped."""
+    problem = (
+        f"The panel placed this as its order {panel_order_id}: it is order #{order.pk}'s send "
+        f"of {order.submitted_at:%Y-%m-%d %H:%M:%S} UTC, whose answer came only after order "
+        f"#{order.pk} had moved on (sent again, or its id recorded by hand). The panel may have "
+        "it twice."
     )
+    double = Order(
+        **{name: getattr(order, name) for name in _COPIED},
+        status=Status.UNKNOWN,
+        submitted_at=order.submitted_at,
+        answer_lost_at=now,
+        last_error=problem,
+        form_token=_placed_late_token(order, panel_order_id),
+        routing_note=f"The late answer to a send of order #{order.pk}",
+    )
+    double.save()
+    record(
+        double,
+        Kind.ERROR,
+        f"{problem} Check the panel's order history: record this order as placed (id "
+        f"{panel_order_id}) to track it, or cancel it at the panel and record it as not placed.",
+        at=now,
+        data={"provider_order_id": panel_order_id, "sent_as": order.pk},
+    )
+    record(
+        order,
+        Kind.ERROR,
+        f"The panel also placed an earlier send of this order, as its order {panel_order_id}: "
+        f"recorded as order #{double.pk}, which needs checking.",
+        at=now,
+        data={"provider_order_id": panel_order_id, "recorded_as": double.pk},
+    )
+    mark_due([double])
+    log.error(
+        "Order %s was placed twice at %s: its late answer is the panel's order %s, recorded as "
+        "order %s, which needs checking",
+        order.pk,
+        order.provider,
+        panel_order_id,
+        double.pk,
+    )
+
+
+def _rejected(order, message: str) -> Order:
+    if (
+        not _this_send(order)
+        .filter(status=Status.SUBMITTING)
+        .update(status=Status.REJECTED, last_error=message)
+    ):
+        return _answered_too_late(order, f"the panel refused it: {message}")
     record(order, Kind.ANSWER, f"Rejected by the panel: {message}", data={"error": message})
     mark_due([order])
     fail_over(order, f"{order.provider} refused it: {message}")
@@ -266,9 +373,12 @@ def _not_sent(order, message: str, *, retry=True, retry_in=RETRY_DELAY) -> Order
     again = retry and order.send_attempts < SEND_ATTEMPTS
     status = Status.QUEUED if again else Status.NOT_SENT
     due = timezone.now() + timedelta(seconds=retry_in) if again else None
-    Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
-        status=status, last_error=message, send_task_due_at=due
-    )
+    if (
+        not _this_send(order)
+        .filter(status=Status.SUBMITTING)
+        .update(status=status, last_error=message, send_task_due_at=due)
+    ):
+        return _answered_too_late(order, f"not sent: {message}")
     if again:
         record(order, Kind.ERROR, f"Not sent: {message}. Trying again in {retry_in} s.")
         enqueue(order.pk, countdown=retry_in)
@@ -332,12 +442,17 @@ def fail_over(order: Order, why: str) -> Order | None:
 
 
 def _unknown(order, message: str, balance_before) -> Order:
-    Order.objects.filter(pk=order.pk, status=Status.SUBMITTING).update(
-        status=Status.UNKNOWN,
-        last_error=message,
-        balance_before=balance_before,
-        answer_lost_at=timezone.now(),
-    )
+    if (
+        not _this_send(order)
+        .filter(status=Status.SUBMITTING)
+        .update(
+            status=Status.UNKNOWN,
+            last_error=message,
+            balance_before=balance_before,
+            answer_lost_at=timezone.now(),
+        )
+    ):
+        return _answered_too_late(order, f"its answer was lost: {message}")
     mark_due([order])
     record(
         order,
@@ -358,8 +473,28 @@ def _read_balance_after(order):
     Order.objects.filter(pk=order.pk).update(balance_after=balance.amount)
 
 
+def _answered_too_late(order, what: str) -> Order:
+    """A send's outcome, come when the order had moved on without it (staff resolved it, or
+    it was sent again): nothing is changed, moved or queued for it, and the log says so."""
+    log.warning(
+        "Order %s: its send claimed at %s ended after the order had moved on (it is %s "
+        "now), so nothing was changed: %s",
+        order.pk,
+        order.submitted_at,
+        Order.objects.filter(pk=order.pk).values_list("status", flat=True).first(),
+        what,
+    )
+    return _fresh(order)
+
+
 def _fresh(order) -> Order:
     return Order.objects.select_related("provider").get(pk=order.pk)
+
+
+def _sends_over_before(now):
+    """A send claimed before this is certainly over: its task's time limit has passed."""
+    seconds = max(settings.ORDER_SENDING_STALLED_SECONDS, SEND_CERTAINLY_OVER_AFTER)
+    return now - timedelta(seconds=seconds)
 
 
 # Staff acting on what the machine could not -----------------------------------------------------
@@ -374,8 +509,22 @@ def send_again(order: Order, user) -> Order:
             f"This order already moved to order #{moved.pk} at {moved.provider}: sending it "
             "again would buy it twice."
         )
+    over_before = _sends_over_before(timezone.now())
+    # Marked not placed by staff after its send was given up as stalled: that send's worker
+    # may be alive and place it yet, until the send is certainly over. Every other outcome
+    # was written by the worker itself, done with the send: a refusal, nothing sent, or an
+    # answer it lost (within the task's time limit, where the stalled send's is past it).
+    lost_by_its_worker = Q(
+        answer_lost_at__lt=F("submitted_at") + timedelta(seconds=SUBMIT_TIME_LIMIT)
+    )
+    send_over = (
+        ~Q(status=Status.NOT_PLACED)
+        | Q(submitted_at__isnull=True)
+        | lost_by_its_worker
+        | Q(submitted_at__lt=over_before)
+    )
     with transaction.atomic():
-        changed = Order.objects.filter(pk=order.pk, status__in=RESENDABLE).update(
+        changed = Order.objects.filter(send_over, pk=order.pk, status__in=RESENDABLE).update(
             status=Status.QUEUED,
             send_attempts=0,
             last_error="",
@@ -383,11 +532,25 @@ def send_again(order: Order, user) -> Order:
             send_task_due_at=timezone.now(),
         )
         if not changed:
-            raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
+            _refuse_resend(order, over_before)
         record(order, Kind.ACTION, "Sent again", actor=user)
         mark_due([order])
         transaction.on_commit(partial(enqueue, order.pk), robust=True)
     return _fresh(order)
+
+
+def _refuse_resend(order, over_before):
+    current = Order.objects.filter(pk=order.pk).values("status", "submitted_at").first()
+    if current and current["status"] in RESENDABLE and current["submitted_at"]:
+        wait = (current["submitted_at"] - over_before).total_seconds()
+        raise OrderActionRefused(
+            _(
+                "The last send of this order may still be under way (its worker can place it "
+                "at the panel until its time limit has passed): it can be sent again in "
+                "{seconds} s."
+            ).format(seconds=max(1, math.ceil(wait)))
+        )
+    raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
 
 
 def recover_stalled(now=None) -> tuple[int, int]:
@@ -397,7 +560,7 @@ def recover_stalled(now=None) -> tuple[int, int]:
     Returns (marked unknown, queued again).
     """
     now = now or timezone.now()
-    sending_since = now - timedelta(seconds=settings.ORDER_SENDING_STALLED_SECONDS)
+    sending_since = _sends_over_before(now)
     stalled = list(
         Order.objects.filter(status=Status.SUBMITTING, submitted_at__lt=sending_since).values_list(
             "pk", flat=True
@@ -423,21 +586,32 @@ def recover_stalled(now=None) -> tuple[int, int]:
 
 def _hand_over_lost(now) -> int:
     """Queue again the queued orders no task holds: none reached the broker, or the one that
-    did should have run a while ago (lost in a broker restart, dropped by a worker)."""
-    due_long_ago = now - timedelta(seconds=settings.ORDER_QUEUED_STALLED_SECONDS)
-    lost = list(
-        Order.objects.filter(
-            Q(send_task_due_at__isnull=True) | Q(send_task_due_at__lt=due_long_ago),
-            status=Status.QUEUED,
-        ).values_list("pk", flat=True)
-    )
-    Order.objects.filter(pk__in=lost, status=Status.QUEUED).update(send_task_due_at=now)
-    for handed, order_id in enumerate(lost):
-        # The claim in submit() makes a second task for one order harmless.
+    did should have run a while ago (lost in a broker restart, dropped by a worker, or still
+    waiting behind a backlog).
+
+    Each is taken with a conditional UPDATE that moves its send task's due time on, so of two
+    ticks one hands it over; and the longer it has waited, the later it is due again
+    (HAND_OVER_AGAIN_AT_MOST), so a backlog is not doubled every ORDER_QUEUED_STALLED_SECONDS.
+    """
+    stalled_after = timedelta(seconds=settings.ORDER_QUEUED_STALLED_SECONDS)
+    lost = Order.objects.filter(
+        Q(send_task_due_at__isnull=True) | Q(send_task_due_at__lt=now - stalled_after),
+        status=Status.QUEUED,
+    ).values_list("pk", "created_at", "send_task_due_at")
+    handed = []
+    for order_id, created_at, due in lost:
+        if due is None:
+            due_again = now  # it never reached the broker: due the moment it does
+        else:
+            waited = min(max(now - created_at, stalled_after), HAND_OVER_AGAIN_AT_MOST)
+            due_again = now + waited - stalled_after
+        # The claim in submit() makes a second task for one order harmless; this keeps them few.
+        taken = Order.objects.filter(pk=order_id, status=Status.QUEUED, send_task_due_at=due)
+        if not taken.update(send_task_due_at=due_again):
+            continue  # another tick took it, or it left the queue
         if not queue(SUBMIT_ORDER, order_id):
-            # Still out of reach: these wait for the next round.
-            Order.objects.filter(pk__in=lost[handed:], status=Status.QUEUED).update(
-                send_task_due_at=None
-            )
-            return handed
-    return len(lost)
+            # Still out of reach: this and the rest wait for the next round.
+            Order.objects.filter(pk=order_id, status=Status.QUEUED).update(send_task_due_at=None)
+            return len(handed)
+        handed.append(order_id)
+    return len(handed)

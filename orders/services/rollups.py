@@ -7,12 +7,13 @@ each due row is claimed by deleting it, so two workers never compute one day at 
 marked again while it is being computed is computed again next time. Computing a day reads its
 orders and refills in two queries and writes its ProviderDay, every ServiceDay and its SpendDays
 (the Spend page's, orders.services.spending) in three bulk upserts. `rebuild` does every day there
-is.
+is, replacing each day's rows where they are.
 """
 
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models.functions import TruncDate
 
 from orders.models import FINISHED, Order, Refill, SpendDay
@@ -84,12 +85,13 @@ def refresh_due(provider_id: int | None = None, limit: int = DUE_PER_TICK) -> in
 
 def rebuild(since: date | None = None) -> int:
     """Compute every provider's every day with orders (from `since`) afresh; returns the days
-    done. Rows of days that no longer have orders (after TIME_ZONE changed, say) go."""
+    done. Each day's rows are replaced where they are, a provider's month at a time, so the
+    scorecards and Spend read the old figures until the new ones are in, never none (nor, if
+    the rebuild dies, for good). Rows of days that no longer have orders (after TIME_ZONE
+    changed, say) go at the end."""
     orders = Order.objects.all()
     if since is not None:
         orders = orders.filter(created_at__gte=day_start(since))
-    for rollup in (ProviderDay, ServiceDay, SpendDay):
-        rollup.objects.filter(day__gte=since or date.min).delete()
     # order_by(): without it the orders' default ordering joins the DISTINCT, one row an order.
     pairs = (
         orders.annotate(day=TruncDate("created_at", tzinfo=zone()))
@@ -102,9 +104,29 @@ def rebuild(since: date | None = None) -> int:
         by_provider[provider_id].append(day)
     for provider_id, days in by_provider.items():
         for start in range(0, len(days), 31):
-            compute(provider_id, days[start : start + 31], sum_scores=False)
+            with transaction.atomic():
+                compute(provider_id, days[start : start + 31], sum_scores=False)
         periods.refresh([provider_id])
+    emptied = _drop_days_without_orders(since or date.min, by_provider)
+    periods.refresh(sorted(emptied - set(by_provider)))
     return sum(len(days) for days in by_provider.values())
+
+
+def _drop_days_without_orders(since: date, with_orders: dict[int, list[date]]) -> set[int]:
+    """Delete the rollup rows (from `since`) of provider days with no orders; returns the
+    providers that had any."""
+    kept = {(provider_id, day) for provider_id, days in with_orders.items() for day in days}
+    emptied: dict[int, set[date]] = defaultdict(set)
+    for rollup in (ProviderDay, ServiceDay, SpendDay):
+        rows = rollup.objects.filter(day__gte=since).order_by()
+        for provider_id, day in rows.values_list("provider_id", "day").distinct():
+            if (provider_id, day) not in kept:
+                emptied[provider_id].add(day)
+    for provider_id, days in emptied.items():
+        with transaction.atomic():
+            for rollup in (ProviderDay, ServiceDay, SpendDay):
+                rollup.objects.filter(provider_id=provider_id, day__in=days).delete()
+    return set(emptied)
 
 
 def compute(provider_id: int, days: list[date], *, sum_scores: bool = True):

@@ -8,6 +8,7 @@ the worker holding it dies.
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -41,12 +42,37 @@ def request_sync(provider: Provider, trigger: str, user=None) -> CatalogSync:
     if trigger == CatalogSync.Trigger.MANUAL:
         claim_manual_call(provider, ManualCall.Kind.SYNC)
     sync = CatalogSync.objects.create(provider=provider, trigger=trigger, requested_by=user)
-    transaction.on_commit(lambda: _enqueue(sync.pk))
+    transaction.on_commit(partial(_hand_over, sync), robust=True)
     return sync
 
 
-def _enqueue(sync_id: int):
-    queue(RUN_CATALOG_SYNC, sync_id)
+def _hand_over(sync: CatalogSync):
+    """Give a queued sync to the workers; when the broker cannot take it, mark it as waiting
+    for them, for the page that asked and for the dispatcher, which hands it over later."""
+    if not queue(RUN_CATALOG_SYNC, sync.pk):
+        CatalogSync.objects.filter(pk=sync.pk, status=Status.QUEUED).update(
+            waiting_for_workers=True
+        )
+        sync.waiting_for_workers = True
+
+
+def _hand_over_waiting(now) -> int:
+    """Queue the syncs that were asked for while the broker could not be reached (and are not
+    given up as too old); returns how many the broker took."""
+    waiting = CatalogSync.objects.filter(
+        status=Status.QUEUED, waiting_for_workers=True, queued_at__gte=now - SYNC_LOCK
+    )
+    handed = 0
+    for sync_id in waiting.values_list("pk", flat=True):
+        # Of two dispatchers, the one whose UPDATE takes it queues it.
+        taken = CatalogSync.objects.filter(pk=sync_id, status=Status.QUEUED)
+        if not taken.filter(waiting_for_workers=True).update(waiting_for_workers=False):
+            continue
+        if not queue(RUN_CATALOG_SYNC, sync_id):
+            taken.update(waiting_for_workers=True)  # still out of reach: the next tick
+            break
+        handed += 1
+    return handed
 
 
 def _pending(provider: Provider) -> CatalogSync | None:
@@ -86,8 +112,10 @@ def sync_catalog(provider: Provider, trigger: str = CatalogSync.Trigger.COMMAND,
 
 
 def dispatch_due_syncs(now=None) -> list[CatalogSync]:
-    """Queue a sync for every enabled provider whose catalog is due (run by beat's tick)."""
+    """Queue a sync for every enabled provider whose catalog is due (run by beat's tick), and
+    hand to the workers the syncs that were queued while they could not be reached."""
     now = now or timezone.now()
+    _hand_over_waiting(now)
     due = Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now)
     queued = []
     for provider in Provider.objects.filter(due, enabled=True):

@@ -4,7 +4,6 @@ theirs, real broker and database failures (a port nothing listens on, a database
 from another connection)."""
 
 import logging
-import os
 import signal
 import sys
 import threading
@@ -23,37 +22,13 @@ from orders.models import Order, ProviderPolling
 from orders.services import tracking
 from smmdash.celery import app
 from smmdash.lib.queue import broker
+from tests.broker import broker_unreachable
 from tests.market import GROUP
 from tests.orders.conftest import a_service, adds
-from tests.processes import database_url_of_this_run, free_port, wait_for, worker_env
+from tests.processes import database_url_of_this_run, wait_for, worker_env
 
 S = Order.Status
 LINK = "https://instagram.com/p/outage"
-
-
-@contextmanager
-def broker_unreachable():
-    """This process's broker is a Redis on a port nothing listens on, as when Redis is down;
-    at the end it is this run's broker again, reachable."""
-    saved = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{free_port()}/0"
-    _new_broker_connections()
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("CELERY_BROKER_URL")
-        else:
-            os.environ["CELERY_BROKER_URL"] = saved
-        _new_broker_connections()
-        broker.forget()
-
-
-def _new_broker_connections():
-    """Celery keeps its connections to the broker it first reached: drop them, so the next
-    task sent connects to the broker the environment names now (as after a fork)."""
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @contextmanager
@@ -202,12 +177,13 @@ def test_recovery_waits_for_the_configured_thresholds_not_minutes(synced, settin
     lost = order(send_task_due_at=now - timedelta(seconds=31))
     waiting = order(send_task_due_at=now - timedelta(seconds=20))
     retried_later = order(send_task_due_at=now + timedelta(seconds=60))  # a panel said wait
-    dead = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=46))
-    sending = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=30))
+    # A send's worker may live until its task's time limit (120 s), and then some.
+    dead = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=181))
+    sending = order(status=S.SUBMITTING, submitted_at=now - timedelta(seconds=170))
 
     assert (settings.ORDER_QUEUED_STALLED_SECONDS, settings.ORDER_SENDING_STALLED_SECONDS) == (
         30,
-        45,
+        180,
     )
     assert services.recover_stalled(now) == (1, 1)
     statuses = dict(Order.objects.values_list("pk", "status"))
@@ -220,6 +196,21 @@ def test_recovery_waits_for_the_configured_thresholds_not_minutes(synced, settin
     settings.ORDER_SENDING_STALLED_SECONDS = 600
     later = now + timedelta(seconds=120)
     assert services.recover_stalled(later) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_orders_waiting_behind_a_backlog_are_handed_over_again_ever_more_rarely(synced):
+    service = a_service(synced("smmpllus"))
+    start = timezone.now()
+    for n in range(3):  # their tasks are in the broker, behind a backlog no worker gets through
+        services.create_order(service, link=f"{LINK}{n}", quantity=service.min)
+
+    handed = [services.recover_stalled(start + timedelta(seconds=s))[1] for s in range(10, 301, 10)]
+
+    assert handed[:4] == [0, 0, 0, 3]  # first, soon after its task was due (30 s)
+    # Then after as long again as each has waited: in five minutes, 3 times, not 7.
+    assert sum(handed) == 3 * 3, handed
+    app.control.purge()
 
 
 # The database is down --------------------------------------------------------------------

@@ -10,7 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from providers import services
-from providers.models import CatalogSync, PriceChange, Provider, Service
+from providers.models import CatalogSync, ManualCall, PriceChange, Provider, Service
+from smmdash.lib.queue import broker
+from tests.broker import broker_unreachable
+from tests.htmx import fragment_body, htmx_headers
+from tests.processes import wait_for, worker_env
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +287,39 @@ def test_a_sync_no_worker_finished_in_time_is_closed_not_waited_on(make_provider
     assert fresh.pk != stale.pk
     stale.refresh_from_db()
     assert stale.status == CatalogSync.Status.SKIPPED and "in time" in stale.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sync_now_while_the_broker_is_down_says_so_and_runs_once_the_workers_can_be_reached(
+    processes, tmp_path, simulator, make_provider, viewer_client
+):
+    provider = make_provider("smmbros")
+    url = f"/providers/{provider.pk}/sync/"
+    with broker_unreachable():
+        response = viewer_client.post(url, **htmx_headers())
+        (sync,) = provider.syncs.all()
+        assert (sync.status, sync.waiting_for_workers) == (CatalogSync.Status.QUEUED, True)
+        said = fragment_body(response, "sync-status")
+        assert "The background workers cannot be reached right now" in said
+        # The page watching it keeps saying so, and the dispatcher cannot hand it over yet.
+        watching = viewer_client.get(f"/providers/{provider.pk}/?watching=1", **htmx_headers())
+        assert "cannot be reached right now" in watching.text
+        broker.forget()
+        services.dispatch_due_syncs()
+        assert CatalogSync.objects.get(pk=sync.pk).waiting_for_workers
+
+        # Without htmx, the message says it too.
+        CatalogSync.objects.filter(pk=sync.pk).update(status=CatalogSync.Status.SKIPPED)
+        ManualCall.objects.all().delete()
+        page = viewer_client.post(url, follow=True)
+        assert "The background workers cannot be reached right now" in page.text
+        (sync, _skipped) = provider.syncs.all()
+
+    # The broker is back: the dispatcher's next tick hands it to a worker, which runs it.
+    env = worker_env(tmp_path, CATALOG_DISPATCH_SECONDS=3600)
+    services.dispatch_due_syncs()
+    assert not CatalogSync.objects.get(pk=sync.pk).waiting_for_workers
+    processes.celery("worker", "worker", "--pool=solo", "--queues=catalogs", env=env)
+    ran = wait_for(lambda: CatalogSync.objects.get(pk=sync.pk).status == "ok", 60)
+    assert ran, processes.log("worker")
+    assert len(simulator.requests("smmbros", "services")) == 1

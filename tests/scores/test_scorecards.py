@@ -2,6 +2,7 @@
 profile: figures rolled up by the poll, read by the pages in a constant number of queries."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders import services
-from orders.models import Order
+from orders.models import Order, SpendDay
 from orders.services import rollups
 from providers.models import ApiDay
 from providers.services import refresh_balance
@@ -167,6 +168,51 @@ def test_the_rollups_are_the_same_computed_again_from_scratch(profiled, synced, 
     ServiceDay.objects.all().delete()
     assert rollups.rebuild() >= 1
     assert list(ProviderDay.objects.values(*COUNTS, *DURATIONS)) == before
+
+
+def test_a_rebuild_that_dies_half_way_leaves_every_figure_readable(
+    profiled, synced, place, time_passes, monkeypatch
+):
+    providers = [synced(panel) for panel in ("smmprovider", "smmbros")]
+    for provider in providers:
+        place_many(place, provider, 4)
+    time_passes(RUN + 120)
+    for provider in providers:
+        services.poll_provider(provider)
+    # A day of the first provider's with no orders left (as after TIME_ZONE changed).
+    gone = ProviderDay.objects.filter(provider=providers[0]).first()
+    ProviderDay.objects.create(provider=providers[0], day=gone.day - timedelta(days=400))
+
+    def rollups_of(rollup, *fields):
+        return sorted(rollup.objects.values_list("provider_id", "day", *fields))
+
+    def figures_now():
+        return [
+            rollups_of(ProviderDay, *COUNTS, *DURATIONS),
+            rollups_of(ServiceDay, "service_id", *COUNTS),
+            rollups_of(SpendDay, "platform", "kind", "orders", "spent"),
+        ]
+
+    before = figures_now()
+    assert all(before)
+    computed = rollups.compute
+    done = []
+
+    def dies_on_the_second_provider(provider_id, days, **options):
+        if done and provider_id != done[0]:
+            raise SystemExit("the process was stopped")  # as a killed command would
+        done.append(provider_id)
+        computed(provider_id, days, **options)
+
+    monkeypatch.setattr(rollups, "compute", dies_on_the_second_provider)
+    with pytest.raises(SystemExit):
+        rollups.rebuild()
+    assert figures_now() == before  # scorecards and Spend still read every figure
+
+    monkeypatch.undo()
+    assert rollups.rebuild() >= 2
+    before[0] = [row for row in before[0] if row[1] != gone.day - timedelta(days=400)]
+    assert figures_now() == before
 
 
 def test_the_league_and_the_provider_card_take_the_same_queries_however_many_orders(
