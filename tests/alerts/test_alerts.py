@@ -210,7 +210,6 @@ def test_rules_are_edited_on_the_notifications_page(manager_client, viewer):
     viewer_client.force_login(viewer)
     assert viewer_client.get("/alerts/notifications/").status_code == 403
     rules = list(Rule.objects.order_by("id"))
-    enabled = Rule.objects.filter(enabled=True).count()
     data = {"form-TOTAL_FORMS": len(rules), "form-INITIAL_FORMS": len(rules)}
     for n, rule in enumerate(rules):
         data[f"form-{n}-id"] = rule.pk
