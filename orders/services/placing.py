@@ -17,8 +17,9 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compare.services import order_problem
 from orders.models import Order, OrderEvent
@@ -36,7 +37,7 @@ from providers.models import Service
 from providers.services import ProviderProblem, open_client, refresh_balance
 from rates.money import expected_cost
 from smmdash.lib.patience import DATABASE_UNAVAILABLE, write_patiently
-from smmdash.lib.queue import SUBMIT_ORDER, queue
+from smmdash.lib.queue import SUBMIT_ORDER, hand_over_lost, queue
 
 log = logging.getLogger("smmdash.orders")
 
@@ -375,6 +376,18 @@ def send_again(order: Order, user) -> Order:
             "again would buy it twice."
         )
     with transaction.atomic():
+        # The row lock first: a shop order settling on this order locks it too (see
+        # shops.services.settling), so the check below reads what that settlement committed.
+        if not Order.objects.select_for_update().filter(pk=order.pk).exists():
+            raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
+        if order.shop_orders.filter(settled_at__isnull=False).exists():
+            raise OrderActionRefused(
+                gettext(
+                    "A shop's order was placed as this one, and the shop has been refunded for "
+                    "it and told it was canceled: sending it again would deliver what the shop "
+                    "no longer pays for."
+                )
+            )
         changed = Order.objects.filter(pk=order.pk, status__in=RESENDABLE).update(
             status=Status.QUEUED,
             send_attempts=0,
@@ -422,22 +435,7 @@ def recover_stalled(now=None) -> tuple[int, int]:
 
 
 def _hand_over_lost(now) -> int:
-    """Queue again the queued orders no task holds: none reached the broker, or the one that
-    did should have run a while ago (lost in a broker restart, dropped by a worker)."""
-    due_long_ago = now - timedelta(seconds=settings.ORDER_QUEUED_STALLED_SECONDS)
-    lost = list(
-        Order.objects.filter(
-            Q(send_task_due_at__isnull=True) | Q(send_task_due_at__lt=due_long_ago),
-            status=Status.QUEUED,
-        ).values_list("pk", flat=True)
-    )
-    Order.objects.filter(pk__in=lost, status=Status.QUEUED).update(send_task_due_at=now)
-    for handed, order_id in enumerate(lost):
-        # The claim in submit() makes a second task for one order harmless.
-        if not queue(SUBMIT_ORDER, order_id):
-            # Still out of reach: these wait for the next round.
-            Order.objects.filter(pk__in=lost[handed:], status=Status.QUEUED).update(
-                send_task_due_at=None
-            )
-            return handed
-    return len(lost)
+    """Queue again the queued orders no task holds (the claim in submit() makes a second task
+    for one order harmless)."""
+    waiting = Order.objects.filter(status=Status.QUEUED)
+    return hand_over_lost(SUBMIT_ORDER, waiting, "send_task_due_at", now)

@@ -14,8 +14,11 @@ that is down.
 
 import logging
 import time
+from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
+from django.db.models import Q
 from kombu.exceptions import OperationalError
 
 log = logging.getLogger("smmdash.queue")
@@ -67,3 +70,33 @@ def queue(task_name: str, *args, countdown: int | None = None) -> bool:
         )
         return False
     return True
+
+
+def hand_over(task_name: str, rows, due_field: str, *args) -> bool:
+    """Queue a task for work recorded in `rows` (a queryset of its one row, whose `due_field`
+    says when the task should run). When the broker does not take it, the row is marked as held
+    by no task (`due_field` None), and hand_over_lost queues it once the broker answers."""
+    if queue(task_name, *args):
+        return True
+    rows.update(**{due_field: None})
+    return False
+
+
+def hand_over_lost(task_name, waiting, due_field: str, now, *, args_of=lambda pk: (pk,)) -> int:
+    """Queue again the work in `waiting` (a queryset) that no task holds: none reached the
+    broker, or the one that did should have run ORDER_QUEUED_STALLED_SECONDS ago (lost in a
+    broker restart, dropped by a worker). The task must make a second run harmless (a claim).
+    Returns how many were handed over."""
+    due_long_ago = now - timedelta(seconds=settings.ORDER_QUEUED_STALLED_SECONDS)
+    lost = list(
+        waiting.filter(
+            Q(**{f"{due_field}__isnull": True}) | Q(**{f"{due_field}__lt": due_long_ago})
+        ).values_list("pk", flat=True)
+    )
+    waiting.filter(pk__in=lost).update(**{due_field: now})
+    for handed, pk in enumerate(lost):
+        if not queue(task_name, *args_of(pk)):
+            # Still out of reach: these wait for the next round.
+            waiting.filter(pk__in=lost[handed:]).update(**{due_field: None})
+            return handed
+    return len(lost)
