@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from orders import services as order_services
 from orders.models import Order
@@ -226,3 +227,21 @@ def test_a_charge_of_the_whole_balance_is_taken_exactly():
         ledger.charge(shop.pk, None, Decimal("0.000001"))
     shop.refresh_from_db()
     assert shop.balance == Decimal(0) == services.ledger_sum(shop)
+
+
+@pytest.mark.django_db
+def test_following_dead_end_orders_reads_their_last_events_in_one_query(api, shop, product):
+    """Orders refused moments ago may still fail over: when each last spoke is read for all of
+    them at once, not once an order."""
+    ids = []
+    for number in range(3):
+        shop_order_id = api("add", service=product.pk, link=f"{LINK}/{number}", quantity=1000)
+        ids.append(shop_order_id["order"])
+        order = services.route(ids[-1])
+        assert order.route  # somewhere left to fail over to
+        Order.objects.filter(pk=order.pk).update(status=Order.Status.REJECTED)
+    found = list(services.followed(ShopOrder.objects.filter(pk__in=ids)))
+    with CaptureQueriesContext(connection) as captured:
+        answers = services.follow(found)
+    assert [answers[pk].status for pk in ids] == ["Pending"] * 3  # within the failover grace
+    assert sum("orders_orderevent" in query["sql"] for query in captured) == 1
