@@ -143,22 +143,22 @@ class Provider(models.Model):
     def health(self) -> tuple[str, str]:
         """(level, words) for the badge: level is ok, warn, bad or off."""
         if not self.enabled:
-            return "off", "Disabled"
+            return "off", gettext("Disabled")
         if self.not_connecting_since is not None:
             return "bad", gettext("Not connecting since {time}").format(
                 time=moment(self.not_connecting_since)
             )
         if self.balance_error:
-            return "bad", "Balance check failing"
+            return "bad", gettext("Balance check failing")
         if self.last_sync_ok is False:
-            return "bad", "Catalog sync failing"
+            return "bad", gettext("Catalog sync failing")
         if self.polling_error:
-            return "bad", "Order status checks failing"
+            return "bad", gettext("Order status checks failing")
         if self.balance_is_low:
-            return "warn", "Low balance"
+            return "warn", gettext("Low balance")
         if self.last_sync_at is None:
-            return "warn", "Not synced yet"
-        return "ok", "Healthy"
+            return "warn", gettext("Not synced yet")
+        return "ok", gettext("Healthy")
 
 
 class BalanceSnapshot(models.Model):

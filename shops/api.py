@@ -5,7 +5,9 @@ Form fields `key` and `action` (a JSON body, or GET with the same fields, work t
 answers with numbers as strings; errors as HTTP 200 `{"error": ...}`, except too many requests
 (429 with Retry-After) and a body over SHOP_API_MAX_BODY (413). The only view no session
 guards: CSRF-exempt and login-free here alone. The key is never logged nor stored: the feed
-keeps the action and the shop.
+keeps the action and the shop. A wrong key and a disabled shop's get the same answer, and
+count against the client address, which is refused before any key is looked up once over
+SHOP_API_WRONG_KEYS_PER_MINUTE.
 """
 
 import json
@@ -22,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from shops import services
 from shops.models import ShopOrder, ShopRefill
 from shops.services import words
+from smmdash.lib.security import client_ip
 
 MAX_IDS = 100
 ACTIONS = ("balance", "services", "add", "status", "refill", "refill_status", "cancel")
@@ -42,17 +45,18 @@ def endpoint(request):
     are one commit (a route task queued by an add leaves after it). A refused call writes
     nothing of its own, so its count and its feed row are written after the rollback."""
     started = time.monotonic()
-    shop, action = None, ""
+    shop, action, address = None, "", client_ip(request) or "?"
     try:
         fields = _fields(request)
         action = str(fields.get("action") or "").strip().lower()[:20]
         key = str(fields.get("key") or "").strip()
+        if wait := services.address_wait(address):
+            raise _Error(words.TOO_MANY.format(seconds=wait), 429, {"Retry-After": str(wait)})
         with transaction.atomic():
             shop, wait = services.admit_key(key)
-            if shop is None:
+            if shop is None or not shop.enabled:
+                # One answer for both, so that the answer tells no one which keys exist.
                 raise _Error(words.WRONG_KEY)
-            if not shop.enabled:
-                raise _Error(words.DISABLED)
             if wait:
                 raise _Error(words.TOO_MANY.format(seconds=wait), 429, {"Retry-After": str(wait)})
             if action not in ACTIONS:
@@ -63,6 +67,8 @@ def endpoint(request):
     except _Error as error:
         if shop is not None and error.status != 429:
             services.admit(shop)  # the rolled-back count, again
+        if error.status != 429 and str(error) == words.WRONG_KEY:
+            services.count_wrong_key(address)
         services.log_call(shop, action or "?", False, str(error), _since(started))
         return JsonResponse({"error": str(error)}, status=error.status, headers=error.headers)
 

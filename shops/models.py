@@ -26,12 +26,12 @@ class Shop(models.Model):
         ROUTE = "route", _("Route it at the old price (the loss shows on Spend)")
         REFUSE = "refuse", _("Refuse it")
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
     # SHA-256 of the key: the key itself is shown once and never stored.
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     key_hint = models.CharField(max_length=8, editable=False)
     key_set_at = models.DateTimeField(default=timezone.now, editable=False)
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
     # The ledger's sum, kept in step with it in the same transaction as each row.
     balance = models.DecimalField(**AMOUNT, default=Decimal(0), editable=False)
 
@@ -44,6 +44,7 @@ class Shop(models.Model):
         help_text=_("Added to the route's cost to make the shop's price."),
     )
     price_step = models.DecimalField(
+        _("price step"),
         **RATE,
         default=Decimal("0.01"),
         validators=[MinValueValidator(Decimal("0.00000001"))],
@@ -57,12 +58,16 @@ class Shop(models.Model):
         help_text=_("The price per 1000 is never less than the cost plus this."),
     )
     requests_per_minute = models.PositiveIntegerField(
-        default=600, validators=[MinValueValidator(1)]
+        _("requests per minute"), default=600, validators=[MinValueValidator(1)]
     )
     all_products = models.BooleanField(
-        default=True, help_text=_("Off: the shop may buy only the products chosen below.")
+        _("all products"),
+        default=True,
+        help_text=_("Off: the shop may buy only the products chosen below."),
     )
-    products = models.ManyToManyField("Product", blank=True, related_name="+")
+    products = models.ManyToManyField(
+        "Product", verbose_name=_("products"), blank=True, related_name="+"
+    )
     same_link = models.CharField(
         _("an order for a link that has an open order"),
         max_length=8,
@@ -75,7 +80,7 @@ class Shop(models.Model):
         choices=PriceChange,
         default=PriceChange.ROUTE,
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     # The requests-per-minute window (a conditional UPDATE counts each request).
     window_start = models.DateTimeField(null=True, blank=True, editable=False)
@@ -205,6 +210,11 @@ class ShopOrder(models.Model):
     # When the shop asked to cancel, and when smmdash asked the panel (once).
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
     cancel_asked_at = models.DateTimeField(null=True, blank=True)
+    # When the task that routes it, or asks the panel to cancel it, should have run; None: no
+    # task holds it (the broker refused it). The tick hands it over again once this is
+    # ORDER_QUEUED_STALLED_SECONDS past, as orders' send_task_due_at.
+    route_task_due_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    cancel_task_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -293,6 +303,8 @@ class ShopRefill(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.REQUESTED)
     error = models.CharField(max_length=300, blank=True)
     asked_at = models.DateTimeField(null=True, blank=True)
+    # As ShopOrder.route_task_due_at, for the task that asks the panel for it.
+    task_due_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -302,9 +314,24 @@ class ShopRefill(models.Model):
         return f"Refill {self.pk} of shop order {self.shop_order_id}"
 
 
+class WrongKeys(models.Model):
+    """How many calls with a key that opens no shop (wrong, or a disabled shop's) one client
+    address made in the current minute: over SHOP_API_WRONG_KEYS_PER_MINUTE, its calls are
+    refused before any key is looked up. A row per address, counted by one INSERT ... ON
+    CONFLICT, so the limit holds across processes; the tick removes past minutes."""
+
+    address = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.count} wrong keys from {self.address}"
+
+
 class ApiCall(models.Model):
     """One request to the shops' API, as its feed shows it: the action and the answer, never
-    the key (a request with a wrong key is kept without a shop)."""
+    the key. Only calls that name a shop are kept: wrong keys are counted per address
+    (WrongKeys), so no one without a key can fill this table."""
 
     shop = models.ForeignKey(
         Shop, null=True, blank=True, on_delete=models.CASCADE, related_name="calls"

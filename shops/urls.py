@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", views.api_docs, name="api"),
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/calls/", views.calls, name="calls"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/key/", views.rotate_key, name="rotate_key"),

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from shops import services
 from shops.forms import NewShopForm, ShopForm, TopUpForm
 from shops.models import ApiCall, Shop, ShopOrder
+from shops.services import notes
 from shops.services.figures import Figures, figures_of, last_days, margin_lines, shop_figures
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
-from smmdash.lib.htmx import render_page
 
 FEED_ROWS = 30
 ORDER_ROWS = 50
@@ -32,25 +32,50 @@ def index(request):
 
 @view_required
 def detail(request, pk, *, key=None):
+    """One shop. Reading it changes nothing: orders show the status their upstream orders have
+    now, and the API's status calls and the tick settle them."""
     shop = get_object_or_404(Shop, pk=pk)
-    orders = services.followed(
-        ShopOrder.objects.filter(shop=shop).select_related("product", "order__provider")
-    )[:ORDER_ROWS]
-    orders = list(orders)
-    answers = services.follow(orders)
+    orders = list(
+        services.followed(
+            ShopOrder.objects.filter(shop=shop).select_related(
+                "product",
+                "order__provider",
+                "order__next_attempt__provider",
+                "order__next_attempt__next_attempt__provider",
+            )
+        )[:ORDER_ROWS]
+    )
     for shop_order in orders:
-        shop_order.answer = answers[shop_order.pk]
+        shop_order.upstream = services.newest_read(shop_order)
+        shop_order.answer = services.shown_answer(shop_order)
+        shop_order.status_label = notes.status_label(shop_order.answer.status)
+        shop_order.shown_note = notes.shown(shop_order.note)
+    ledger = list(shop.ledger.select_related("created_by")[:30])
+    for entry in ledger:
+        entry.shown_note = notes.shown(entry.note)
     context = {
         "shop": shop,
         "key": key,
         "orders": orders,
         "figures": shop_figures(shop),
-        "ledger": shop.ledger.select_related("created_by")[:30],
-        "calls": ApiCall.objects.filter(shop=shop)[:FEED_ROWS],
+        "ledger": ledger,
+        "calls": _calls(shop),
         "top_up_form": TopUpForm(),
         "api_url": request.build_absolute_uri(reverse("shops_api")),
     }
-    return render_page(request, "shops/detail.html", context, partials={"shop-calls"})
+    return render(request, "shops/detail.html", context)
+
+
+def _calls(shop):
+    return ApiCall.objects.filter(shop=shop)[:FEED_ROWS]
+
+
+@view_required
+def calls(request, pk):
+    """The shop's feed of API calls alone, which its page asks for every 10 seconds."""
+    shop = get_object_or_404(Shop.objects.only("pk"), pk=pk)
+    context = {"shop": shop, "calls": _calls(shop)}
+    return render(request, "shops/detail.html#shop-calls", context)
 
 
 @require(MANAGE_PROVIDERS)

@@ -9,9 +9,12 @@ database it reads may be what failed) and on the plain page otherwise.
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import HttpRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
+
+from smmdash.logs import redact
 
 log = logging.getLogger("smmdash")
 
@@ -43,3 +46,53 @@ class NotFoundPageMiddleware:
         ):
             response = render(request, "404.html", status=404)
         return response
+
+
+# Field names whose values are credentials, wherever a request carries them: /api/v2 takes its
+# `key` from a GET's query string too, which sensitive_post_parameters does not cover.
+CREDENTIAL_FIELDS = frozenset({"key", "api_key", "apikey", "password", "token", "secret"})
+
+
+class SecretsHiddenFilter(SafeExceptionReporterFilter):
+    """Error reports (the 500 e-mail, the debug page) hide credential fields in the query
+    string as well as in the form, whichever view was asked, and the query string and URL
+    in the request's headers and description."""
+
+    def _hidden(self, request, values):
+        if not self.is_active(request) or not any(name in values for name in CREDENTIAL_FIELDS):
+            return values
+        return self._cleanse_multivaluedict(values, [*CREDENTIAL_FIELDS])
+
+    def get_post_parameters(self, request):
+        return self._hidden(request, super().get_post_parameters(request))
+
+    def get_get_parameters(self, request):
+        return self._hidden(request, request.GET) if request is not None else {}
+
+    def get_cleansed_multivaluedict(self, request, multivaluedict):
+        cleansed = super().get_cleansed_multivaluedict(request, multivaluedict)
+        return self._hidden(request, cleansed)
+
+    def get_safe_request_meta(self, request):
+        meta = super().get_safe_request_meta(request)
+        if not self.is_active(request):
+            return meta
+        return {
+            name: redact(value) if isinstance(value, str) else value for name, value in meta.items()
+        }
+
+    def cleanse_special_types(self, request, value):
+        if isinstance(value, HttpRequest) and self.is_active(request):
+            return redact(repr(value))
+        return super().cleanse_special_types(request, value)
+
+
+class SecretsHiddenReporter(ExceptionReporter):
+    """Django's reporter, reading the query string and the URL through the filter above."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        if self.request is not None and self.filter.is_active(self.request):
+            data["request_GET_items"] = self.filter.get_get_parameters(self.request).items()
+            data["request_insecure_uri"] = redact(data["request_insecure_uri"])
+        return data

@@ -226,6 +226,9 @@ OTP_TOTP_ISSUER = "smmdash"
 CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
 AXES_CLIENT_IP_CALLABLE = "smmdash.lib.security.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# Error reports hide credential fields in query strings too, not only in posted forms.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "smmdash.errors.SecretsHiddenFilter"
+DEFAULT_EXCEPTION_REPORTER = "smmdash.errors.SecretsHiddenReporter"
 X_FRAME_OPTIONS = "DENY"
 
 # --- smmdash ----------------------------------------------------------------
@@ -294,6 +297,9 @@ HEALTHY_API_SHARE = Decimal(env.str("HEALTHY_API_SHARE", default="0.9"))
 # accepted; how often beat settles shop orders and prices the products shops buy.
 SHOP_ADD_REPEAT_WINDOW = env.int("SHOP_ADD_REPEAT_WINDOW", default=600)
 SHOP_API_MAX_BODY = env.int("SHOP_API_MAX_BODY", default=64 * 1024)
+# Calls a minute with a key that opens no shop (wrong, or a disabled shop's) from one client
+# address; past it, that address is refused (429) before any key is looked up.
+SHOP_API_WRONG_KEYS_PER_MINUTE = env.int("SHOP_API_WRONG_KEYS_PER_MINUTE", default=30)
 SHOP_TICK_SECONDS = env.int("SHOP_TICK_SECONDS", default=30)
 SHOP_PRICING_SECONDS = env.int("SHOP_PRICING_SECONDS", default=60)
 

@@ -8,6 +8,7 @@ errors); and every page rendered in Russian, searched for English sentences left
 import ast
 import gettext
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from django.conf import settings
 from django.template.base import Lexer, TokenType
 from django.urls import reverse
 
+from shops import services as shop_services
+
 ROOT = Path(settings.BASE_DIR)
 APPS = ["accounts", "alerts", "compare", "dashboard", "orders", "providers", "rates", "scores"]
-APPS += ["spend", "smmdash"]
+APPS += ["shops", "spend", "smmdash"]
 CATALOG = ROOT / "locale" / "ru" / "LC_MESSAGES"
 
 # Attributes people read or hear (a tooltip, a placeholder, a screen reader's label, a
@@ -271,6 +274,15 @@ def test_every_page_reads_in_russian(client, staff_admin, synced, place, setting
         reverse("rates:index"),
         reverse("dashboard:background"),
         reverse("accounts:account"),
+    ]
+    shop, _ = shop_services.create_shop("Partner panel", credit=Decimal(5))
+    allowed.add(shop.name)
+    pages += [
+        reverse("shops:index"),
+        reverse("shops:api"),
+        reverse("shops:new"),
+        reverse("shops:detail", args=[shop.pk]),
+        reverse("shops:edit", args=[shop.pk]),
     ]
     left_over = {}
     for url in pages:

@@ -41,7 +41,7 @@ from providers.models import Service
 from providers.services import ProviderProblem, open_client, refresh_balance
 from rates.money import expected_cost
 from smmdash.lib.patience import DATABASE_UNAVAILABLE, write_patiently
-from smmdash.lib.queue import SUBMIT_ORDER, queue
+from smmdash.lib.queue import SUBMIT_ORDER, hand_over_lost, queue
 from smmdash.lib.send_limits import SEND_CERTAINLY_OVER_AFTER, SUBMIT_TIME_LIMIT
 
 log = logging.getLogger("smmdash.orders")
@@ -53,10 +53,6 @@ PLACED_WRITE_PATIENCE = 60  # seconds
 SEND_ATTEMPTS = 3  # when the panel could not be reached at all, nothing was placed: try again
 RETRY_DELAY = 30  # seconds
 RESENDABLE = frozenset({Status.NOT_SENT, Status.NOT_PLACED, Status.REJECTED})
-# An order whose task seems lost is handed over again after ORDER_QUEUED_STALLED_SECONDS, then
-# after as long again as it has waited, up to this: under a backlog the tasks are still in the
-# broker, and each hand-over would add one more to it.
-HAND_OVER_AGAIN_AT_MOST = timedelta(minutes=5)
 
 
 class OrderActionRefused(Exception):
@@ -524,6 +520,18 @@ def send_again(order: Order, user) -> Order:
         | Q(submitted_at__lt=over_before)
     )
     with transaction.atomic():
+        # The row lock first: a shop order settling on this order locks it too (see
+        # shops.services.settling), so the check below reads what that settlement committed.
+        if not Order.objects.select_for_update().filter(pk=order.pk).exists():
+            raise OrderActionRefused("Only an order that is not at the panel can be sent again.")
+        if order.shop_orders.filter(settled_at__isnull=False).exists():
+            raise OrderActionRefused(
+                _(
+                    "A shop's order was placed as this one, and the shop has been refunded for "
+                    "it and told it was canceled: sending it again would deliver what the shop "
+                    "no longer pays for."
+                )
+            )
         changed = Order.objects.filter(send_over, pk=order.pk, status__in=RESENDABLE).update(
             status=Status.QUEUED,
             send_attempts=0,
@@ -585,33 +593,7 @@ def recover_stalled(now=None) -> tuple[int, int]:
 
 
 def _hand_over_lost(now) -> int:
-    """Queue again the queued orders no task holds: none reached the broker, or the one that
-    did should have run a while ago (lost in a broker restart, dropped by a worker, or still
-    waiting behind a backlog).
-
-    Each is taken with a conditional UPDATE that moves its send task's due time on, so of two
-    ticks one hands it over; and the longer it has waited, the later it is due again
-    (HAND_OVER_AGAIN_AT_MOST), so a backlog is not doubled every ORDER_QUEUED_STALLED_SECONDS.
-    """
-    stalled_after = timedelta(seconds=settings.ORDER_QUEUED_STALLED_SECONDS)
-    lost = Order.objects.filter(
-        Q(send_task_due_at__isnull=True) | Q(send_task_due_at__lt=now - stalled_after),
-        status=Status.QUEUED,
-    ).values_list("pk", "created_at", "send_task_due_at")
-    handed = []
-    for order_id, created_at, due in lost:
-        if due is None:
-            due_again = now  # it never reached the broker: due the moment it does
-        else:
-            waited = min(max(now - created_at, stalled_after), HAND_OVER_AGAIN_AT_MOST)
-            due_again = now + waited - stalled_after
-        # The claim in submit() makes a second task for one order harmless; this keeps them few.
-        taken = Order.objects.filter(pk=order_id, status=Status.QUEUED, send_task_due_at=due)
-        if not taken.update(send_task_due_at=due_again):
-            continue  # another tick took it, or it left the queue
-        if not queue(SUBMIT_ORDER, order_id):
-            # Still out of reach: this and the rest wait for the next round.
-            Order.objects.filter(pk=order_id, status=Status.QUEUED).update(send_task_due_at=None)
-            return len(handed)
-        handed.append(order_id)
-    return len(handed)
+    """Queue again the queued orders no task holds (the claim in submit() makes a second task
+    for one order harmless)."""
+    waiting = Order.objects.filter(status=Status.QUEUED)
+    return hand_over_lost(SUBMIT_ORDER, waiting, "send_task_due_at", now)

@@ -28,8 +28,7 @@ from shops.models import Product, ProductPrice, Quote, RepeatClaim, Shop, ShopOr
 from shops.services import words
 from shops.services.catalog import allowed_products, shop_rate
 from shops.services.ledger import NotEnoughCredit, charge
-from shops.services.routing import ROUTE_SHOP_ORDER
-from smmdash.lib.queue import queue
+from shops.services.routing import hand_over
 
 # Drip-feed fields, the only extras a routed (default-type) product takes, and their range.
 DRIPFEED = {"runs": (1, 1000), "interval": (1, 10080)}
@@ -74,7 +73,9 @@ def accept(shop: Shop, fields) -> Accepted:
                 ShopOrder.objects.filter(pk=order.pk).delete()
                 return Accepted(_unexpired_claim(shop, fingerprint, now), True)
             charge(shop.pk, order, order.charge)
-            transaction.on_commit(partial(queue, ROUTE_SHOP_ORDER, order.pk))
+            # Robust, as orders': the charge is committed by then, and the shop must get its
+            # order id whatever the broker does (the tick hands over what it refused).
+            transaction.on_commit(partial(hand_over, order.pk), robust=True)
     except NotEnoughCredit:
         raise Refused(words.NO_CREDIT) from None
     return Accepted(order.pk, False)
@@ -102,6 +103,7 @@ def _checked_order(shop, product, link, quantity, extra, now) -> ShopOrder:
         charge=expected_cost(rate, quantity, extra.get("runs", 1)),
         cost=product.cost,
         created_at=now,
+        route_task_due_at=now,
     )
 
 

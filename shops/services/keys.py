@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shops.models import Shop
+from shops.services import notes
 from shops.services.ledger import top_up
 
 
@@ -47,7 +48,7 @@ def create_shop(name: str, *, credit=Decimal(0), user=None, **fields) -> tuple[S
     with transaction.atomic():
         shop.save()
         if credit:
-            top_up(shop, Decimal(credit), note="Opening credit", user=user)
+            top_up(shop, Decimal(credit), note=notes.OPENING_CREDIT, user=user)
     shop.refresh_from_db()
     return shop, key
 

@@ -1,11 +1,13 @@
 """A shop's credit: every movement is a ledger row, and Shop.balance (their sum) changes in the
-same transaction as the row, by a conditional UPDATE, so two charges can never both spend the
-same money and the balance never drifts from the rows."""
+same transaction as the row, so two charges can never both spend the same money and the balance
+never drifts from the rows. The new balance is computed in Decimal here, under the shop row's
+lock (SELECT ... FOR UPDATE; SQLite's IMMEDIATE transactions hold the write lock): SQLite would
+compute F("balance") - amount, and compare it, in floats, and refuse a charge of the whole
+balance (0.3 - 0.1 - 0.1 < 0.1 there)."""
 
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 
 from shops.models import LedgerEntry, Shop
 
@@ -19,7 +21,7 @@ class NotEnoughCredit(Exception):
 def top_up(shop: Shop, amount: Decimal, *, note="", user=None) -> LedgerEntry:
     """Money put into the shop's credit by a manager (negative: taken back)."""
     with transaction.atomic():
-        Shop.objects.filter(pk=shop.pk).update(balance=F("balance") + amount)
+        _move(shop.pk, amount)
         return LedgerEntry.objects.create(
             shop=shop, kind=Kind.TOP_UP, amount=amount, note=note[:300], created_by=user
         )
@@ -28,11 +30,7 @@ def top_up(shop: Shop, amount: Decimal, *, note="", user=None) -> LedgerEntry:
 def charge(shop_id: int, shop_order, amount: Decimal) -> None:
     """Take `amount` for `shop_order`; NotEnoughCredit when the balance does not cover it.
     Call inside the transaction that writes the order."""
-    taken = Shop.objects.filter(pk=shop_id, balance__gte=amount).update(
-        balance=F("balance") - amount
-    )
-    if not taken:
-        raise NotEnoughCredit
+    _move(shop_id, -amount, refuse_below_zero=True)
     LedgerEntry.objects.create(
         shop_id=shop_id, kind=Kind.CHARGE, amount=-amount, shop_order=shop_order
     )
@@ -43,7 +41,7 @@ def refund(shop_order, amount: Decimal, note: str) -> None:
     conditional UPDATE claimed the order's settlement, so it happens once."""
     if amount <= 0:
         return
-    Shop.objects.filter(pk=shop_order.shop_id).update(balance=F("balance") + amount)
+    _move(shop_order.shop_id, amount)
     LedgerEntry.objects.create(
         shop_id=shop_order.shop_id,
         kind=Kind.REFUND,
@@ -51,6 +49,18 @@ def refund(shop_order, amount: Decimal, note: str) -> None:
         shop_order=shop_order,
         note=note[:300],
     )
+
+
+def _move(shop_id: int, amount: Decimal, *, refuse_below_zero=False) -> None:
+    """Add `amount` to the shop's balance, exactly; NotEnoughCredit (nothing changed) when it
+    would go below zero and that is refused."""
+    with transaction.atomic():
+        rows = Shop.objects.filter(pk=shop_id)
+        balance = rows.select_for_update().values_list("balance", flat=True).get()
+        after = balance + amount
+        if refuse_below_zero and after < 0:
+            raise NotEnoughCredit
+        rows.update(balance=after)
 
 
 def ledger_sum(shop: Shop) -> Decimal:

@@ -2,7 +2,6 @@
 panel (orders.services.refill_order / cancel_order), once: each request is claimed with a
 conditional UPDATE before it is sent."""
 
-from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -12,9 +11,9 @@ from orders.models import AT_PANEL_OPEN, Refill
 from orders.services.actions import cancel_order, refill_order
 from orders.services.placing import OrderActionRefused
 from shops.models import ShopOrder, ShopRefill
-from shops.services import words
+from shops.services import notes, words
 from shops.services.settling import cancel_unplaced, live_order
-from smmdash.lib.queue import queue
+from smmdash.lib.queue import hand_over, hand_over_lost
 
 ASK_PANEL = "shops.tasks.ask_panel"
 REFILL_WORDS = {
@@ -35,8 +34,11 @@ def ask_refill(shop_order: ShopOrder) -> ShopRefill:
     if live is None or not live.can_refill:
         raise NotPossible(words.NO_REFILL)
     with transaction.atomic():
-        refill = ShopRefill.objects.create(shop_order=shop_order)
-        transaction.on_commit(partial(queue, ASK_PANEL, "refill", refill.pk))
+        refill = ShopRefill.objects.create(shop_order=shop_order, task_due_at=timezone.now())
+        rows = ShopRefill.objects.filter(pk=refill.pk)
+        transaction.on_commit(
+            partial(hand_over, ASK_PANEL, rows, "task_due_at", "refill", refill.pk), robust=True
+        )
     return refill
 
 
@@ -52,7 +54,7 @@ def ask_cancel(shop_order: ShopOrder) -> None:
     """Cancel a shop order: one not routed yet is refunded here and now; one open at a panel
     is asked to cancel there, and its status says when it did."""
     if shop_order.state == ShopOrder.State.ACCEPTED and cancel_unplaced(
-        shop_order, "Canceled by the shop before it was placed"
+        shop_order, notes.CANCELED_BY_SHOP
     ):
         return
     live = live_order(shop_order)
@@ -65,8 +67,13 @@ def ask_cancel(shop_order: ShopOrder) -> None:
         raise NotPossible(words.NO_CANCEL)
     with transaction.atomic():
         asked = ShopOrder.objects.filter(pk=shop_order.pk, cancel_requested_at__isnull=True)
-        if asked.update(cancel_requested_at=timezone.now()):
-            transaction.on_commit(partial(queue, ASK_PANEL, "cancel", shop_order.pk))
+        now = timezone.now()
+        if asked.update(cancel_requested_at=now, cancel_task_due_at=now):
+            rows = ShopOrder.objects.filter(pk=shop_order.pk)
+            transaction.on_commit(
+                partial(hand_over, ASK_PANEL, rows, "cancel_task_due_at", "cancel", shop_order.pk),
+                robust=True,
+            )
 
 
 def ask_panel(action: str, pk: int) -> None:
@@ -96,21 +103,19 @@ def ask_panel(action: str, pk: int) -> None:
     try:
         cancel_order(live, None)
     except OrderActionRefused as refused:
-        ShopOrder.objects.filter(pk=pk).update(note=f"Cancel: {refused}"[:300])
+        ShopOrder.objects.filter(pk=pk).update(note=f"{notes.CANCEL_REFUSED}{refused}"[:300])
 
 
-def recover(now=None, after=timedelta(minutes=1)) -> int:
-    """Queue again refills and cancels whose task was lost."""
+def recover(now=None) -> int:
+    """Queue again refills and cancels no task holds (as orders' _hand_over_lost); the claim
+    on asked_at / cancel_asked_at makes a duplicate task harmless."""
     now = now or timezone.now()
-    count = 0
-    refills = ShopRefill.objects.filter(asked_at__isnull=True, created_at__lt=now - after)
-    for pk in refills.values_list("pk", flat=True)[:500]:
-        queue(ASK_PANEL, "refill", pk)
-        count += 1
+    refills = ShopRefill.objects.filter(asked_at__isnull=True)
     cancels = ShopOrder.objects.filter(
-        cancel_requested_at__lt=now - after, cancel_asked_at__isnull=True
+        cancel_requested_at__isnull=False, cancel_asked_at__isnull=True
     )
-    for pk in cancels.values_list("pk", flat=True)[:500]:
-        queue(ASK_PANEL, "cancel", pk)
-        count += 1
-    return count
+    return hand_over_lost(
+        ASK_PANEL, refills, "task_due_at", now, args_of=lambda pk: ("refill", pk)
+    ) + hand_over_lost(
+        ASK_PANEL, cancels, "cancel_task_due_at", now, args_of=lambda pk: ("cancel", pk)
+    )

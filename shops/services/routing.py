@@ -8,19 +8,19 @@ cancel racing the worker, leaves one upstream order or none.
 """
 
 import logging
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Order
 from orders.services.overlaps import describe_overlaps, open_overlaps
-from orders.services.placing import create_order, made_by_form
+from orders.services.placing import create_order
 from shops.models import Shop, ShopOrder
 from shops.services import words
 from shops.services.catalog import route_plan
 from shops.services.settling import cancel_unplaced
-from smmdash.lib.queue import queue
+from smmdash.lib.queue import hand_over as queue_hand_over
+from smmdash.lib.queue import hand_over_lost
 
 log = logging.getLogger("smmdash.shops")
 
@@ -45,11 +45,10 @@ def route(shop_order_id: int) -> Order | None:
     )
     if shop_order is None:
         return None
+    # No upstream order exists for an accepted shop order: create_order and _link commit
+    # together, and a second task that finds the first's order by its form token fails to
+    # link it (the shop order is routed by then) and rolls back.
     token = form_token(shop_order.pk)
-    existing = made_by_form(token)
-    if existing is not None:  # a worker placed it and stopped before linking it
-        _link(shop_order, existing, overlapped=shop_order.overlapped)
-        return existing
     chosen = route_plan(shop_order.product, shop_order.quantity)
     offered = chosen.choices if chosen else []
     choices = [choice for choice in offered if _takes(choice, shop_order)]
@@ -95,15 +94,16 @@ def _link(shop_order, order, *, overlapped):
         raise _Lost
 
 
-def recover(now=None, after_seconds=60) -> int:
-    """Queue again accepted shop orders whose route task was lost (a broker restart); the
+def hand_over(shop_order_id: int) -> bool:
+    """Queue the route task (once the order is committed); the broker refusing it leaves the
+    order held by no task, for the tick."""
+    rows = ShopOrder.objects.filter(pk=shop_order_id, state=State.ACCEPTED)
+    return queue_hand_over(ROUTE_SHOP_ORDER, rows, "route_task_due_at", shop_order_id)
+
+
+def recover(now=None) -> int:
+    """Queue again accepted shop orders no route task holds (as orders' _hand_over_lost); the
     form token makes a duplicate task harmless."""
     now = now or timezone.now()
-    lost = ShopOrder.objects.filter(
-        state=State.ACCEPTED, created_at__lt=now - timedelta(seconds=after_seconds)
-    ).values_list("pk", flat=True)
-    count = 0
-    for shop_order_id in lost[:1000]:
-        queue(ROUTE_SHOP_ORDER, shop_order_id)
-        count += 1
-    return count
+    waiting = ShopOrder.objects.filter(state=State.ACCEPTED)
+    return hand_over_lost(ROUTE_SHOP_ORDER, waiting, "route_task_due_at", now)

@@ -14,11 +14,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from orders.models import FINISHED, Order, OrderEvent
 from rates.money import expected_cost
 from shops.models import ShopOrder
+from shops.services import notes
 from shops.services.ledger import refund
 
 Status = Order.Status
@@ -95,6 +97,23 @@ def _next(order: Order) -> Order | None:
         return None
 
 
+def newest_read(shop_order: ShopOrder) -> Order | None:
+    """The newest upstream attempt among those read with the shop order (followed()), moving
+    nothing and querying nothing: what a page shows. The tick moves the pointer on."""
+    newest = shop_order.order
+    while newest is not None and Order.next_attempt.is_cached(newest):
+        after = _next(newest)
+        if after is None:
+            break
+        newest = after
+    return newest
+
+
+def shown_answer(shop_order: ShopOrder) -> Answer:
+    """The status a page shows for a shop order: its answer, without settling anything."""
+    return answer_of(shop_order, newest_read(shop_order))
+
+
 def live_order(shop_order: ShopOrder) -> Order | None:
     """The newest upstream attempt, moving the shop order's pointer on to it."""
     order = shop_order.order
@@ -110,26 +129,45 @@ def live_order(shop_order: ShopOrder) -> Order | None:
 
 
 def follow(shop_orders, now=None) -> dict[int, Answer]:
-    """{shop order id: its answer}, settling those whose upstream order has ended."""
+    """{shop order id: its answer}, settling those whose upstream order has ended. The API's
+    status and the tick call it, never a page: reading a page changes nothing."""
     now = now or timezone.now()
+    shop_orders = list(shop_orders)
+    lives = {shop_order.pk: live_order(shop_order) for shop_order in shop_orders}
+    last_words = _last_words(
+        live
+        for shop_order in shop_orders
+        if shop_order.settled_at is None
+        and (live := lives[shop_order.pk]) is not None
+        and live.status in DEAD_ENDS
+        and live.route
+    )
     answers = {}
     for shop_order in shop_orders:
-        live = live_order(shop_order)
-        if shop_order.settled_at is None and live is not None and _ended(live, now):
+        live = lives[shop_order.pk]
+        if shop_order.settled_at is None and live is not None and _ended(live, last_words, now):
             settle(shop_order, live, now)
         answers[shop_order.pk] = answer_of(shop_order, live)
     return answers
 
 
-def _ended(order: Order, now) -> bool:
+def _last_words(orders) -> dict[int, object]:
+    """{order id: when its last event was written}, for all of `orders` in one query."""
+    ids = [order.pk for order in orders]
+    if not ids:
+        return {}
+    rows = OrderEvent.objects.filter(order_id__in=ids).values("order_id").annotate(last=Max("at"))
+    return {row["order_id"]: row["last"] for row in rows}
+
+
+def _ended(order: Order, last_words, now) -> bool:
     if order.status in FINISHED:
         return True
     if order.status not in DEAD_ENDS:
         return False
     if not order.route:
         return True
-    last = OrderEvent.objects.filter(order=order).order_by("-at").values_list("at", flat=True)
-    last = last.first()
+    last = last_words.get(order.pk)
     return last is None or last < now - FAILOVER_GRACE
 
 
@@ -161,9 +199,15 @@ def outcome(shop_order: ShopOrder, live: Order) -> tuple[str, Decimal]:
 
 
 def settle(shop_order: ShopOrder, live: Order, now=None) -> bool:
-    """Settle once; returns whether this call did it."""
+    """Settle once; returns whether this call did it. The upstream order's row is locked and
+    its status read again first: staff's *Send again* locks it too, so an order sent again
+    is not settled as canceled, and one settled is refused being sent again."""
     final, amount = outcome(shop_order, live)
-    return _settle(shop_order, final, amount, f"Order #{shop_order.pk}: {final}", now)
+    with transaction.atomic():
+        still = Order.objects.select_for_update().filter(pk=live.pk, status=live.status)
+        if not still.exists():
+            return False
+        return _settle(shop_order, final, amount, notes.order_note(final), now)
 
 
 def cancel_unplaced(shop_order: ShopOrder, why: str) -> bool:
@@ -172,7 +216,7 @@ def cancel_unplaced(shop_order: ShopOrder, why: str) -> bool:
         shop_order,
         Final.CANCELED,
         shop_order.charge,
-        f"Order #{shop_order.pk}: {why}",
+        why,
         None,
         states=[State.ACCEPTED],
         note=why,

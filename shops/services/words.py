@@ -1,8 +1,7 @@
 """The API's answers in the words panel scripts and shops' admins read. They stay English, as
 every panel's API does: scripts match some of them."""
 
-WRONG_KEY = "Invalid API key"
-DISABLED = "This API key is disabled"
+WRONG_KEY = "Invalid API key"  # a disabled shop's key too: no hint of which keys exist
 NO_CREDIT = "Not enough funds on balance"
 UNKNOWN_SERVICE = "Incorrect service ID"
 UNKNOWN_ORDER = "Incorrect order ID"

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from providers import services
 from providers.models import CatalogSync, Service
@@ -34,6 +35,15 @@ def test_the_provider_list_shows_each_account_at_a_glance(viewer_client, simulat
     assert "1,000.00 USD" in body
     assert f">{provider.active_services}</a>" in body
     assert "Healthy" in body
+
+
+def test_the_health_badge_is_in_the_users_language(make_provider):
+    """Every word of the badge is translated, not only "Not connecting since"."""
+    provider = make_provider(enabled=False)
+    assert provider.health == ("off", "Disabled")
+    with translation.override("ru"):
+        level, words = provider.health
+    assert level == "off" and words not in ("", "Disabled")
 
 
 def test_the_list_and_detail_pages_keep_their_query_counts_as_providers_grow(

@@ -2,28 +2,53 @@
 error words, the limits, and the money (Decimal, exactly)."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from orders import services as order_services
 from orders.models import Order
 from shops import services
-from shops.models import ApiCall, LedgerEntry, Quote, Shop, ShopOrder
+from shops.models import ApiCall, LedgerEntry, Quote, Shop, ShopOrder, WrongKeys
 
 pytestmark = pytest.mark.django_db
 LINK = "https://instagram.com/shopper"
 
 
-def test_a_wrong_key_and_a_disabled_shop_are_refused_without_naming_any_shop(api, shop):
-    assert api("balance", as_key="0" * 32) == {"error": "Invalid API key"}
+def test_a_wrong_key_and_a_disabled_shop_are_answered_the_same_words(api, shop):
+    """The answer tells no one whether a key exists: a disabled shop's key is answered as a
+    wrong one."""
+    wrong = api("balance", as_key="0" * 32)
     Shop.objects.filter(pk=shop.pk).update(enabled=False)
-    answer = api("balance")
-    assert answer == {"error": "This API key is disabled"}
-    assert shop.name not in json.dumps(answer)
+    disabled = api("balance")
+    assert wrong == disabled == {"error": "Invalid API key"}
+    assert shop.name not in json.dumps(disabled)
+
+
+@override_settings(SHOP_API_WRONG_KEYS_PER_MINUTE=3)
+def test_wrong_keys_are_limited_per_address_and_write_no_feed_rows(client, key, shop):
+    """Keys that open no shop are counted per client address (across processes: a row in the
+    database) and refused before any key is looked up once over the limit; none is kept in
+    the feed, so no one without a key can fill it."""
+    for attempt in range(3):
+        answer = client.post("/api/v2", {"key": f"{attempt:032d}", "action": "balance"})
+        assert answer.json() == {"error": "Invalid API key"}
+    refused = client.post("/api/v2", {"key": "9" * 32, "action": "balance"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    # Refused before the lookup: even the right key waits, from that address.
+    assert client.post("/api/v2", {"key": key, "action": "balance"}).status_code == 429
+    assert not ApiCall.objects.exists()
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert other.post("/api/v2", {"key": key, "action": "balance"}).json()["currency"] == "USD"
+    assert WrongKeys.objects.get().address == "127.0.0.1"
+    # A minute on, the tick forgets the window.
+    services.tick(now=timezone.now() + timedelta(minutes=1))
+    assert not WrongKeys.objects.exists()
 
 
 def test_balance_answers_the_credit_as_a_string_in_the_base_currency(api):
@@ -172,7 +197,7 @@ def test_too_many_requests_answer_429_with_retry_after(client, key, shop):
 
 def test_a_refused_call_counts_against_the_limit_and_is_in_the_feed(client, key, shop, product):
     """A refused call writes nothing of its own (its transaction is rolled back) but is still
-    counted and kept in the feed; a wrong key is kept without a shop."""
+    counted and kept in the feed; a wrong key is not kept."""
     Shop.objects.filter(pk=shop.pk).update(requests_per_minute=2)
     refused = client.post("/api/v2", {"key": key, "action": "add", "service": product.pk})
     assert refused.json() == {"error": "Quantity must be a whole number"}
@@ -188,7 +213,6 @@ def test_a_refused_call_counts_against_the_limit_and_is_in_the_feed(client, key,
         (shop.pk, "add", False),
         (shop.pk, "nonsense", False),
         (shop.pk, "balance", False),
-        (None, "balance", False),
     ]
     assert not ShopOrder.objects.exists()
 
@@ -287,15 +311,19 @@ def _statements(client, data) -> list[str]:
     return [q["sql"].split()[0] for q in captured if "SAVEPOINT" not in q["sql"]]
 
 
-def test_an_add_is_seven_statements_and_a_status_of_100_as_many_as_of_one(client, key, product):
+def test_an_add_is_nine_statements_and_a_status_of_100_as_many_as_of_one(client, key, product):
     def add(number):
         fields = {"service": product.pk, "link": f"{LINK}-{number}", "quantity": 1000}
         return _statements(client, {"key": key, "action": "add", **fields})
 
     add(0)
-    # The shop and its request count; the product with the shop's prices; the order, its
-    # claim, the charge and its ledger row; the feed.
-    assert add(1) == ["UPDATE", "SELECT", "INSERT", "INSERT", "UPDATE", "INSERT", "INSERT"]
+    # The address's wrong keys; the shop and its request count; the product with the shop's
+    # prices; the order, its claim, the balance (locked), the charge and its ledger row; the
+    # feed.
+    assert add(1) == [
+        *("SELECT", "UPDATE", "SELECT", "INSERT", "INSERT"),
+        *("SELECT", "UPDATE", "INSERT", "INSERT"),
+    ]
     ids = list(ShopOrder.objects.values_list("pk", flat=True))
     services.route(ids[0])
     one = _statements(client, {"key": key, "action": "status", "orders": str(ids[0])})

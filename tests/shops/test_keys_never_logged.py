@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.views.debug import get_exception_reporter_class, get_exception_reporter_filter
 
 from shops import services
 from tests.processes import BASE_DIR, clean_env, free_port, smmdash_env, wait_for
@@ -83,3 +84,27 @@ def test_runserver_logs_a_get_with_its_key_masked(processes, tmp_path):
     log = processes.log("runserver")
     assert "GET /api/v2?key=[redacted]&action=balance" in log
     assert key not in log
+
+
+def _report_of_a_failure(request):
+    """A failure in a view that holds only the request, as Django reports it."""
+    try:
+        raise RuntimeError("a view failed")
+    except RuntimeError:
+        return get_exception_reporter_class(request)(request, *sys.exc_info())
+
+
+def test_error_reports_hide_credentials_sent_in_the_query_string(rf, settings):
+    """sensitive_post_parameters covers only the form: the project's reporter filter hides
+    `key` (and the like) in a GET's query string too, in the GET table, the URL, the request's
+    headers and the request in each frame's variables."""
+    settings.DEBUG = False
+    key, token = services.keys.new_key(), services.keys.new_key()
+    reporter = _report_of_a_failure(
+        rf.get("/api/v2", {"key": key, "action": "balance", "token": token})
+    )
+    for report in (reporter.get_traceback_text(), reporter.get_traceback_html()):
+        assert key not in report and token not in report
+        assert "balance" in report  # what is not a credential is still reported
+    cleansed = get_exception_reporter_filter(reporter.request).get_get_parameters(reporter.request)
+    assert dict(cleansed.items())["key"] == "********************"

@@ -6,11 +6,15 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from orders import services as order_services
+from orders.models import Order
+from providers.models import Provider
 from shops import services
 from shops.models import LedgerEntry, ShopOrder
+from shops.services import ledger, settling
 
 LINK = "https://instagram.com/money"
 
@@ -169,3 +173,75 @@ def test_concurrent_adds_never_spend_more_than_the_credit(shop, product):
     assert outcomes.count("Not enough funds on balance") == 3
     shop.refresh_from_db()
     assert shop.balance == Decimal(0) == services.ledger_sum(shop)
+
+
+def _not_sent_nowhere_else(api, product, link):
+    """A shop order whose upstream order could not be sent and has nowhere to fail over to:
+    its provider is disabled and its route is empty. Returns (shop order id, upstream order)."""
+    shop_order_id = api("add", service=product.pk, link=link, quantity=1000)["order"]
+    order = services.route(shop_order_id)
+    Order.objects.filter(pk=order.pk).update(route=[])
+    Provider.objects.filter(pk=order.provider_id).update(enabled=False)
+    order = order_services.submit(order.pk)
+    assert order.status == Order.Status.NOT_SENT
+    Provider.objects.filter(pk=order.provider_id).update(enabled=True)
+    return shop_order_id, order
+
+
+@pytest.mark.django_db
+def test_an_order_a_shop_was_refunded_for_cannot_be_sent_again(api, shop, product, manager):
+    """Settled as Canceled and refunded, the upstream order is never placed after all: staff's
+    Send again is refused, with why."""
+    shop_order_id, order = _not_sent_nowhere_else(api, product, LINK)
+    assert services.settle_due() == 1
+    assert api("status", order=shop_order_id)["status"] == "Canceled"
+    with pytest.raises(order_services.OrderActionRefused, match="refunded"):
+        order_services.send_again(order, manager)
+    order.refresh_from_db()
+    assert order.status == Order.Status.NOT_SENT
+
+
+@pytest.mark.django_db
+def test_an_order_sent_again_is_not_settled_from_what_was_read_before(api, shop, product, manager):
+    """Staff send it again between the tick's read and its settlement: the settlement reads
+    the order again under its lock and leaves the shop order open."""
+    shop_order_id, order = _not_sent_nowhere_else(api, product, LINK)
+    shop_order = ShopOrder.objects.get(pk=shop_order_id)
+    order_services.send_again(order, manager)
+    assert settling.settle(shop_order, order) is False  # `order` as read before: NOT_SENT
+    shop_order.refresh_from_db()
+    assert shop_order.settled_at is None
+    shop.refresh_from_db()
+    assert shop.balance == Decimal("98.83")
+
+
+@pytest.mark.django_db
+def test_a_charge_of_the_whole_balance_is_taken_exactly():
+    """0.3 in three charges of 0.1: SQLite computes F("balance") - 0.1 in floats, and would
+    find 0.09999999999999998 short of the last 0.1."""
+    shop, _ = services.create_shop("Exact", credit=Decimal("0.3"))
+    with transaction.atomic():
+        for _ in range(3):
+            ledger.charge(shop.pk, None, Decimal("0.1"))
+    with pytest.raises(ledger.NotEnoughCredit), transaction.atomic():
+        ledger.charge(shop.pk, None, Decimal("0.000001"))
+    shop.refresh_from_db()
+    assert shop.balance == Decimal(0) == services.ledger_sum(shop)
+
+
+@pytest.mark.django_db
+def test_following_dead_end_orders_reads_their_last_events_in_one_query(api, shop, product):
+    """Orders refused moments ago may still fail over: when each last spoke is read for all of
+    them at once, not once an order."""
+    ids = []
+    for number in range(3):
+        shop_order_id = api("add", service=product.pk, link=f"{LINK}/{number}", quantity=1000)
+        ids.append(shop_order_id["order"])
+        order = services.route(ids[-1])
+        assert order.route  # somewhere left to fail over to
+        Order.objects.filter(pk=order.pk).update(status=Order.Status.REJECTED)
+    found = list(services.followed(ShopOrder.objects.filter(pk__in=ids)))
+    with CaptureQueriesContext(connection) as captured:
+        answers = services.follow(found)
+    assert [answers[pk].status for pk in ids] == ["Pending"] * 3  # within the failover grace
+    assert sum("orders_orderevent" in query["sql"] for query in captured) == 1

@@ -4,11 +4,18 @@ everyone who can see the dashboard sees a shop's orders, money and API calls, ne
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.functional import Promise
 
+from orders import services as order_services
 from shops import services
-from shops.models import LedgerEntry, Shop
+from shops.models import LedgerEntry, Shop, ShopOrder
+from shops.services import notes
 
 pytestmark = pytest.mark.django_db
+LINK_CANCELED = "https://instagram.com/canceled"
 
 
 def _new_shop(manager_client, **fields):
@@ -81,7 +88,7 @@ def test_editing_and_disabling(manager_client):
         False,
     )
     assert manager_client.post("/api/v2", {"key": key, "action": "balance"}).json() == {
-        "error": "This API key is disabled"
+        "error": "Invalid API key"
     }
 
 
@@ -120,9 +127,7 @@ def test_a_shops_page_shows_its_orders_margin_and_calls_never_the_key(
     assert len(page.context["orders"]) == 1 and page.context["figures"].orders == 1
     assert page.context["figures"].revenue == Decimal("1.17")
     assert [call.action for call in page.context["calls"]] == ["add"]
-    fragment = manager_client.get(
-        f"/shops/{shop.pk}/", headers={"HX-Request": "true", "HX-Target": "shop-calls"}
-    )
+    fragment = manager_client.get(f"/shops/{shop.pk}/calls/", headers={"HX-Request": "true"})
     assert b"<h1" not in fragment.content and b"add" in fragment.content
 
 
@@ -132,3 +137,86 @@ def test_the_api_page_says_the_url_status_words_and_the_repeat_rule(viewer_clien
     for word in ("Pending", "In progress", "Completed", "Partial", "Canceled", "Refunded"):
         assert f"<code>{word}</code>" in page
     assert "within 10 minutes" in page
+
+
+def _ended(simulator, order):
+    """The upstream order completes at its panel, and smmdash reads it."""
+    simulator.advance(3600)
+    order_services.poll_provider(order.provider)
+
+
+def _placed(api, product, number):
+    shop_order_id = api(
+        "add", service=product.pk, link=f"https://instagram.com/p{number}", quantity=1000
+    )["order"]
+    return shop_order_id, order_services.submit(services.route(shop_order_id).pk)
+
+
+def test_reading_a_shops_page_settles_nothing(viewer_client, api, shop, product, simulator):
+    """A viewer's GET writes nothing: the shop order whose upstream order completed shows it,
+    and the tick (or the shop's own status call) settles it."""
+    shop_order_id, order = _placed(api, product, 1)
+    _ended(simulator, order)
+    page = viewer_client.get(f"/shops/{shop.pk}/")
+    assert [o.answer.status for o in page.context["orders"]] == ["Completed"]
+    assert ShopOrder.objects.get(pk=shop_order_id).settled_at is None
+    assert services.settle_due() == 1
+
+
+def test_a_shops_page_costs_the_same_queries_for_one_order_and_for_many(
+    manager_client, api, shop, product, simulator
+):
+    def statements():
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(f"/shops/{shop.pk}/").status_code == 200
+        return len(captured)
+
+    _placed(api, product, 0)
+    one = statements()
+    for number in range(1, 6):
+        _placed(api, product, number)
+    api("add", service=product.pk, link="https://instagram.com/waiting", quantity=1000)
+    _, ended = _placed(api, product, 9)
+    _ended(simulator, ended)
+    services.settle_due()
+    assert ShopOrder.objects.count() == 8
+    assert statements() == one
+
+
+def test_the_calls_feed_is_its_own_light_fragment(manager_client, api, shop):
+    api("balance")
+    with CaptureQueriesContext(connection) as captured:
+        fragment = manager_client.get(f"/shops/{shop.pk}/calls/", headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and "<h1" not in text and "balance" in text
+    assert f'hx-get="/shops/{shop.pk}/calls/"' in text and 'hx-trigger="every 10s"' in text
+    # The session and user, the shop, its calls: no orders, figures or credit history.
+    tables = " ".join(query["sql"] for query in captured)
+    assert "shops_shoporder" not in tables and "shops_ledgerentry" not in tables
+
+
+def test_pages_show_statuses_and_notes_in_the_users_language(manager_client, api, shop, product):
+    """The API's English words and the notes smmdash stores are shown through gettext: the
+    page reads the labels from the catalog (here, English), not the stored words."""
+    shop_order_id = api("add", service=product.pk, link=LINK_CANCELED, quantity=1000)["order"]
+    api("cancel", orders=str(shop_order_id))
+    page = manager_client.get(f"/shops/{shop.pk}/")
+    (shown,) = page.context["orders"]
+    assert shown.status_label == "Canceled" and shown.note == notes.CANCELED_BY_SHOP
+    notes_shown = {entry.note: entry.shown_note for entry in page.context["ledger"]}
+    assert notes_shown[notes.OPENING_CREDIT] == "Opening credit"
+    with translation.override("ru"):
+        assert notes.status_label("Canceled") not in ("", "Canceled")
+        assert notes.status_label("Canceled") == translation.gettext("Canceled")
+        assert notes.shown(notes.OPENING_CREDIT) not in ("", "Opening credit")
+        assert notes.shown("invoice 7") == "invoice 7"  # a manager's own note, as written
+    text = page.content.decode()
+    assert f"Order #{shop_order_id}" in text and "Canceled by the shop before it was placed" in text
+
+
+def test_shop_fields_have_translatable_names():
+    for name in ("name", "enabled", "price_step", "requests_per_minute", "all_products"):
+        label = Shop._meta.get_field(name).verbose_name
+        assert isinstance(label, Promise), name
+    assert isinstance(Shop._meta.get_field("products").verbose_name, Promise)
+    assert isinstance(Shop._meta.get_field("notes").verbose_name, Promise)
