@@ -9,11 +9,10 @@ from tests.processes import free_port
 
 
 @contextmanager
-def broker_unreachable():
-    """This process's broker is a Redis on a port nothing listens on, as when Redis is down;
-    at the end it is this run's broker again, reachable."""
+def broker_at(url):
+    """This process's broker is the one at `url`; at the end it is this run's broker again."""
     saved = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{free_port()}/0"
+    os.environ["CELERY_BROKER_URL"] = url
     _new_broker_connections()
     try:
         yield
@@ -24,6 +23,11 @@ def broker_unreachable():
             os.environ["CELERY_BROKER_URL"] = saved
         _new_broker_connections()
         broker.forget()
+
+
+def broker_unreachable():
+    """This process's broker is a Redis on a port nothing listens on, as when Redis is down."""
+    return broker_at(f"redis://127.0.0.1:{free_port()}/0")
 
 
 def _new_broker_connections():
