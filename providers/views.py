@@ -188,7 +188,7 @@ def toggle(request, pk):
     provider = get_object_or_404(Provider, pk=pk)
     provider.enabled = not provider.enabled
     provider.save(update_fields=["enabled", "updated_at"])
-    state = "enabled: it is synced and polled again" if provider.enabled else "disabled"
+    state = _("enabled: it is synced and polled again") if provider.enabled else _("disabled")
     messages.success(request, _("{provider} is {state}.").format(provider=provider, state=state))
     return redirect("providers:detail", pk=pk)
 
@@ -218,7 +218,9 @@ def refresh_balance(request, pk):
                 ),
             )
         elif too_soon:
-            messages.info(request, f"{provider}: {too_soon}")
+            messages.info(
+                request, _("{provider}: {problem}").format(provider=provider, problem=too_soon)
+            )
         return redirect(params.next_url(request, "providers:index"))
     context = {
         "provider": provider,

@@ -196,6 +196,15 @@ def test_disabling_stops_the_schedule_and_enabling_restarts_it(manager_client, m
     assert provider.enabled
 
 
+def test_the_enabled_or_disabled_message_reads_in_russian(manager_client, make_provider, settings):
+    provider = make_provider()
+    manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    disabled = manager_client.post(f"/providers/{provider.pk}/toggle/", follow=True)
+    assert f"Провайдер {provider.name} отключён." in disabled.content.decode()
+    enabled = manager_client.post(f"/providers/{provider.pk}/toggle/", follow=True)
+    assert f"Провайдер {provider.name} включён: снова синхронизируется" in enabled.content.decode()
+
+
 def test_the_same_panel_account_twice_is_refused_with_a_link_to_the_first(
     manager_client, simulator, make_provider
 ):
