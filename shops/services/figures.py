@@ -3,13 +3,14 @@ refunds) against what the upstream panel charged for it (its charge, or else smm
 expectation, converted to the base currency at today's rates).
 
 One grouped query per report, whatever the number of orders: a line per shop, product,
-provider (the one its live upstream order is at; none while not placed yet), day (UTC, the day
-the shop ordered) and currency. The shop's page and the Spend page both read these lines, so
-their figures are the same count: shop orders by the day they were placed.
+provider (the one its live upstream order is at; none while not placed yet), day (the day the
+shop ordered, in TIME_ZONE, as Spend and the order list cut days) and currency. The shop's page
+and the Spend page both read these lines, so their figures are the same count: shop orders by
+the day they were placed.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -26,14 +27,13 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncDate
-from django.utils import timezone
 
 from orders.models import NOTHING_SPENT
 from orders.services.spending import GIVEN_BACK, Status
 from providers.models import AMOUNT
 from rates.money import rates_to_base, to_base
 from shops.models import ShopOrder
-from smmdash.lib.days import day_start
+from smmdash.lib.days import day_start, today, zone
 
 MONEY = DecimalField(**AMOUNT)
 
@@ -104,7 +104,7 @@ def _upstream_cost():
 
 
 def margin_lines(start: date, end: date, *, shop_ids=None, provider_ids=None) -> list[Line]:
-    """Lines of the shop orders placed from `start` to `end` (included, UTC days)."""
+    """Lines of the shop orders placed from `start` to `end` (included, days in TIME_ZONE)."""
     rates = rates_to_base()
     rows = ShopOrder.objects.filter(
         created_at__gte=day_start(start), created_at__lt=day_start(end + timedelta(days=1))
@@ -114,7 +114,7 @@ def margin_lines(start: date, end: date, *, shop_ids=None, provider_ids=None) ->
     if provider_ids:
         rows = rows.filter(order__provider__in=provider_ids)
     rows = (
-        rows.annotate(placed_on=TruncDate("created_at", tzinfo=UTC))
+        rows.annotate(placed_on=TruncDate("created_at", tzinfo=zone()))
         .values(
             "placed_on",
             "shop_id",
@@ -161,8 +161,8 @@ def margin_lines(start: date, end: date, *, shop_ids=None, provider_ids=None) ->
 
 
 def last_days(days: int, now=None) -> tuple[date, date]:
-    """The last `days` UTC days, today included: the Spend page's "last 30 days"."""
-    end = (now or timezone.now()).astimezone(UTC).date()
+    """The last `days` days, today included: the Spend page's "last 30 days"."""
+    end = today(now)
     return end - timedelta(days=days - 1), end
 
 
