@@ -3,11 +3,13 @@ same transaction as the row, so two charges can never both spend the same money 
 never drifts from the rows. The new balance is computed in Decimal here, under the shop row's
 lock (SELECT ... FOR UPDATE; SQLite's IMMEDIATE transactions hold the write lock): SQLite would
 compute F("balance") - amount, and compare it, in floats, and refuse a charge of the whole
-balance (0.3 - 0.1 - 0.1 < 0.1 there)."""
+balance (0.3 - 0.1 - 0.1 < 0.1 there). PostgreSQL's numeric is exact, so there one conditional
+UPDATE does both."""
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 
 from shops.models import LedgerEntry, Shop
 
@@ -53,9 +55,18 @@ def refund(shop_order, amount: Decimal, note: str) -> None:
 
 def _move(shop_id: int, amount: Decimal, *, refuse_below_zero=False) -> None:
     """Add `amount` to the shop's balance, exactly; NotEnoughCredit (nothing changed) when it
-    would go below zero and that is refused."""
-    with transaction.atomic():
-        rows = Shop.objects.filter(pk=shop_id)
+    would go below zero and that is refused. Every caller is inside a transaction already: no
+    savepoint of its own, so a refusal rolls the caller's transaction back."""
+    rows = Shop.objects.filter(pk=shop_id)
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            # numeric is exact there: one conditional UPDATE checks and moves (an add's charge
+            # is on the API's busiest path).
+            if refuse_below_zero:
+                rows = rows.filter(balance__gte=-amount)
+            if not rows.update(balance=F("balance") + amount) and refuse_below_zero:
+                raise NotEnoughCredit
+            return
         balance = rows.select_for_update().values_list("balance", flat=True).get()
         after = balance + amount
         if refuse_below_zero and after < 0:
