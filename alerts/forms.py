@@ -24,16 +24,15 @@ class ChannelForm(forms.ModelForm):
     class Meta:
         model = Channel
         fields = ["name", "kind", "target", "enabled"]
-        labels = {"kind": "Kind"}
+        labels = {"kind": _("Kind")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["kind"].disabled = True
-            self.fields["target"].help_text = (
-                f"Now: {self.instance.target_hint}. Leave empty to keep it; what is stored is "
-                "never shown again."
-            )
+            self.fields["target"].help_text = _(
+                "Now: {target}. Leave empty to keep it; what is stored is never shown again."
+            ).format(target=self.instance.target_hint)
         else:
             self.fields["target"].required = True
 
@@ -48,21 +47,23 @@ class ChannelForm(forms.ModelForm):
         return data
 
 
+# What a rule's threshold counts, as the rules table names it after the number.
+THRESHOLD_UNITS = {"days": _("Days"), "minutes": _("Minutes"), "%": _("Percent")}
+
+
 class RuleForm(forms.ModelForm):
     class Meta:
         model = Rule
         fields = ["enabled", "threshold", "remind_every_minutes", "channels"]
         widgets = {"channels": forms.CheckboxSelectMultiple}
-        labels = {"remind_every_minutes": "Remind every (minutes)"}
+        labels = {"remind_every_minutes": _("Remind every (minutes)")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         unit = self.instance.info.unit
         if unit:
             self.fields["threshold"].required = True
-            self.fields["threshold"].label = {"days": "Days", "minutes": "Minutes", "%": "Percent"}[
-                unit
-            ]
+            self.fields["threshold"].label = THRESHOLD_UNITS[unit]
         else:
             del self.fields["threshold"]
         if self.instance.info.one_off:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from providers import encryption
 from providers.models import Provider
+from smmdash.lib.texts import render
 
 
 class Channel(models.Model):
@@ -22,12 +23,12 @@ class Channel(models.Model):
         EMAIL = "email", _("Email")
         APPRISE = "apprise", _("Notification URL")
 
-    name = models.CharField(max_length=100, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     # Fernet token (providers.encryption): a notification URL holds its service's token.
     target_encrypted = models.TextField(editable=False)
     target_hint = models.CharField(max_length=200, editable=False)
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -80,7 +81,7 @@ class Rule(models.Model):
         MARGIN_GUARD = "margin_guard", _("A product costs more than a shop was quoted")
 
     kind = models.CharField(max_length=20, choices=Kind, unique=True)
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
     threshold = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
     )
@@ -137,8 +138,12 @@ class Alert(models.Model):
     provider = models.ForeignKey(
         Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # In ALERT_LANGUAGE, as the channels were told; pages show `message` in the reader's.
     title = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
+    # {"title": ..., "detail": ...}, each a message kept to be rendered (smmdash.lib.texts);
+    # empty for alerts opened before messages were kept, which show their stored words.
+    message = models.JSONField(default=dict, blank=True)
     path = models.CharField(max_length=300, blank=True)  # the page that shows what it is about
     opened_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
@@ -166,6 +171,17 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's, on a page)."""
+        return render(self.message["title"]) if "title" in self.message else self.title
+
+    @property
+    def shown_detail(self) -> str:
+        if not self.message:
+            return self.detail
+        return render(self.message["detail"]) if "detail" in self.message else ""
 
 
 class Delivery(models.Model):

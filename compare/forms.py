@@ -131,7 +131,10 @@ class PinForm(forms.Form):
     """Pin a service to an existing group, or to a new one named here."""
 
     group = forms.ModelChoiceField(
-        required=False, queryset=ServiceGroup.objects.all(), empty_label=_("A new group…")
+        required=False,
+        queryset=ServiceGroup.objects.all(),
+        label=_("Group"),
+        empty_label=_("A new group…"),
     )
     new_name = forms.CharField(required=False, max_length=120, label=_("New group's name"))
 
@@ -154,15 +157,21 @@ REFILL_CHOICES = [
 class LabelsForm(forms.Form):
     """A correction of what smmdash read from a service's name."""
 
-    platform = forms.ChoiceField(required=False, choices=[("", _("Unknown")), *PLATFORM_CHOICES])
-    kind = forms.ChoiceField(required=False, choices=[("", _("Unknown")), *KIND_CHOICES])
-    quality = forms.ChoiceField(required=False, choices=[("", _("Not stated")), *QUALITY_CHOICES])
-    refill = forms.ChoiceField(required=False, choices=REFILL_CHOICES)
+    platform = forms.ChoiceField(
+        required=False, label=_("Platform"), choices=[("", _("Unknown")), *PLATFORM_CHOICES]
+    )
+    kind = forms.ChoiceField(
+        required=False, label=_("Kind"), choices=[("", _("Unknown")), *KIND_CHOICES]
+    )
+    quality = forms.ChoiceField(
+        required=False, label=_("Quality"), choices=[("", _("Not stated")), *QUALITY_CHOICES]
+    )
+    refill = forms.ChoiceField(required=False, label=_("Refill"), choices=REFILL_CHOICES)
     refill_days = forms.IntegerField(
         required=False, min_value=1, max_value=LIFETIME - 1, label=_("Refill days")
     )
     geo = forms.CharField(required=False, max_length=20, label=_("Geo"))
-    speed = forms.CharField(required=False, max_length=20)
+    speed = forms.CharField(required=False, max_length=20, label=_("Speed"))
 
     @classmethod
     def of(cls, service: Service):
@@ -222,8 +231,8 @@ class RoutingPolicyForm(forms.ModelForm):
             "quality": forms.Select(choices=[("", _("Any quality")), *QUALITY_CHOICES]),
         }
         help_texts = {
-            "group": "A curated group; or leave it empty and choose a platform and kind.",
-            "geo": "Optional: a country code, as Compare shows it (USA, RU, ...).",
+            "group": _("A curated group; or leave it empty and choose a platform and kind."),
+            "geo": _("Optional: a country code, as Compare shows it (USA, RU, ...)."),
         }
 
     def clean(self):

@@ -16,10 +16,10 @@ class ServiceGroup(models.Model):
     service rows, which syncs update in place and never delete, so it survives every re-sync.
     """
 
-    name = models.CharField(max_length=120, unique=True)
-    platform = models.CharField(max_length=20, blank=True)
-    kind = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    platform = models.CharField(_("platform"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

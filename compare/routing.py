@@ -10,6 +10,7 @@ order at the first and keeps the rest as the route to fail over along.
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from compare.models import RoutingPolicy, ServiceGroup
 from compare.search import Criteria, Offer, compare
@@ -38,7 +39,7 @@ class Product:
         words = (words or "").strip()
         if not words:
             raise ProductNotUnderstood(
-                "Name the product: a curated group or words like “instagram followers real”."
+                _("Name the product: a curated group or words like “instagram followers real”.")
             )
         group = ServiceGroup.objects.filter(name__iexact=words).first()
         if group is not None:
@@ -46,8 +47,10 @@ class Product:
         labels = classify(words)
         if not (labels.platform and labels.kind):
             raise ProductNotUnderstood(
-                f"“{words[:80]}” names no curated group, and smmdash cannot tell its platform "
-                "and kind: write it like “instagram followers” or “tiktok views real”."
+                _(
+                    "“{words}” names no curated group, and smmdash cannot tell its platform and "
+                    "kind: write it like “instagram followers” or “tiktok views real”."
+                ).format(words=words[:80])
             )
         return cls(labels=labels, words=words)
 
@@ -116,9 +119,14 @@ class Plan:
 
     @property
     def explained(self) -> str:
-        label = Strategy(self.strategy).label.lower()
-        whose = "its policy" if self.policy else "the default policy"
-        return f"{self.product.name}: {label}, by {whose}"
+        explained = (
+            _("{product}: {strategy}, by its policy")
+            if self.policy
+            else _("{product}: {strategy}, by the default policy")
+        )
+        return explained.format(
+            product=self.product.name, strategy=Strategy(self.strategy).label.lower()
+        )
 
 
 def plan(product: Product, quantity: int) -> Plan:
@@ -134,7 +142,10 @@ def plan(product: Product, quantity: int) -> Plan:
         ranks = {rank.provider_id: rank.position for rank in policy.ranks.all()}
         for offer in usable:
             if offer.provider.pk not in ranks:
-                left_out.append((offer, f"{offer.provider.name} is not in the policy's list"))
+                why = _("{provider} is not in the policy's list").format(
+                    provider=offer.provider.name
+                )
+                left_out.append((offer, why))
         usable = [offer for offer in usable if offer.provider.pk in ranks]
         usable.sort(key=lambda offer: (ranks[offer.provider.pk], *_cheapest(offer)))
     elif strategy == Strategy.CHEAPEST:
@@ -153,7 +164,9 @@ def plan(product: Product, quantity: int) -> Plan:
 def _unusable(offer: Offer) -> str:
     kind = service_type(offer.service.type)
     if kind.fields or not kind.sends_quantity:
-        return f"a {offer.service.type} service needs more than a link and a quantity"
+        return _("a {service_type} service needs more than a link and a quantity").format(
+            service_type=offer.service.type
+        )
     return why_not_buyable(offer)
 
 
@@ -164,7 +177,11 @@ def _cheapest(offer: Offer):
 def _reason(offer: Offer, strategy: str, position: int) -> str:
     record = offer.record.why
     if strategy == Strategy.PRIORITY:
-        return f"number {position} in the policy's list; {record}"
+        return _("number {position} in the policy's list; {record}").format(
+            position=position, record=record
+        )
     if strategy == Strategy.CHEAPEST:
-        return f"{rate(offer.rate_in_base)} per 1000 in the base currency; {record}"
-    return f"{rate(offer.value)} per 1000 delivered; {record}"
+        return _("{rate} per 1000 in the base currency; {record}").format(
+            rate=rate(offer.rate_in_base), record=record
+        )
+    return _("{rate} per 1000 delivered; {record}").format(rate=rate(offer.value), record=record)

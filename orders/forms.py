@@ -21,8 +21,9 @@ from providers.models import Provider
 from smmdash.lib import params
 from smmdash.lib.days import day_start
 from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
+from smmdash.templatetags.ui import localize_separators
 
-LINE_HELP = "One per line."
+LINE_HELP = _("One per line.")
 
 
 class TokenForm(HiddenFieldErrorsShown, forms.Form):
@@ -45,39 +46,56 @@ class OrderForm(TokenForm):
     """An order for one cached service; shows only the fields that service's type needs."""
 
     link = forms.CharField(
+        label=_("Link"),
         max_length=2000,
         widget=forms.URLInput(attrs={"placeholder": "https://", "autofocus": True}),
     )
-    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     runs = forms.IntegerField(
+        label=_("Runs"),
         required=False,
         min_value=2,
         max_value=1000,
         help_text=_("Drip-feed: deliver in this many runs."),
     )
     interval = forms.IntegerField(
-        required=False, min_value=1, max_value=10_080, help_text=_("Minutes between runs.")
+        label=_("Interval"),
+        required=False,
+        min_value=1,
+        max_value=10_080,
+        help_text=_("Minutes between runs."),
     )
-    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), help_text=LINE_HELP)
-    usernames = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text=LINE_HELP)
-    hashtags = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=LINE_HELP)
-    username = forms.CharField(max_length=200)
+    comments = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 6}), help_text=LINE_HELP
+    )
+    usernames = forms.CharField(
+        label=_("Usernames"), widget=forms.Textarea(attrs={"rows": 4}), help_text=LINE_HELP
+    )
+    hashtags = forms.CharField(
+        label=_("Hashtags"), widget=forms.Textarea(attrs={"rows": 3}), help_text=LINE_HELP
+    )
+    username = forms.CharField(label=_("Username"), max_length=200)
     answer_number = forms.IntegerField(min_value=1, max_value=1000, label=_("Answer number"))
     min = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label=_("Min per post"))
     max = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label=_("Max per post"))
     posts = forms.IntegerField(
+        label=_("Posts"),
         min_value=1,
         max_value=MAX_QUANTITY,
         required=False,
         help_text=_("New posts to cover; empty for unlimited."),
     )
     delay = forms.TypedChoiceField(
+        label=_("Delay"),
         coerce=int,
         choices=[(minutes, format_lazy(_("{} min"), minutes)) for minutes in SUBSCRIPTION_DELAYS],
         help_text=_("Wait before delivering to each new post."),
     )
     expiry = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Optional.")
+        label=_("Expiry"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional."),
     )
     confirm_overlap = forms.BooleanField(
         required=False, label=_("Order it anyway: I know this link has an open order")
@@ -101,7 +119,12 @@ class OrderForm(TokenForm):
             self.fields["quantity"].widget.attrs.update(
                 {"min": service.min, "max": service.max, "step": 1}
             )
-            self.fields["quantity"].help_text = f"Between {service.min:,} and {service.max:,}."
+            self.fields["quantity"].help_text = _(
+                "Between {service_min} and {service_max}."
+            ).format(
+                service_min=localize_separators(f"{service.min:,}"),
+                service_max=localize_separators(f"{service.max:,}"),
+            )
         self.quantity = None
         self.extra = {}
 
@@ -130,9 +153,9 @@ class OrderForm(TokenForm):
         field = source.removeprefix("lines:") if source.startswith("lines:") else source
         if field == "one" or field not in self.fields or self.has_error(field):
             return
-        what = {"comments": "The number of comments", "usernames": "The number of usernames"}
+        what = {"comments": _("The number of comments"), "usernames": _("The number of usernames")}
         try:
-            check_quantity(self.service, self.quantity, what=what.get(field, "Quantity"))
+            check_quantity(self.service, self.quantity, what=what.get(field, _("Quantity")))
         except ValidationError as problem:
             self.add_error(field, problem)
 
@@ -167,6 +190,7 @@ class BuyForm(TokenForm):
     """A product, a link and a quantity: smmdash picks the provider by the product's policy."""
 
     product = forms.CharField(
+        label=_("Product"),
         max_length=200,
         widget=forms.TextInput(
             attrs={
@@ -179,9 +203,11 @@ class BuyForm(TokenForm):
         help_text=_("A curated group's name, or what you are buying in words."),
     )
     link = forms.CharField(
-        max_length=2000, widget=forms.URLInput(attrs={"placeholder": "https://"})
+        label=_("Link"),
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     confirm_overlap = forms.BooleanField(
         required=False, label=_("Order it anyway: I know this link has an open order")
     )
@@ -205,6 +231,7 @@ class MassOrderForm(TokenForm):
     provider = forms.ModelChoiceField(
         Provider.objects.filter(enabled=True),
         required=False,
+        label=_("Provider"),
         empty_label=_("Any provider: route each line by its product"),
         help_text=_(
             "With a provider, the first column is its service id; with any provider, a "
@@ -213,6 +240,7 @@ class MassOrderForm(TokenForm):
         ),
     )
     lines = forms.CharField(
+        label=_("Lines"),
         required=False,
         widget=forms.Textarea(
             attrs={"rows": 12, "placeholder": "service_id | link | quantity", "spellcheck": "false"}

@@ -33,7 +33,7 @@ def check_service(service) -> None:
         )
 
 
-def check_quantity(service, quantity: int | None, *, what="Quantity") -> None:
+def check_quantity(service, quantity: int | None, *, what=None) -> None:
     if quantity is None:
         return
     if quantity < service.min or quantity > service.max:
@@ -41,5 +41,10 @@ def check_quantity(service, quantity: int | None, *, what="Quantity") -> None:
             _(
                 "{what} must be between {service_min:,} and {service_max:,} "
                 "for this service (got {quantity:,})."
-            ).format(what=what, service_min=service.min, service_max=service.max, quantity=quantity)
+            ).format(
+                what=what or _("Quantity"),
+                service_min=service.min,
+                service_max=service.max,
+                quantity=quantity,
+            )
         )

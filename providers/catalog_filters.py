@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from providers.models import RECENT
 
@@ -17,12 +18,13 @@ SORTS = {
     "-max": ("-max", "pk"),
     "id": ("service_id", "pk"),
 }
+# Which services the catalog lists (the words name services, plural, in the filter's select).
 SHOW = {
-    "active": "Active",
-    "new": "New",
-    "repriced": "Price changed",
-    "inactive": "Inactive",
-    "all": "All",
+    "active": pgettext_lazy("services", "Active"),
+    "new": pgettext_lazy("services", "New"),
+    "repriced": pgettext_lazy("services", "Price changed"),
+    "inactive": pgettext_lazy("services", "Inactive"),
+    "all": pgettext_lazy("services", "All"),
 }
 
 
@@ -33,8 +35,8 @@ def matching(text: str) -> Q:
 
 class CatalogFilter(forms.Form):
     q = forms.CharField(required=False, label=_("Search"), max_length=200)
-    category = forms.ChoiceField(required=False)
-    show = forms.ChoiceField(required=False, choices=SHOW.items())
+    category = forms.ChoiceField(required=False, label=_("Category"))
+    show = forms.ChoiceField(required=False, label=_("Show"), choices=SHOW.items())
     refill = forms.BooleanField(required=False, label=_("Refill"))
     cancel = forms.BooleanField(required=False, label=_("Cancel"))
     dripfeed = forms.BooleanField(required=False, label=_("Drip-feed"))

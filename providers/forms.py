@@ -59,12 +59,12 @@ class ProviderForm(forms.ModelForm):
         if key_field:
             key_field.required = self.adding
         if key_field and not self.adding:
-            key_field.help_text = (
-                f"Stored encrypted, ending {self.instance.masked_key}. "
-                "Leave blank to keep it; type a new one to replace it."
-            )
+            key_field.help_text = _(
+                "Stored encrypted, ending {masked_key}. Leave blank to keep it; type a new one "
+                "to replace it."
+            ).format(masked_key=self.instance.masked_key)
         if self.instance.currency_from_panel:
-            self.fields["currency"].help_text = "Reported by the panel; it wins over this field."
+            self.fields["currency"].help_text = _("Reported by the panel; it wins over this field.")
 
     def clean_api_url(self):
         url = self.cleaned_data["api_url"].strip()

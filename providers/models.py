@@ -27,13 +27,16 @@ RECENT = timedelta(days=7)
 class Provider(models.Model):
     """One account at one SMM panel."""
 
-    name = models.CharField(max_length=100, unique=True)
-    api_url = models.URLField("API URL", max_length=500)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    api_url = models.URLField(_("API URL"), max_length=500)
     # Fernet token (providers.encryption); the plaintext is only ever in memory.
     api_key_encrypted = models.TextField(editable=False)
     api_key_hint = models.CharField(max_length=16, editable=False)
-    enabled = models.BooleanField(default=True, help_text=_("Disabled providers are not synced."))
+    enabled = models.BooleanField(
+        _("enabled"), default=True, help_text=_("Disabled providers are not synced.")
+    )
     currency = models.CharField(
+        _("currency"),
         max_length=3,
         blank=True,
         help_text=_("The account's currency (ISO code). Taken from the panel when it reports one."),
@@ -53,6 +56,7 @@ class Provider(models.Model):
     not_connecting_since = models.DateTimeField(null=True, blank=True, editable=False)
     connect_error = models.TextField(blank=True, editable=False)
     low_balance_threshold = models.DecimalField(
+        _("low balance threshold"),
         **AMOUNT,
         null=True,
         blank=True,
@@ -61,7 +65,7 @@ class Provider(models.Model):
     )
 
     sync_interval_minutes = models.PositiveIntegerField(
-        "catalog refresh interval (minutes)",
+        _("catalog refresh interval (minutes)"),
         default=360,
         validators=[MinValueValidator(15), MaxValueValidator(7 * 24 * 60)],
     )
@@ -76,7 +80,7 @@ class Provider(models.Model):
     first_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     active_services = models.PositiveIntegerField(default=0, editable=False)
 
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

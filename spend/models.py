@@ -28,12 +28,14 @@ class TopUp(models.Model):
         DETECTED = "detected", _("Found in the balance")
         MANUAL = "manual", _("Added by hand")
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="top_ups")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="top_ups", verbose_name=_("provider")
+    )
     amount = models.DecimalField(**AMOUNT, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, blank=True)
     at = models.DateTimeField(default=timezone.now, validators=[not_after_today])
     source = models.CharField(max_length=10, choices=Source, default=Source.MANUAL)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     # The balance reading that showed the rise: one top-up per reading, however often the
     # balance history is read.
     snapshot = models.OneToOneField(

@@ -10,13 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alerts.models import Kind, Rule
 from orders.models import Order, ProviderPolling
 from providers.models import CatalogSync, PriceChange, Provider, Service
 from shops.models import Quote, Shop
-from smmdash.templatetags.ui import localize_separators, money_text
+from smmdash.lib.texts import money, number, text
 from spend.services import runways
 
 ORDERED_WITHIN = timedelta(days=30)  # price moves and vanished services of services ordered since
@@ -25,10 +25,13 @@ ONE_OFF_FOR = timedelta(days=1)  # a one-off alert stays open this long
 
 @dataclass(frozen=True)
 class Condition:
+    """What a rule finds true about one thing. Its title and detail are kept as messages
+    (smmdash.lib.texts), so each reader sees them in their own language."""
+
     rule: Rule
     key: str
-    title: str
-    detail: str = ""
+    title: dict
+    detail: dict | None = None
     path: str = ""
     provider_id: int | None = None
 
@@ -52,13 +55,14 @@ def low_balance(rule, now):
         Condition(
             rule,
             f"provider:{p.pk}",
-            _("Low balance at {provider}").format(provider=p.name),
-            _(
-                "The balance is {balance}, under the account's threshold "
-                "of {threshold}. Top up before orders there are refused."
-            ).format(
-                balance=money_text(p.balance, p.currency),
-                threshold=money_text(p.low_balance_threshold, p.currency),
+            text(gettext_noop("Low balance at {provider}"), provider=p.name),
+            text(
+                gettext_noop(
+                    "The balance is {balance}, under the account's threshold "
+                    "of {threshold}. Top up before orders there are refused."
+                ),
+                balance=money(p.balance, p.currency),
+                threshold=money(p.low_balance_threshold, p.currency),
             ),
             _provider_page(p.pk),
             p.pk,
@@ -79,16 +83,19 @@ def short_runway(rule, now):
             Condition(
                 rule,
                 f"provider:{provider.pk}",
-                _("{provider_name}: {runway_words}").format(
-                    provider_name=provider.name, runway_words=runway.words
+                text(
+                    gettext_noop("{provider_name}: {runway_words}"),
+                    provider_name=provider.name,
+                    runway_words=runway.text,
                 ),
-                _(
-                    "The balance of {balance} lasts {days} days at "
-                    "the last 7 days' pace of {daily} a day."
-                ).format(
-                    balance=money_text(provider.balance, provider.currency),
-                    days=localize_separators(f"{runway.days:.1f}"),
-                    daily=money_text(runway.daily_spend, provider.currency),
+                text(
+                    gettext_noop(
+                        "The balance of {balance} lasts {days} days at "
+                        "the last 7 days' pace of {daily} a day."
+                    ),
+                    balance=money(provider.balance, provider.currency),
+                    days=number(runway.days, 1),
+                    daily=money(runway.daily_spend, provider.currency),
                 ),
                 _provider_page(provider.pk),
                 provider.pk,
@@ -103,15 +110,18 @@ def needs_checking(rule, now):
         Condition(
             rule,
             f"order:{order.pk}",
-            _("Order #{order_pk} at {provider_name} needs checking").format(
-                order_pk=order.pk, provider_name=order.provider.name
+            text(
+                gettext_noop("Order #{order_pk} at {provider_name} needs checking"),
+                order_pk=order.pk,
+                provider_name=order.provider.name,
             ),
-            _(
-                "The panel's answer was lost: {order_quantity} of "
-                "{order_service_name} for {order_link} may or may not have "
-                "been placed. Check it at the panel before sending it again."
-            ).format(
-                order_quantity=order.quantity,
+            text(
+                gettext_noop(
+                    "The panel's answer was lost: {order_quantity} of "
+                    "{order_service_name} for {order_link} may or may not have "
+                    "been placed. Check it at the panel before sending it again."
+                ),
+                order_quantity=number(order.quantity, 0),
                 order_service_name=order.service_name,
                 order_link=order.link,
             ),
@@ -145,11 +155,13 @@ def sync_failing(rule, now):
         Condition(
             rule,
             f"provider:{p.pk}",
-            _("Catalog sync failing at {provider}").format(provider=p.name),
-            _(
-                "Every catalog sync since {p_failing_since:%Y-%m-%d %H:%M} UTC failed: {error}"
-            ).format(
-                p_failing_since=p.failing_since, error=p.last_sync_error or _("no reason given")
+            text(gettext_noop("Catalog sync failing at {provider}"), provider=p.name),
+            text(
+                gettext_noop(
+                    "Every catalog sync since {p_failing_since:%Y-%m-%d %H:%M} UTC failed: {error}"
+                ),
+                p_failing_since=p.failing_since,
+                error=p.last_sync_error or text(gettext_noop("no reason given")),
             ),
             _provider_page(p.pk),
             p.pk,
@@ -168,11 +180,16 @@ def poll_failing(rule, now):
         Condition(
             rule,
             f"provider:{polling.provider_id}",
-            _("Order status checks failing at {provider_name}").format(
-                provider_name=polling.provider.name
+            text(
+                gettext_noop("Order status checks failing at {provider_name}"),
+                provider_name=polling.provider.name,
             ),
-            _("Failing since {polling_failing_since:%Y-%m-%d %H:%M} UTC: {polling_error}").format(
-                polling_failing_since=polling.failing_since, polling_error=polling.error
+            text(
+                gettext_noop(
+                    "Failing since {polling_failing_since:%Y-%m-%d %H:%M} UTC: {polling_error}"
+                ),
+                polling_failing_since=polling.failing_since,
+                polling_error=polling.error,
             ),
             _provider_page(polling.provider_id),
             polling.provider_id,
@@ -187,13 +204,14 @@ def backed_off(rule, now):
         Condition(
             rule,
             f"provider:{polling.provider_id}",
-            _("{provider_name} backed off").format(provider_name=polling.provider.name),
-            _(
-                "smmdash leaves its order status checks until "
-                "{polling_backoff_until:%H:%M} UTC: {reason}"
-            ).format(
+            text(gettext_noop("{provider_name} backed off"), provider_name=polling.provider.name),
+            text(
+                gettext_noop(
+                    "smmdash leaves its order status checks until "
+                    "{polling_backoff_until:%H:%M} UTC: {reason}"
+                ),
                 polling_backoff_until=polling.backoff_until,
-                reason=polling.error or _("the panel asked to slow down"),
+                reason=polling.error or text(gettext_noop("the panel asked to slow down")),
             ),
             _provider_page(polling.provider_id),
             polling.provider_id,
@@ -225,16 +243,20 @@ def price_move(rule, now):
             Condition(
                 rule,
                 f"change:{change.pk}",
-                (
-                    _("Price up {percent:.0f}%: {service} at {provider}")
+                text(
+                    gettext_noop("Price up {percent}%: {service} at {provider}")
                     if percent > 0
-                    else _("Price down {percent:.0f}%: {service} at {provider}")
-                ).format(
-                    percent=abs(percent), service=service.name[:150], provider=service.provider.name
+                    else gettext_noop("Price down {percent}%: {service} at {provider}"),
+                    percent=number(abs(percent), 0),
+                    service=service.name[:150],
+                    provider=service.provider.name,
                 ),
-                _("Rate per 1000 {old} → {new}, a service ordered in the last 30 days.").format(
-                    old=money_text(change.old_rate, currency),
-                    new=money_text(change.new_rate, currency),
+                text(
+                    gettext_noop(
+                        "Rate per 1000 {old} → {new}, a service ordered in the last 30 days."
+                    ),
+                    old=money(change.old_rate, currency),
+                    new=money(change.new_rate, currency),
                 ),
                 reverse("compare:offer", args=[service.pk]),
                 service.provider_id,
@@ -257,12 +279,16 @@ def vanished(rule, now):
         Condition(
             rule,
             f"service:{service.pk}:{service.vanished_at:%Y%m%d%H%M%S}",
-            _("Service gone: {service} at {provider_name}").format(
-                service=service.name[:150], provider_name=service.provider.name
+            text(
+                gettext_noop("Service gone: {service} at {provider_name}"),
+                service=service.name[:150],
+                provider_name=service.provider.name,
             ),
-            _(
-                "It left the panel's catalog; it was ordered in the last 30 days. Compare shows "
-                "where else it is sold."
+            text(
+                gettext_noop(
+                    "It left the panel's catalog; it was ordered in the last 30 days. Compare "
+                    "shows where else it is sold."
+                )
             ),
             reverse("compare:offer", args=[service.pk]),
             service.provider_id,
@@ -282,31 +308,45 @@ def margin_guard(rule, now):
         shop, product = quote.shop, quote.product
         over = product.cost - quote.rate
         percent = over * 100 / quote.rate if quote.rate else None
+        base = settings.BASE_CURRENCY
         if shop.price_change == Shop.PriceChange.REFUSE:
-            consequence = _(
-                "Its orders of it are refused until its panel reads the services again."
+            consequence = text(
+                gettext_noop(
+                    "Its orders of it are refused until its panel reads the services again."
+                )
             )
         else:
-            consequence = _(
-                "Its panel sells at the old price until it reads the services again: each 1000 "
-                "ordered loses {over}."
-            ).format(over=money_text(over, settings.BASE_CURRENCY))
+            consequence = text(
+                gettext_noop(
+                    "Its panel sells at the old price until it reads the services again: each "
+                    "1000 ordered loses {over}."
+                ),
+                over=money(over, base),
+            )
         found.append(
             Condition(
                 rule,
                 f"quote:{shop.pk}:{product.pk}",
-                _("{product} costs more than {shop} was quoted").format(
-                    product=product.name[:150], shop=shop.name
-                ),
-                _(
-                    "The route costs {cost} per 1000 now, {over} over the {rate} quoted to "
-                    "{shop}{percent}. {consequence}"
-                ).format(
-                    cost=money_text(product.cost, settings.BASE_CURRENCY),
-                    over=money_text(over, settings.BASE_CURRENCY),
-                    rate=money_text(quote.rate, settings.BASE_CURRENCY),
+                text(
+                    gettext_noop("{product} costs more than {shop} was quoted"),
+                    product=product.name[:150],
                     shop=shop.name,
-                    percent=f" (+{localize_separators(f'{percent:.1f}')}%)" if percent else "",
+                ),
+                text(
+                    gettext_noop(
+                        "The route costs {cost} per 1000 now, {over} over the {rate} quoted to "
+                        "{shop} (+{percent}%). {consequence}"
+                    )
+                    if percent
+                    else gettext_noop(
+                        "The route costs {cost} per 1000 now, {over} over the {rate} quoted to "
+                        "{shop}. {consequence}"
+                    ),
+                    cost=money(product.cost, base),
+                    over=money(over, base),
+                    rate=money(quote.rate, base),
+                    shop=shop.name,
+                    percent=number(percent or 0, 1),
                     consequence=consequence,
                 ),
                 reverse("shops:detail", args=[shop.pk]),

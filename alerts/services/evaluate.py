@@ -8,7 +8,7 @@ What an alert says is masked against the stored API keys before it is stored, an
 written in a tick are queued in that tick.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from alerts.models import Alert, Delivery, Rule, ensure_rules
 from alerts.services.conditions import conditions
 from alerts.services.delivery import queue_due, queue_now, write_message
 from alerts.services.masking import key_mask
+from smmdash.lib.texts import render, strings_in
 from spend.services import detect_top_ups
 
 OPENED, REMINDER, RESOLVED = "opened", "reminder", "resolved"
@@ -52,10 +53,7 @@ def _evaluate(now=None) -> Tick:
     ensure_rules()
     rules = list(Rule.objects.filter(enabled=True).prefetch_related("channels"))
     mask = key_mask()
-    firing = {
-        (c.rule.pk, c.key): replace(c, title=mask(c.title), detail=mask(c.detail))
-        for c in conditions(rules, now)
-    }
+    firing = {(c.rule.pk, c.key): _said(c, mask) for c in conditions(rules, now)}
     open_alerts = {
         (alert.rule_id, alert.key): alert
         for alert in Alert.objects.filter(resolved_at__isnull=True).select_related("rule")
@@ -71,13 +69,16 @@ def _evaluate(now=None) -> Tick:
                 notices.append(Notice(alert, OPENED))
                 tick.opened += 1
             continue
-        alert.title, alert.detail, alert.path = condition.title, condition.detail, condition.path
+        alert.title, alert.detail = condition.title, condition.detail
+        alert.message, alert.path = condition.message, condition.path
         alert.last_seen_at = now
         seen.append(alert)
         if _reminder_due(alert, now) and _claim_reminder(alert, now):
             notices.append(Notice(alert, REMINDER))
             tick.reminded += 1
-    Alert.objects.bulk_update(seen, ["title", "detail", "path", "last_seen_at"], batch_size=500)
+    Alert.objects.bulk_update(
+        seen, ["title", "detail", "message", "path", "last_seen_at"], batch_size=500
+    )
     for key, alert in open_alerts.items():
         if key in firing:
             continue
@@ -95,6 +96,35 @@ def _evaluate(now=None) -> Tick:
     return tick
 
 
+@dataclass(frozen=True)
+class Said:
+    """What an alert says: its messages, masked against the stored API keys, to render in each
+    reader's language; and the title and detail written in ALERT_LANGUAGE for the channels."""
+
+    rule: Rule
+    key: str
+    provider_id: int | None
+    path: str
+    message: dict
+    title: str
+    detail: str
+
+
+def _said(condition, mask) -> Said:
+    message = {"title": strings_in(condition.title, mask)}
+    if condition.detail:
+        message["detail"] = strings_in(condition.detail, mask)
+    return Said(
+        rule=condition.rule,
+        key=condition.key,
+        provider_id=condition.provider_id,
+        path=condition.path,
+        message=message,
+        title=mask(render(message["title"]))[:300],
+        detail=mask(render(message["detail"])) if "detail" in message else "",
+    )
+
+
 def _open(condition, now) -> Alert | None:
     try:
         with transaction.atomic():
@@ -104,6 +134,7 @@ def _open(condition, now) -> Alert | None:
                 provider_id=condition.provider_id,
                 title=condition.title,
                 detail=condition.detail,
+                message=condition.message,
                 path=condition.path,
                 opened_at=now,
                 last_seen_at=now,

@@ -4,10 +4,13 @@ providers as the route the order fails over along should the panel refuse it."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from compare.routing import Plan, Product, plan
 from orders.models import Order
 from orders.services.overlaps import describe_overlaps, open_overlaps
 from orders.services.placing import OrderActionRefused, create_order, made_by_form
+from smmdash.templatetags.ui import localize_separators
 
 
 class LinkHasOpenOrder(OrderActionRefused):
@@ -49,9 +52,15 @@ def buy(
         return Purchase(existing, False, chosen)
     if not chosen.choices:
         reasons = "; ".join(f"{offer.provider.name}: {why}" for offer, why in chosen.left_out[:5])
+        refusal = (
+            _("No provider can take {quantity} of {product} now ({reasons}).")
+            if reasons
+            else _("No provider can take {quantity} of {product} now: none of them sells it.")
+        )
         raise OrderActionRefused(
-            f"No provider can take {quantity:,} of {product.name} now"
-            + (f" ({reasons})." if reasons else ": none of them sells it.")
+            refusal.format(
+                quantity=localize_separators(f"{quantity:,}"), product=product.name, reasons=reasons
+            )
         )
     if not overlap_confirmed:
         overlaps = open_overlaps(link, platform=product.platform, kind=product.kind)

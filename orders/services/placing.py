@@ -502,8 +502,10 @@ def send_again(order: Order, user) -> Order:
     moved = Order.objects.filter(previous_attempt=order).first()
     if moved is not None:
         raise OrderActionRefused(
-            f"This order already moved to order #{moved.pk} at {moved.provider}: sending it "
-            "again would buy it twice."
+            _(
+                "This order already moved to order #{order_pk} at {provider}: sending it again "
+                "would buy it twice."
+            ).format(order_pk=moved.pk, provider=moved.provider)
         )
     over_before = _sends_over_before(timezone.now())
     # Marked not placed by staff after its send was given up as stalled: that send's worker

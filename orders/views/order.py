@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders import services
-from orders.forms import PanelIdForm, ReopenForm
+from orders.forms import OrderForm, PanelIdForm, ReopenForm
 from orders.links import link_key
 from orders.models import Order
 from rates.money import rates_to_base, to_base
@@ -43,6 +43,7 @@ def _page(request, order, **state):
     events = list(order.events.select_related("actor"))
     context = {
         "order": order,
+        "extra": _extra_shown(order),
         "events": events,
         "refills": order.refills.select_related("requested_by"),
         "resolve_form": PanelIdForm(),
@@ -66,6 +67,17 @@ def _page(request, order, **state):
         context["checked_currency"] = said.currency or order.currency
         context["checked_link_differs"] = bool(said.link) and link_key(said.link) != order.link_key
     return render_page(request, "orders/detail.html", context, partials=PARTIALS)
+
+
+def _extra_shown(order) -> list[tuple[str, str]]:
+    """The order's extra fields (username, comments...) as (label, value), labelled as the order
+    form labels them, in the page's language; runs and interval are shown apart."""
+    fields = OrderForm.base_fields
+    return [
+        (fields[name].label if name in fields else name.capitalize(), value)
+        for name, value in order.extra.items()
+        if name not in ("runs", "interval")
+    ]
 
 
 def _reopened(order, events):

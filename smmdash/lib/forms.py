@@ -6,6 +6,12 @@ again saying nothing. Forms with hidden fields count those fields' errors among 
 """
 
 from django import forms
+from django.utils.translation import gettext_noop
+
+# The label of a required select's empty choice, Django's own string (django.db.models.fields
+# BLANK_CHOICE_LABEL), which Django's Russian catalog does not translate yet: named here so
+# makemessages keeps it in ours, which Django reads first.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 
 
 class HiddenFieldErrorsShown:

@@ -5,11 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from orders.models import SpendDay
 from smmdash.lib.days import today
+from smmdash.lib.texts import ngettext_noop, plural, render, text
 
 RUNWAY_DAYS = 7  # the spend a runway is measured on: the last 7 days, today included
 
@@ -21,15 +21,21 @@ class Runway:
 
     @property
     def words(self) -> str:
+        return render(self.text)
+
+    @property
+    def text(self) -> dict:
+        """The words kept to be written later in the reader's language (smmdash.lib.texts)."""
         if self.days is None:
-            return _("no spend in 7 days") if not self.daily_spend else _("balance unknown")
+            if not self.daily_spend:
+                return text(gettext_noop("no spend in 7 days"))
+            return text(gettext_noop("balance unknown"))
         if self.days < 1:
-            return _("less than a day left")
+            return text(gettext_noop("less than a day left"))
         if self.days > 365:
-            return _("more than a year left")
-        whole = int(self.days)
-        return ngettext("about {count} day left", "about {count} days left", whole).format(
-            count=whole
+            return text(gettext_noop("more than a year left"))
+        return plural(
+            ngettext_noop("about {count} day left", "about {count} days left"), int(self.days)
         )
 
 
