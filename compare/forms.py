@@ -218,6 +218,9 @@ class LabelsForm(forms.Form):
         )
 
 
+LABEL_FIELDS = ("platform", "kind", "quality", "geo")
+
+
 class RoutingPolicyForm(forms.ModelForm):
     """A routing policy: a curated group, or a platform and kind (and, optionally, a quality
     and geo), and how to choose among their providers."""
@@ -230,6 +233,14 @@ class RoutingPolicyForm(forms.ModelForm):
             "kind": forms.Select(choices=[("", _("(the group's)")), *KIND_CHOICES]),
             "quality": forms.Select(choices=[("", _("Any quality")), *QUALITY_CHOICES]),
         }
+        labels = {
+            "group": _("Curated group"),
+            "platform": _("Platform"),
+            "kind": _("Kind"),
+            "quality": _("Quality"),
+            "geo": _("Country"),
+            "strategy": _("How to choose the provider"),
+        }
         help_texts = {
             "group": _("A curated group; or leave it empty and choose a platform and kind."),
             "geo": _("Optional: a country code, as Compare shows it (USA, RU, ...)."),
@@ -238,8 +249,35 @@ class RoutingPolicyForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("group"):
-            for name in ("platform", "kind", "quality", "geo"):
+            for name in LABEL_FIELDS:
                 data[name] = ""
         elif not (data.get("platform") and data.get("kind")):
             raise forms.ValidationError(_("Choose a curated group, or a platform and a kind."))
         return data
+
+    def validate_unique(self):
+        """One policy per product, said in words (Django's would name the constraint)."""
+        data = self.cleaned_data
+        if data.get("group"):
+            same = RoutingPolicy.objects.filter(group=data["group"])
+        else:
+            same = RoutingPolicy.objects.filter(
+                group__isnull=True, **{name: data.get(name, "") for name in LABEL_FIELDS}
+            )
+        if same.exclude(pk=self.instance.pk).exists():
+            self.add_error(None, _("That product has a policy already: edit that one."))
+
+    def validate_constraints(self):
+        if not self.errors:  # those already said in words are not said again by name
+            super().validate_constraints()
+
+
+class PolicyProviderForm(forms.Form):
+    """A provider to put last in a policy's own order."""
+
+    provider = forms.ModelChoiceField(Provider.objects.none(), label=_("Add a provider"))
+
+    def __init__(self, policy, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = policy.ranks.values("provider")
+        self.fields["provider"].queryset = Provider.objects.exclude(pk__in=listed).order_by("name")

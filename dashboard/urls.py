@@ -1,4 +1,4 @@
-"""The home page and Background work."""
+"""The home page, Background work and the search."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("background/", views.background, name="background"),
+    path("search/", views.search, name="search"),
 ]

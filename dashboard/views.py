@@ -1,4 +1,5 @@
-"""The home page, Background work, /health/, the favicon and the expired-form page."""
+"""The home page, Background work, /health/, the favicon, the expired-form page and the
+header's search."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from alerts.models import Alert
 from compare.feed import market_moves
 from dashboard import health
+from dashboard.search import search as find
 from orders.models import Order
 from providers.models import Provider
 from rates.money import rates_to_base, with_base_balances
@@ -145,3 +147,11 @@ def csrf_failure(request, reason=""):
         )
         return HttpResponseClientRefresh()
     return render(request, "403_csrf.html", status=403)
+
+
+@view_required
+def search(request):
+    found = find(request.GET.get("q", ""))
+    if found.jump_to is not None:
+        return redirect("orders:detail", pk=found.jump_to.pk)
+    return render(request, "dashboard/search.html", {"found": found})

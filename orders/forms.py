@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compare.routing import Product, ProductNotUnderstood
 from orders.models import MAX_QUANTITY, PROBLEMS, STILL_MOVING, Order
-from orders.services.mass import UnreadableFile, lines_from_csv
+from orders.services.mass_input import UnreadableFile, read_box, read_file
 from orders.services.placing import OrderActionRefused
 from orders.services.resolving import clean_panel_id
 from orders.validation import check_quantity, check_service, clean_link
@@ -245,7 +245,10 @@ class MassOrderForm(TokenForm):
         widget=forms.Textarea(
             attrs={"rows": 12, "placeholder": "service_id | link | quantity", "spellcheck": "false"}
         ),
-        help_text=_("One order per line: service id (or product) | link | quantity."),
+        help_text=_(
+            "One order per line: service id (or product) | link | quantity. Lines copied from "
+            "a spreadsheet, or CSV with ; or , between the columns, are read too."
+        ),
     )
     confirm_overlaps = forms.BooleanField(
         required=False,
@@ -257,29 +260,52 @@ class MassOrderForm(TokenForm):
     )
     csv_file = forms.FileField(
         required=False,
-        label=_("Or a CSV file"),
-        help_text=_("Columns: service id, link, quantity."),
+        label=_("Or a file: CSV or Excel (.xlsx)"),
+        help_text=_(
+            "Columns: service id (or product), link, quantity; a header row is fine. CSV with "
+            "commas or semicolons, UTF-8 or Windows Cyrillic; of a workbook, the first sheet."
+        ),
     )
 
     MAX_UPLOAD = 2 * 1024 * 1024
+    box = None  # how the box was read, once it is clean
+
+    def clean_lines(self):
+        """The box's lines and how they were read (None when it is empty)."""
+        try:
+            self.box = read_box(self.cleaned_data.get("lines") or "")
+        except UnreadableFile as problem:
+            raise ValidationError(str(problem)) from None
+        return self.cleaned_data.get("lines") or ""
 
     def clean_csv_file(self):
-        """The upload's rows as mass-order lines (read here, so a bad file is a form error)."""
+        """The upload, read here, so a bad file is a form error; None when there is none."""
         upload = self.cleaned_data.get("csv_file")
         if not upload:
-            return []
+            return None
         if upload.size > self.MAX_UPLOAD:
             raise ValidationError(_("That file is over 2 MB; split it into smaller ones."))
         try:
-            return lines_from_csv(upload.read())
+            return read_file(upload.read(), upload.name or "")
         except UnreadableFile as problem:
-            raise ValidationError(str(problem)) from None
+            raise ValidationError(
+                _("{file}: {problem} Nothing was ordered.").format(
+                    file=upload.name, problem=problem
+                )
+            ) from None
 
     def clean(self):
         data = super().clean()
-        if not (data.get("lines") or "").strip() and not data.get("csv_file"):
-            raise ValidationError(_("Paste some lines or choose a CSV file."))
+        if self.errors:
+            return data
+        if self.box is None and not data.get("csv_file"):
+            raise ValidationError(_("Paste some lines or choose a CSV or Excel file."))
         return data
+
+    @property
+    def readings(self):
+        """How the box and the file were read, those that held lines."""
+        return [reading for reading in (self.box, self.cleaned_data["csv_file"]) if reading]
 
 
 class PanelIdForm(forms.Form):

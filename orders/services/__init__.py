@@ -3,7 +3,8 @@ commands call these functions and nothing else."""
 
 from orders.services.actions import act_on_each, cancel_order, refill_order
 from orders.services.buying import LinkHasOpenOrder, Purchase, buy
-from orders.services.mass import lines_from_csv, lines_from_text, place_mass_order
+from orders.services.mass import place_mass_order
+from orders.services.mass_input import as_written, read_box, read_file
 from orders.services.overlaps import describe_overlaps, overlaps_of_service
 from orders.services.placing import (
     RESENDABLE,
@@ -52,6 +53,7 @@ __all__ = [
     "Purchase",
     "Quote",
     "act_on_each",
+    "as_written",
     "buy",
     "cancel_order",
     "check_panel_id",
@@ -61,13 +63,13 @@ __all__ = [
     "dispatch_polls",
     "expected_cost",
     "fail_over",
-    "lines_from_csv",
-    "lines_from_text",
     "overlaps_of_service",
     "panel_id_in_doubt",
     "place_mass_order",
     "poll_provider",
     "quote",
+    "read_box",
+    "read_file",
     "recover_stalled",
     "refill_order",
     "refresh_now",

@@ -1,93 +1,24 @@
 """Mass orders: many `service_id | link | quantity` lines for one provider, or
-`product | link | quantity` lines each routed by its product's policy, each on its own.
+`product | link | quantity` lines each routed by its product's policy, each on its own (read
+from the box or a file by orders.services.mass_input, whatever their format).
 
 Every line is checked and reported by itself; good lines are ordered even when others are bad.
 A line whose link already has an open order of the same platform and kind (placed before, or
 on an earlier line) is reported and not ordered unless staff confirmed overlaps.
 """
 
-import contextlib
-import csv
-import io
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from compare.routing import Product, ProductNotUnderstood, plan
-from orders.models import MAX_QUANTITY, Order
+from orders.models import MAX_QUANTITY
 from orders.services.buying import buy
+from orders.services.mass_input import MAX_LINES, MassLine
 from orders.services.overlaps import OverlapGuard
 from orders.services.placing import OrderActionRefused, create_order
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import service_type
 from smmdash.lib.params import whole_number
-
-MAX_LINES = 1000
-MAX_CELL = 4000  # characters: a link longer than any real one, far under the csv module's limit
-
-
-class UnreadableFile(ValueError):
-    """The uploaded file cannot be read as CSV; the message says why, for staff."""
-
-
-@dataclass
-class MassLine:
-    number: int
-    text: str
-    fields: list
-    source: str = "Line"  # or "CSV row"
-    error: str = ""
-    order: Order | None = None
-    created: bool = False
-
-
-def lines_from_text(text: str) -> list[MassLine]:
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            found.append(MassLine(number, line.strip(), [part.strip() for part in line.split("|")]))
-    return found
-
-
-def lines_from_csv(data: bytes) -> list[MassLine]:
-    """Rows of service id, link, quantity; a header row, if any, is skipped.
-
-    Raises UnreadableFile for anything that is not CSV text (an image, a spreadsheet, a cell
-    too long to be a link), so a wrong upload is a message and never a server error.
-    """
-    if b"\x00" in data[:8192]:
-        raise UnreadableFile("This is not a CSV file (it looks like a binary file, e.g. an image).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            "This is not a CSV file in UTF-8 text: save it from the spreadsheet as CSV (UTF-8)."
-        ) from None
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # not sniffable: read it as plain commas
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    found = []
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        for number, row in enumerate(reader, start=1):
-            cells = [cell.strip() for cell in row]
-            if not any(cells):
-                continue
-            if number == 1 and cells[0].lower() in ("service", "service_id", "service id", "id"):
-                continue
-            if any(len(cell) > MAX_CELL for cell in cells):
-                raise UnreadableFile(
-                    f"Row {number} has a cell too long to be a service id, link or quantity "
-                    f"(over {MAX_CELL:,} characters)."
-                )
-            found.append(MassLine(number, ",".join(row), cells, source="CSV row"))
-    except csv.Error as problem:
-        raise UnreadableFile(
-            f"Row {reader.line_num} could not be read ({problem}): a cell is too long, or a "
-            "quote is not closed."
-        ) from None
-    return found
 
 
 def place_mass_order(
@@ -153,12 +84,16 @@ def _route_each(lines, *, user, form_token, confirmed):
 
 def _too_many(lines):
     for line in lines[MAX_LINES:]:
-        line.error = f"Not read: a mass order takes at most {MAX_LINES} lines."
+        line.error = _("Not read: a mass order takes at most {limit} lines.").format(
+            limit=f"{MAX_LINES:,}"
+        )
 
 
 def _check_product(line):
     if len(line.fields) != 3:
-        raise ValidationError(_("Write it as: product | link | quantity"))
+        raise ValidationError(
+            _("Write it as: product | link | quantity (or three columns separated by ; or ,).")
+        )
     words, link, quantity_text = line.fields
     try:
         product = Product.from_words(words)
@@ -176,7 +111,9 @@ def _quantity(text):
 
 def _check(line, services):
     if len(line.fields) != 3:
-        raise ValidationError(_("Write it as: service id | link | quantity"))
+        raise ValidationError(
+            _("Write it as: service id | link | quantity (or three columns separated by ; or ,).")
+        )
     service_id, link, quantity_text = line.fields
     service = services.get(service_id)
     if service is None:

@@ -107,23 +107,24 @@ def _pick_service(request):
 @place_required
 def mass(request):
     form = MassOrderForm(request.POST or None, request.FILES or None)
-    report = None
+    report, readings = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        lines = services.lines_from_text(data["lines"] or "") + data["csv_file"]
+        readings = form.readings
         report = services.place_mass_order(
             data["provider"],
-            lines,
+            [line for reading in readings for line in reading.lines],
             user=request.user,
             form_token=data["form_token"],
             overlaps_confirmed=data["confirm_overlaps"],
         )
         # The lines that were not ordered come back in the box, to be fixed and sent again.
-        unsent = "\n".join(" | ".join(line.fields) for line in report if line.error)
+        unsent = services.as_written([line for line in report if line.error])
         form = MassOrderForm(initial={"provider": data["provider"], "lines": unsent})
     context = {
         "form": form,
         "report": report,
+        "readings": [reading.described() for reading in readings],
         "placed": [line for line in report or [] if line.order],
         "failed": [line for line in report or [] if line.error],
         "waiting_for_workers": any(

@@ -72,6 +72,8 @@ PAGES = [
     "/alerts/",
     "/compare/rates/",
     "/background/",
+    "/compare/routing/",
+    "/search/?q=instagram",
 ]
 
 
