@@ -244,6 +244,11 @@ def test_makemessages_finds_nothing_new_to_translate(tmp_path):
     """The catalog is up to date with the code: makemessages, run as bin/translations runs it
     on a copy of the catalog (the real one is never written), leaves no entry untranslated or
     fuzzy, so a string added without its Russian fails here before anyone runs it."""
+    if shutil.which("xgettext") is None:
+        reason = "makemessages needs GNU gettext: install it with 'apt-get install gettext'"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (it is not skipped in CI)")
+        pytest.skip(reason)
     catalog = tmp_path / "locale" / "ru" / "LC_MESSAGES"
     catalog.mkdir(parents=True)
     shutil.copy(CATALOG / "django.po", catalog)
