@@ -223,7 +223,12 @@ class Crawl:
             m.type == "error" and not m.text.startswith(NOT_PROBLEMS) and heard.append(m.text)
         )
         on_response = lambda r: r.status >= 400 and heard.append(f"{r.status} for {r.url}")  # noqa: E731
-        on_failed = lambda r: heard.append(f"{r.failure} for {r.url}")  # noqa: E731
+        # A poll (htmx's `every 5s`) cut short by leaving its page is no failure: it is reported
+        # while the next page loads, as htmx:sendAbort is (NOT_PROBLEMS).
+        on_failed = lambda r: (  # noqa: E731
+            not (r.failure == "net::ERR_ABORTED" and r.resource_type in ("xhr", "fetch"))
+            and heard.append(f"{r.failure} for {r.url}")
+        )
         on_error = lambda e: heard.append(f"script error: {e}")  # noqa: E731
         page.on("console", on_console)
         page.on("response", on_response)
