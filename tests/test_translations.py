@@ -7,7 +7,11 @@ errors); and every page rendered in Russian, searched for English sentences left
 
 import ast
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -181,10 +185,11 @@ def test_the_python_check_finds_an_unmarked_message():
     assert unmarked_python_strings('KIND_CHOICES = [("", _("Any kind"))]') == []
 
 
-def _catalog_entries():
-    """(context, msgid, plural, msgstr forms, fuzzy) for each entry of the Russian .po file."""
+def catalog_entries(po_file=CATALOG / "django.po"):
+    """(context, msgid, plural, msgstr forms, fuzzy) for each entry of a .po file (the
+    Russian catalog unless told)."""
     entries, current, field, fuzzy = [], {}, None, False
-    for line in [*(CATALOG / "django.po").read_text().splitlines(), ""]:
+    for line in [*po_file.read_text().splitlines(), ""]:
         if not line.strip():
             if current.get("msgid"):
                 forms = [v for k, v in sorted(current.items()) if k.startswith("msgstr")]
@@ -209,7 +214,7 @@ def _catalog_entries():
 
 
 def test_the_russian_catalog_translates_everything_and_is_compiled():
-    entries = _catalog_entries()
+    entries = catalog_entries()
     assert len(entries) > 900
     untranslated = [msgid for _, msgid, _, forms, fuzzy in entries if fuzzy or not all(forms)]
     assert untranslated == []
@@ -229,6 +234,43 @@ def test_the_russian_catalog_translates_everything_and_is_compiled():
         if got != want:
             stale.append(msgid)
     assert stale == [], "run: .venv/bin/python manage.py compilemessages --ignore=.venv"
+
+
+# bin/translations's folders left out of the catalog.
+NOT_TRANSLATED = [".venv", "tests", "bench", "simulator", "staticfiles", "var", "docs"]
+
+
+def test_makemessages_finds_nothing_new_to_translate(tmp_path):
+    """The catalog is up to date with the code: makemessages, run as bin/translations runs it
+    on a copy of the catalog (the real one is never written), leaves no entry untranslated or
+    fuzzy, so a string added without its Russian fails here before anyone runs it."""
+    if shutil.which("xgettext") is None:
+        reason = "makemessages needs GNU gettext: install it with 'apt-get install gettext'"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (it is not skipped in CI)")
+        pytest.skip(reason)
+    catalog = tmp_path / "locale" / "ru" / "LC_MESSAGES"
+    catalog.mkdir(parents=True)
+    shutil.copy(CATALOG / "django.po", catalog)
+    for entry in ROOT.iterdir():
+        if not entry.name.startswith(".") and entry.name not in ("locale", *NOT_TRANSLATED):
+            (tmp_path / entry.name).symlink_to(entry)
+    (tmp_path / "copy_settings.py").write_text(
+        f"from tests.settings import *  # noqa\nLOCALE_PATHS = [{str(tmp_path / 'locale')!r}]\n"
+    )
+    ignore = [f"--ignore={name}" for name in NOT_TRANSLATED]
+    command = [sys.executable, "-m", "django", "makemessages", "--all", "--symlinks"]
+    command += ["--no-obsolete", "--no-location", "--no-wrap", *ignore]
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "copy_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+    }
+    subprocess.run(command, cwd=tmp_path, env=environment, check=True, capture_output=True)
+    entries = catalog_entries(catalog / "django.po")
+    assert len(entries) >= len(catalog_entries())
+    new = [msgid for _, msgid, _, forms, fuzzy in entries if fuzzy or not all(forms)]
+    assert new == [], "new or changed strings without Russian (run bin/translations)"
 
 
 # Three lowercase English words in a row: a sentence of ours. Names from the panels (services,
