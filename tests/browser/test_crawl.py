@@ -111,6 +111,10 @@ MEASURE = """(checkText) => {
 SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
+# Pages a form reaches, not a link: Compare's results and the header's search.
+SEARCHES = ["/compare/?q=instagram+followers&quantity=5000", "/search/?q=instagram"]
+
+
 def untranslated_catalog(po_file=CATALOG / "django.po"):
     """The msgids the Russian catalog leaves in English: exact strings, and patterns for those
     with placeholders. Left in English means no msgstr, or a fuzzy one, or a msgstr that is the
@@ -287,7 +291,7 @@ class Crawl:
     def discover(self, user, label):
         """Visit the navigation's pages, then one page of each kind they link to, and of each
         kind those detail pages link to (a provider's catalog, an offer, ...); the paths."""
-        queue = self.navigation(user)
+        queue = self.navigation(user) + SEARCHES
         nav = {urlsplit(path).path for path in queue}
         kinds = {kind_of(path) for path in nav}
         context = self.context(user, "en", "1366")
