@@ -23,7 +23,7 @@
       const text = th.textContent.replace(/[↑↓]/g, "").replace(/\s+/g, " ").trim();
       for (let n = 0; n < (th.colSpan || 1); n++) heads.push(text);
     }
-    for (const body of table.tBodies) {
+    for (const body of [...table.tBodies, table.tFoot].filter(Boolean)) {
       for (const row of body.rows) {
         let column = 0;
         for (const cell of row.cells) {
