@@ -17,10 +17,17 @@
     try { localStorage.setItem(STORE + name, more ? "more" : "fewer"); } catch { /* private mode */ }
   }
 
+  // A header's words, a line break read as a space.
+  function words(node) {
+    if (node.nodeName === "BR") return " ";
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+    return Array.from(node.childNodes, words).join("");
+  }
+
   function label(table) {
     const heads = [];
     for (const th of table.querySelectorAll("thead tr:last-child > th")) {
-      const text = th.textContent.replace(/[↑↓]/g, "").replace(/\s+/g, " ").trim();
+      const text = words(th).replace(/[↑↓]/g, "").replace(/\s+/g, " ").trim();
       for (let n = 0; n < (th.colSpan || 1); n++) heads.push(text);
     }
     for (const body of [...table.tBodies, table.tFoot].filter(Boolean)) {
