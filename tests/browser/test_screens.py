@@ -221,7 +221,7 @@ def test_a_table_still_wider_than_its_box_shows_its_cut_edge_and_keeps_its_first
     log_in(manager)
     page.set_viewport_size(PHONE)
     page.goto(f"/providers/{provider.pk}/")
-    box = page.locator(".table-scroll", has=page.locator("th", has_text="Took"))
+    box = page.locator(".table-scroll", has=page.locator("th", has_text="Outcome"))
     expect(box).to_have_class(re.compile(r"\bis-cut\b.*\bcut-right\b"))
     assert box.evaluate("b => getComputedStyle(b).maskImage") != "none"  # the cut edge fades
     first = box.locator("tbody tr td").first
