@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from orders import services as order_services
 from orders.models import Order
+from orders.services import rollups
 from providers.models import Provider, Service
 from shops.models import Shop
 from tests.processes import free_port
@@ -212,6 +213,24 @@ def test_at_1366_the_key_columns_fit_and_more_columns_shows_the_rest(
     expect(head.get_by_role("link", name="Задержка")).to_be_visible()
     page.locator("button[data-more-columns='scorecard']").click()
     expect(head.get_by_role("link", name="Задержка")).to_be_hidden()
+
+    # Spend's per-provider table shows each balance and its runway; Compare each offer's price
+    # history and its Order button.
+    rollups.refresh_due()
+    page.goto("/spend/")
+    table = page.get_by_test_id("spend-providers")
+    box = page.locator(".table-scroll", has=table)
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")
+    table.scroll_into_view_if_needed()
+    for key in ("Баланс", "Запас"):
+        expect(table.get_by_role("button", name=key, exact=True)).to_be_in_viewport()
+    page.goto("/compare/?q=instagram+followers&quantity=1000")
+    box = page.locator("#compare-results .table-scroll")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")
+    first = box.locator("tbody tr").first
+    first.scroll_into_view_if_needed()
+    expect(first.locator("td").nth(6)).to_be_in_viewport()  # the price history
+    expect(first.get_by_role("button", name="Заказ")).to_be_in_viewport()
 
 
 def test_a_table_still_wider_than_its_box_shows_its_cut_edge_and_keeps_its_first_column(
