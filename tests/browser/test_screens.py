@@ -156,6 +156,11 @@ def test_on_a_phone_orders_and_the_scorecard_are_cards_with_status_and_money_fir
         # Each value is labelled with its column's name, in the page's language.
         label = quantity.evaluate("td => getComputedStyle(td, '::before').content")
         assert label == ('"Quantity"' if language == "en" else '"Количество"')
+        # The value sits beside its label, not over it.
+        beside = quantity.evaluate(
+            "td => parseFloat(getComputedStyle(td).paddingLeft) >= td.clientWidth / 3"
+        )
+        assert beside
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         snap(f"orders-{language}")
 
