@@ -97,11 +97,11 @@ def test_the_page_shows_fifty_offers_first_and_more_on_request(synced, viewer_cl
     for panel in ("smmprovider", "smmpllus", "smmsheba"):
         synced(panel)
     page = viewer_client.get("/compare/", {"q": "instagram"}).content.decode()
-    assert page.count('<td class="offer-service">') == 50
+    assert page.count('<td class="offer-service card-title">') == 50
     assert "99 offers, the first 50 shown" in page and "show the first 100" in page
 
     more = viewer_client.get("/compare/", {"q": "instagram", "rows": "100"}).content.decode()
-    assert more.count('<td class="offer-service">') == 99  # every offer: no further link
+    assert more.count('<td class="offer-service card-title">') == 99  # every offer: no further link
     assert "show the first" not in more
     # Past the most the page draws, the answer is the most, never an error.
     huge = viewer_client.get("/compare/", {"q": "instagram", "rows": "99999"})
