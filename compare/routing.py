@@ -9,6 +9,7 @@ order at the first and keeps the rest as the route to fail over along.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 
 from compare.models import RoutingPolicy, ServiceGroup
@@ -16,7 +17,7 @@ from compare.search import Criteria, Offer, compare
 from compare.value import value_key, why_not_buyable
 from panel.order_types import service_type
 from providers.classify import Labels, classify, describe
-from smmdash.templatetags.ui import rate
+from smmdash.lib.numbers import rate_text
 
 CANDIDATES = 200  # offers read per product, cheapest first (then ranked by the policy)
 Strategy = RoutingPolicy.Strategy
@@ -166,5 +167,5 @@ def _reason(offer: Offer, strategy: str, position: int) -> str:
     if strategy == Strategy.PRIORITY:
         return f"number {position} in the policy's list; {record}"
     if strategy == Strategy.CHEAPEST:
-        return f"{rate(offer.rate_in_base)} per 1000 in the base currency; {record}"
-    return f"{rate(offer.value)} per 1000 delivered; {record}"
+        return f"{rate_text(offer.rate_in_base, settings.BASE_CURRENCY)} per 1000; {record}"
+    return f"{rate_text(offer.value, settings.BASE_CURRENCY)} per 1000 delivered; {record}"

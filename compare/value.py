@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from scores import figures
 from scores.figures import Api, Delivery
 from scores.templatetags.scorecards import share, took
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text, count_text
 
 API_WINDOW_DAYS = 7
 API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
@@ -118,12 +118,14 @@ def why_not_buyable(offer) -> str:
     no rate to compare it in. (A balance not read yet is no reason: the panel will say.)"""
     service, provider = offer.service, offer.provider
     if offer.fits is False:
-        return _("takes {min} to {max}").format(min=f"{service.min:,}", max=f"{service.max:,}")
+        return _("takes {min} to {max}").format(
+            min=count_text(service.min), max=count_text(service.max)
+        )
     if not offer.record.healthy:
         return offer.record.unhealthy_because
     if offer.covers is False:
         return _("the balance is short by {amount}").format(
-            amount=money_text(offer.short_by, provider.currency)
+            amount=amount_text(offer.short_by, provider.currency)
         )
     if offer.rate_in_base is None:
         return _("no exchange rate for {currency}").format(

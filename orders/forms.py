@@ -21,6 +21,7 @@ from providers.models import Provider
 from smmdash.lib import params
 from smmdash.lib.days import day_start
 from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
+from smmdash.lib.numbers import count_text
 
 LINE_HELP = "One per line."
 
@@ -101,7 +102,11 @@ class OrderForm(TokenForm):
             self.fields["quantity"].widget.attrs.update(
                 {"min": service.min, "max": service.max, "step": 1}
             )
-            self.fields["quantity"].help_text = f"Between {service.min:,} and {service.max:,}."
+            self.fields["quantity"].help_text = format_lazy(
+                _("Between {min} and {max}."),
+                min=count_text(service.min),
+                max=count_text(service.max),
+            )
         self.quantity = None
         self.extra = {}
 

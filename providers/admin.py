@@ -19,7 +19,7 @@ from providers.models import (
     Service,
 )
 from smmdash.lib.access import MANAGE_PROVIDERS
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text
 
 
 class ProviderAdminForm(ProviderForm):
@@ -97,7 +97,7 @@ class ProviderAdmin(admin.ModelAdmin):
     # so the list fits a laptop's screen.
     @admin.display(description=_("Balance"), ordering="balance")
     def balance_in_currency(self, provider):
-        return money_text(provider.balance, provider.currency)
+        return amount_text(provider.balance, provider.currency)
 
     @admin.display(description=_("Last sync"), ordering="last_sync_at")
     def last_sync(self, provider):

@@ -16,7 +16,7 @@ from alerts.models import Kind, Rule
 from orders.models import Order, ProviderPolling
 from providers.models import CatalogSync, PriceChange, Provider, Service
 from shops.models import Quote, Shop
-from smmdash.templatetags.ui import localize_separators, money_text
+from smmdash.lib.numbers import amount_text, decimal_text, rate_text
 from spend.services import runways
 
 ORDERED_WITHIN = timedelta(days=30)  # price moves and vanished services of services ordered since
@@ -57,8 +57,8 @@ def low_balance(rule, now):
                 "The balance is {balance}, under the account's threshold "
                 "of {threshold}. Top up before orders there are refused."
             ).format(
-                balance=money_text(p.balance, p.currency),
-                threshold=money_text(p.low_balance_threshold, p.currency),
+                balance=amount_text(p.balance, p.currency),
+                threshold=amount_text(p.low_balance_threshold, p.currency),
             ),
             _provider_page(p.pk),
             p.pk,
@@ -86,9 +86,9 @@ def short_runway(rule, now):
                     "The balance of {balance} lasts {days} days at "
                     "the last 7 days' pace of {daily} a day."
                 ).format(
-                    balance=money_text(provider.balance, provider.currency),
-                    days=localize_separators(f"{runway.days:.1f}"),
-                    daily=money_text(runway.daily_spend, provider.currency),
+                    balance=amount_text(provider.balance, provider.currency),
+                    days=decimal_text(runway.days, 1),
+                    daily=amount_text(runway.daily_spend, provider.currency),
                 ),
                 _provider_page(provider.pk),
                 provider.pk,
@@ -226,15 +226,17 @@ def price_move(rule, now):
                 rule,
                 f"change:{change.pk}",
                 (
-                    _("Price up {percent:.0f}%: {service} at {provider}")
+                    _("Price up {percent}%: {service} at {provider}")
                     if percent > 0
-                    else _("Price down {percent:.0f}%: {service} at {provider}")
+                    else _("Price down {percent}%: {service} at {provider}")
                 ).format(
-                    percent=abs(percent), service=service.name[:150], provider=service.provider.name
+                    percent=decimal_text(abs(percent), 0),
+                    service=service.name[:150],
+                    provider=service.provider.name,
                 ),
                 _("Rate per 1000 {old} → {new}, a service ordered in the last 30 days.").format(
-                    old=money_text(change.old_rate, currency),
-                    new=money_text(change.new_rate, currency),
+                    old=rate_text(change.old_rate, currency),
+                    new=rate_text(change.new_rate, currency),
                 ),
                 reverse("compare:offer", args=[service.pk]),
                 service.provider_id,
@@ -290,7 +292,7 @@ def margin_guard(rule, now):
             consequence = _(
                 "Its panel sells at the old price until it reads the services again: each 1000 "
                 "ordered loses {over}."
-            ).format(over=money_text(over, settings.BASE_CURRENCY))
+            ).format(over=rate_text(over, settings.BASE_CURRENCY))
         found.append(
             Condition(
                 rule,
@@ -302,11 +304,11 @@ def margin_guard(rule, now):
                     "The route costs {cost} per 1000 now, {over} over the {rate} quoted to "
                     "{shop}{percent}. {consequence}"
                 ).format(
-                    cost=money_text(product.cost, settings.BASE_CURRENCY),
-                    over=money_text(over, settings.BASE_CURRENCY),
-                    rate=money_text(quote.rate, settings.BASE_CURRENCY),
+                    cost=rate_text(product.cost, settings.BASE_CURRENCY),
+                    over=rate_text(over, settings.BASE_CURRENCY),
+                    rate=rate_text(quote.rate, settings.BASE_CURRENCY),
                     shop=shop.name,
-                    percent=f" (+{localize_separators(f'{percent:.1f}')}%)" if percent else "",
+                    percent=f" (+{decimal_text(percent, 1)}%)" if percent else "",
                     consequence=consequence,
                 ),
                 reverse("shops:detail", args=[shop.pk]),

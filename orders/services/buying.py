@@ -8,6 +8,7 @@ from compare.routing import Plan, Product, plan
 from orders.models import Order
 from orders.services.overlaps import describe_overlaps, open_overlaps
 from orders.services.placing import OrderActionRefused, create_order, made_by_form
+from smmdash.lib.numbers import count_text
 
 
 class LinkHasOpenOrder(OrderActionRefused):
@@ -50,7 +51,7 @@ def buy(
     if not chosen.choices:
         reasons = "; ".join(f"{offer.provider.name}: {why}" for offer, why in chosen.left_out[:5])
         raise OrderActionRefused(
-            f"No provider can take {quantity:,} of {product.name} now"
+            f"No provider can take {count_text(quantity)} of {product.name} now"
             + (f" ({reasons})." if reasons else ": none of them sells it.")
         )
     if not overlap_confirmed:

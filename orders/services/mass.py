@@ -21,6 +21,7 @@ from orders.services.overlaps import OverlapGuard
 from orders.services.placing import OrderActionRefused, create_order
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import service_type
+from smmdash.lib.numbers import count_text
 from smmdash.lib.params import whole_number
 
 MAX_LINES = 1000
@@ -79,7 +80,7 @@ def lines_from_csv(data: bytes) -> list[MassLine]:
             if any(len(cell) > MAX_CELL for cell in cells):
                 raise UnreadableFile(
                     f"Row {number} has a cell too long to be a service id, link or quantity "
-                    f"(over {MAX_CELL:,} characters)."
+                    f"(over {count_text(MAX_CELL)} characters)."
                 )
             found.append(MassLine(number, ",".join(row), cells, source="CSV row"))
     except csv.Error as problem:

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from scores.cards import provider_cards
-from smmdash.templatetags.ui import localize_separators
+from smmdash.lib.numbers import localize_separators
 
 register = template.Library()
 
