@@ -122,6 +122,7 @@
     }
     figure.dataset.drawn = "1";
     var chart = new uPlot(options(figure, data), columns, figure);
+    figure.chart = chart; // what it drew can be read back (the browser tests read the axes)
     new ResizeObserver(function () {
       chart.setSize({ width: Math.max(280, figure.clientWidth), height: 240 });
     }).observe(figure);
