@@ -50,7 +50,7 @@ class Record:
                 "delivered {share} of {count} finished order",
                 "delivered {share} of {count} finished orders",
                 delivery.finished,
-            ).format(share=share(delivery.delivered), count=delivery.finished)
+            ).format(share=share(delivery.delivered), count=count_text(delivery.finished))
         ]
         if delivery.start_median is not None:
             parts.append(_("started in {time}").format(time=took(delivery.start_median)))

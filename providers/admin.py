@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.template.defaultfilters import floatformat
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -161,8 +160,8 @@ class ProviderAdmin(admin.ModelAdmin):
                 message = f"Could not read the balance of {provider}: {problem}"
                 self.message_user(request, message, messages.ERROR)
             else:
-                amount = floatformat(balance.amount, "2g")
-                self.message_user(request, f"Balance of {provider}: {amount} {provider.currency}")
+                amount = amount_text(balance.amount, provider.currency)
+                self.message_user(request, f"Balance of {provider}: {amount}")
 
 
 @admin.register(Service)
