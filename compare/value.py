@@ -20,6 +20,7 @@ from scores import figures
 from scores.figures import Api, Delivery
 from scores.templatetags.scorecards import share, took
 from smmdash.lib.numbers import amount_text, count_text
+from smmdash.templatetags.ui import lowerfirst
 
 API_WINDOW_DAYS = 7
 API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
@@ -106,7 +107,7 @@ def health(provider, api) -> tuple[bool, str]:
     if not provider.enabled:
         return False, f"{provider.name} is disabled"
     if level == "bad":
-        return False, f"{provider.name}: {words.lower()}"
+        return False, f"{provider.name}: {lowerfirst(words)}"
     if api is not None and api.calls >= API_MIN_CALLS and api.success < settings.HEALTHY_API_SHARE:
         return False, f"{provider.name}'s API answered only {share(api.success)} of calls this week"
     return True, ""

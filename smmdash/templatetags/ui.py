@@ -117,6 +117,14 @@ def duration(value):
 
 
 @register.filter
+def lowerfirst(text):
+    """A sentence's words run on after a colon: "Not connecting since 7 Dec" → "not connecting
+    since 7 Dec" (|lower would make the month "dec")."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
 def get_item(mapping, key):
     """{{ mapping|get_item:key }}: a dict's value for a key a template has in a variable."""
     return mapping.get(key) if mapping else None
