@@ -22,17 +22,29 @@
     return text + (currency ? " " + currency : "");
   }
 
+  /* Dates in the server's order, whatever the language's own: "7 Dec 2026", "7 декабря 2026",
+     "7 Dec 2026, 16:51"; on the axis "7 Dec", "7 нояб."; a month "December 2026". */
   function dates(timeZone) {
     var zone = timeZone ? { timeZone: timeZone } : {};
-    function format(options) {
-      return new Intl.DateTimeFormat(LANGUAGE, Object.assign({}, options, zone));
+    var russian = /^ru/i.test(LANGUAGE || "");
+    function parts(options) {
+      var format = new Intl.DateTimeFormat(LANGUAGE, Object.assign({}, options, zone));
+      return function (when) {
+        var found = {};
+        format.formatToParts(when).forEach(function (part) { found[part.type] = part.value; });
+        return found;
+      };
     }
+    var full = parts({ day: "numeric", month: russian ? "long" : "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    var short = parts({ day: "numeric", month: "short" });
+    var month = parts({ month: "long", year: "numeric" });
+    function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
     return {
-      day: format({ day: "numeric", month: "short", year: "numeric" }),
-      dayMonth: format({ day: "numeric", month: "short" }),
-      month: format({ month: "long", year: "numeric" }),
-      moment: format({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
-      time: format({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+      day: { format: function (when) { var p = full(when); return p.day + " " + p.month + " " + p.year; } },
+      moment: { format: function (when) { var p = full(when); return p.day + " " + p.month + " " + p.year + ", " + p.hour + ":" + p.minute; } },
+      dayMonth: { format: function (when) { var p = short(when); return p.day + " " + p.month; } },
+      month: { format: function (when) { var p = month(when); return capital(p.month) + " " + p.year; } },
+      time: { format: function (when) { var p = full(when); return p.hour + ":" + p.minute; } },
     };
   }
 
