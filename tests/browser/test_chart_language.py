@@ -1,5 +1,6 @@
-"""The Spend chart writes its axes and legend in the page's language: Russian dates and
-decimal commas on a Russian page, not the browser's US defaults."""
+"""The Spend page in the page's language: the chart's axes and legend with Russian dates and
+decimal commas on a Russian page, not the browser's US defaults; and amounts written with a
+decimal comma still sorted as numbers."""
 
 import re
 from decimal import Decimal
@@ -66,3 +67,29 @@ def test_the_spend_charts_axes_are_written_in_the_pages_language(
         expect(legend).to_contain_text(moments.day(timezone.localdate()))
     if language == "ru":
         expect(legend).to_contain_text(re.compile(r"\d,\d{2} USD"))
+
+
+def test_a_russian_page_sorts_amounts_with_decimal_commas_as_numbers(
+    page, log_in, live_server, staff_admin, synced, place
+):
+    dear, cheap = synced("smmsheba"), synced("smmprovider")
+    for provider, spent, count in ((dear, Decimal("243.75"), 3), (cheap, Decimal("95"), 1)):
+        service = a_service(provider)
+        service.rate = spent * 1000 / service.min / count
+        service.save(update_fields=["rate"])
+        for n in range(count):
+            place(service, service.min, link=f"https://instagram.com/p/sort-{provider.pk}-{n}")
+    rollups.refresh_due()
+    log_in(staff_admin)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ru", "url": live_server.url}]
+    )
+    page.goto("/spend/")
+    table = page.get_by_test_id("spend-providers")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    # The page writes "243,75" beside "95,00": as text, "2" sorts before "9".
+    assert "243,75" in rows.first.inner_text()
+    table.locator("thead th").nth(3).get_by_role("button").click()  # ascending now
+    expect(rows.first).to_contain_text("smmprovider")
+    expect(rows.last).to_contain_text("smmsheba")
