@@ -9,6 +9,7 @@ order at the first and keeps the rest as the route to fail over along.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from compare.search import Criteria, Offer, compare
 from compare.value import value_key, why_not_buyable
 from panel.order_types import service_type
 from providers.classify import Labels, classify, describe
-from smmdash.templatetags.ui import rate
+from smmdash.lib.numbers import rate_text
 
 CANDIDATES = 200  # offers read per product, cheapest first (then ranked by the policy)
 Strategy = RoutingPolicy.Strategy
@@ -181,7 +182,9 @@ def _reason(offer: Offer, strategy: str, position: int) -> str:
             position=position, record=record
         )
     if strategy == Strategy.CHEAPEST:
-        return _("{rate} per 1000 in the base currency; {record}").format(
-            rate=rate(offer.rate_in_base), record=record
+        return _("{rate} per 1000; {record}").format(
+            rate=rate_text(offer.rate_in_base, settings.BASE_CURRENCY), record=record
         )
-    return _("{rate} per 1000 delivered; {record}").format(rate=rate(offer.value), record=record)
+    return _("{rate} per 1000 delivered; {record}").format(
+        rate=rate_text(offer.value, settings.BASE_CURRENCY), record=record
+    )

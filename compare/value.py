@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 from scores import figures
 from scores.figures import Api, Delivery
 from scores.templatetags.scorecards import share, took
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text, count_text
+from smmdash.templatetags.ui import lowerfirst
 
 API_WINDOW_DAYS = 7
 API_MIN_CALLS = 20  # fewer calls than this say nothing about a panel's uptime
@@ -50,7 +51,7 @@ class Record:
                 "delivered {share} of {count} finished order",
                 "delivered {share} of {count} finished orders",
                 delivery.finished,
-            ).format(share=share(delivery.delivered), count=delivery.finished)
+            ).format(share=share(delivery.delivered), count=count_text(delivery.finished))
         ]
         if delivery.start_median is not None:
             parts.append(_("started in {time}").format(time=took(delivery.start_median)))
@@ -106,7 +107,7 @@ def health(provider, api) -> tuple[bool, str]:
     if not provider.enabled:
         return False, f"{provider.name} is disabled"
     if level == "bad":
-        return False, f"{provider.name}: {words.lower()}"
+        return False, f"{provider.name}: {lowerfirst(words)}"
     if api is not None and api.calls >= API_MIN_CALLS and api.success < settings.HEALTHY_API_SHARE:
         return False, f"{provider.name}'s API answered only {share(api.success)} of calls this week"
     return True, ""
@@ -118,12 +119,14 @@ def why_not_buyable(offer) -> str:
     no rate to compare it in. (A balance not read yet is no reason: the panel will say.)"""
     service, provider = offer.service, offer.provider
     if offer.fits is False:
-        return _("takes {min} to {max}").format(min=f"{service.min:,}", max=f"{service.max:,}")
+        return _("takes {min} to {max}").format(
+            min=count_text(service.min), max=count_text(service.max)
+        )
     if not offer.record.healthy:
         return offer.record.unhealthy_because
     if offer.covers is False:
         return _("the balance is short by {amount}").format(
-            amount=money_text(offer.short_by, provider.currency)
+            amount=amount_text(offer.short_by, provider.currency)
         )
     if offer.rate_in_base is None:
         return _("no exchange rate for {currency}").format(

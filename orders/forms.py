@@ -21,7 +21,7 @@ from providers.models import Provider
 from smmdash.lib import params
 from smmdash.lib.days import day_start
 from smmdash.lib.forms import HiddenFieldErrorsShown, token_field
-from smmdash.templatetags.ui import localize_separators
+from smmdash.lib.numbers import count_text
 
 LINE_HELP = _("One per line.")
 
@@ -119,11 +119,10 @@ class OrderForm(TokenForm):
             self.fields["quantity"].widget.attrs.update(
                 {"min": service.min, "max": service.max, "step": 1}
             )
-            self.fields["quantity"].help_text = _(
-                "Between {service_min} and {service_max}."
-            ).format(
-                service_min=localize_separators(f"{service.min:,}"),
-                service_max=localize_separators(f"{service.max:,}"),
+            self.fields["quantity"].help_text = format_lazy(
+                _("Between {min} and {max}."),
+                min=count_text(service.min),
+                max=count_text(service.max),
             )
         self.quantity = None
         self.extra = {}

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from smmdash.lib.numbers import count_text
+
 _url = URLValidator(schemes=["http", "https"])
 
 
@@ -39,12 +41,12 @@ def check_quantity(service, quantity: int | None, *, what=None) -> None:
     if quantity < service.min or quantity > service.max:
         raise ValidationError(
             _(
-                "{what} must be between {service_min:,} and {service_max:,} "
-                "for this service (got {quantity:,})."
+                "{what} must be between {service_min} and {service_max} "
+                "for this service (got {quantity})."
             ).format(
                 what=what or _("Quantity"),
-                service_min=service.min,
-                service_max=service.max,
-                quantity=quantity,
+                service_min=count_text(service.min),
+                service_max=count_text(service.max),
+                quantity=count_text(quantity),
             )
         )

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.template.defaultfilters import floatformat
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,7 +18,7 @@ from providers.models import (
     Service,
 )
 from smmdash.lib.access import MANAGE_PROVIDERS
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text
 
 
 class ProviderAdminForm(ProviderForm):
@@ -97,7 +96,7 @@ class ProviderAdmin(admin.ModelAdmin):
     # so the list fits a laptop's screen.
     @admin.display(description=_("Balance"), ordering="balance")
     def balance_in_currency(self, provider):
-        return money_text(provider.balance, provider.currency)
+        return amount_text(provider.balance, provider.currency)
 
     @admin.display(description=_("Last sync"), ordering="last_sync_at")
     def last_sync(self, provider):
@@ -161,8 +160,8 @@ class ProviderAdmin(admin.ModelAdmin):
                 message = f"Could not read the balance of {provider}: {problem}"
                 self.message_user(request, message, messages.ERROR)
             else:
-                amount = floatformat(balance.amount, "2g")
-                self.message_user(request, f"Balance of {provider}: {amount} {provider.currency}")
+                amount = amount_text(balance.amount, provider.currency)
+                self.message_user(request, f"Balance of {provider}: {amount}")
 
 
 @admin.register(Service)

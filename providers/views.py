@@ -21,7 +21,7 @@ from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.charts import time_series
 from smmdash.lib.exports import csv_response
 from smmdash.lib.htmx import render_page
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text
 
 manage_required = require(MANAGE_PROVIDERS)
 
@@ -131,7 +131,7 @@ def _save(request, form, check):
             ),
         )
     elif balance is not None:
-        amount = money_text(balance.amount, provider.currency)
+        amount = amount_text(balance.amount, provider.currency)
         syncing = " Its catalog is syncing now." if adding else ""
         messages.success(
             request,

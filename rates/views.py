@@ -11,6 +11,7 @@ from rates.forms import RateForm
 from rates.models import ExchangeRate, RateFetch
 from rates.money import current_rates
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
+from smmdash.lib.numbers import exchange_rate_text
 
 manage_required = require(MANAGE_PROVIDERS)
 HISTORY = 30
@@ -44,7 +45,9 @@ def set_rate(request):
     messages.success(
         request,
         _("1 {currency} = {rate} {base} from now on.").format(
-            currency=data["currency"], rate=data["rate"], base=settings.BASE_CURRENCY
+            currency=data["currency"],
+            rate=exchange_rate_text(data["rate"]),
+            base=settings.BASE_CURRENCY,
         ),
     )
     return redirect("rates:index")

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from scores.models import COUNTS, DURATIONS, ProviderScore, ServiceScore
 from smmdash.lib import days as calendar
 from smmdash.lib import histograms
+from smmdash.lib.numbers import count_text
 
 PERIODS = (7, 30, 90)
 SERVICE_DAYS = 30  # services, and products, are judged on the last 30 days
@@ -109,7 +110,7 @@ class Delivery:
             "{count} finished order: not enough to judge",
             "{count} finished orders: not enough to judge",
             finished,
-        ).format(count=finished)
+        ).format(count=count_text(finished))
 
     def share_of(self, name: str) -> Decimal | None:
         """The share of finished orders that ended `name` (completed, partial, ...)."""

@@ -16,6 +16,7 @@ from shops.models import ApiCall, Shop, ShopOrder
 from shops.services import notes
 from shops.services.figures import Figures, figures_of, last_days, margin_lines, shop_figures
 from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
+from smmdash.lib.numbers import amount_text
 
 FEED_ROWS = 30
 ORDER_ROWS = 50
@@ -153,9 +154,8 @@ def top_up(request, pk):
     )
     messages.success(
         request,
-        _("{amount:f} {currency} added to {shop}'s credit.").format(
-            amount=form.cleaned_data["amount"].normalize(),
-            currency=settings.BASE_CURRENCY,
+        _("{amount} added to {shop}'s credit.").format(
+            amount=amount_text(form.cleaned_data["amount"], settings.BASE_CURRENCY),
             shop=shop.name,
         ),
     )

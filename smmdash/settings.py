@@ -161,6 +161,9 @@ ALERT_LANGUAGE = env.str("ALERT_LANGUAGE", default=LANGUAGE_CODE)
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates ("7 Dec 2026, 16:51") and numbers as smmdash writes them, per language: see
+# smmdash.lib.moments and smmdash.lib.numbers.
+FORMAT_MODULE_PATH = ["smmdash.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -16,6 +16,7 @@ from smmdash.lib.access import MANAGE_PROVIDERS, require, view_required
 from smmdash.lib.days import day_start
 from smmdash.lib.exports import csv_response
 from smmdash.lib.htmx import render_page
+from smmdash.lib.numbers import amount_text
 from spend import services
 from spend.forms import SpendFilter, TopUpForm
 from spend.models import TopUp
@@ -157,9 +158,8 @@ def top_up_new(request):
         )
         messages.success(
             request,
-            _("Top-up of {top_up:f} {top_up_currency} into {top_up_provider} recorded.").format(
-                top_up=top_up.amount.normalize(),
-                top_up_currency=top_up.currency,
+            _("Top-up of {top_up} into {top_up_provider} recorded.").format(
+                top_up=amount_text(top_up.amount, top_up.currency),
                 top_up_provider=top_up.provider,
             ),
         )
@@ -195,9 +195,8 @@ def top_up_delete(request, pk):
     top_up.delete()
     messages.success(
         request,
-        _("Top-up of {top_up:f} {top_up_currency} into {top_up_provider} removed.").format(
-            top_up=top_up.amount.normalize(),
-            top_up_currency=top_up.currency,
+        _("Top-up of {top_up} into {top_up_provider} removed.").format(
+            top_up=amount_text(top_up.amount, top_up.currency),
             top_up_provider=top_up.provider,
         ),
     )

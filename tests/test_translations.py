@@ -344,13 +344,14 @@ def test_amounts_durations_and_shares_are_written_the_russian_way():
     from django.utils import translation
 
     from scores.templatetags.scorecards import share, took
-    from smmdash.templatetags.ui import duration, money_text
+    from smmdash.lib.numbers import amount_text
+    from smmdash.templatetags.ui import duration
 
     with translation.override("ru"):
-        assert money_text(Decimal("12345.678"), "RUB") == "12\u00a0345,68 RUB"
-        assert money_text(Decimal("0.004094"), "USD") == "0,004094 USD"
+        assert amount_text(Decimal("12345.678"), "RUB") == "12\u00a0345,68 RUB"
+        assert amount_text(Decimal("0.004094"), "USD") == "<0,01 USD"
         assert took(5400) == "1,5 ч"
         assert share(Decimal("0.974")) == "97,4%"
         assert duration(timedelta(minutes=22)) == "22 минуты"
     with translation.override("en"):
-        assert money_text(Decimal("12345.678"), "RUB") == "12,345.68 RUB"
+        assert amount_text(Decimal("12345.678"), "RUB") == "12,345.68 RUB"

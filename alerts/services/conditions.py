@@ -16,7 +16,7 @@ from alerts.models import Kind, Rule
 from orders.models import Order, ProviderPolling
 from providers.models import CatalogSync, PriceChange, Provider, Service
 from shops.models import Quote, Shop
-from smmdash.lib.texts import money, number, text
+from smmdash.lib.texts import money, number, rate, text
 from spend.services import runways
 
 ORDERED_WITHIN = timedelta(days=30)  # price moves and vanished services of services ordered since
@@ -255,8 +255,8 @@ def price_move(rule, now):
                     gettext_noop(
                         "Rate per 1000 {old} → {new}, a service ordered in the last 30 days."
                     ),
-                    old=money(change.old_rate, currency),
-                    new=money(change.new_rate, currency),
+                    old=rate(change.old_rate, currency),
+                    new=rate(change.new_rate, currency),
                 ),
                 reverse("compare:offer", args=[service.pk]),
                 service.provider_id,
@@ -321,7 +321,7 @@ def margin_guard(rule, now):
                     "Its panel sells at the old price until it reads the services again: each "
                     "1000 ordered loses {over}."
                 ),
-                over=money(over, base),
+                over=rate(over, base),
             )
         found.append(
             Condition(
@@ -342,9 +342,9 @@ def margin_guard(rule, now):
                         "The route costs {cost} per 1000 now, {over} over the {rate} quoted to "
                         "{shop}. {consequence}"
                     ),
-                    cost=money(product.cost, base),
-                    over=money(over, base),
-                    rate=money(quote.rate, base),
+                    cost=rate(product.cost, base),
+                    over=rate(over, base),
+                    rate=rate(quote.rate, base),
                     shop=shop.name,
                     percent=number(percent or 0, 1),
                     consequence=consequence,

@@ -12,6 +12,8 @@ from rapidfuzz import fuzz
 from compare.models import GroupMember, ServiceGroup
 from compare.search import Criteria, Offer, compare
 from providers.models import Service
+from smmdash.lib.numbers import amount_text, count_text
+from smmdash.templatetags.ui import lowerfirst
 
 log = logging.getLogger("smmdash.compare")
 
@@ -146,14 +148,17 @@ def order_problem(service: Service, quantity: int | None = None, cost=None) -> s
         return f"This service is no longer in {provider.name}'s catalog."
     level, words = provider.health
     if level == "bad":
-        return f"{provider.name}: {words.lower()}."
+        return f"{provider.name}: {lowerfirst(words)}."
     if cost is not None and provider.balance is not None and cost > provider.balance:
         return (
-            f"{provider.name}'s balance ({provider.balance.normalize():f} {provider.currency}) "
+            f"{provider.name}'s balance ({amount_text(provider.balance, provider.currency)}) "
             "does not cover this order."
         )
     if quantity is not None and not service.min <= quantity <= service.max:
-        return f"{provider.name} takes {service.min}-{service.max} of this service."
+        return (
+            f"{provider.name} takes {count_text(service.min)} to {count_text(service.max)} "
+            "of this service."
+        )
     return None
 
 

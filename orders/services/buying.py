@@ -10,7 +10,7 @@ from compare.routing import Plan, Product, plan
 from orders.models import Order
 from orders.services.overlaps import describe_overlaps, open_overlaps
 from orders.services.placing import OrderActionRefused, create_order, made_by_form
-from smmdash.templatetags.ui import localize_separators
+from smmdash.lib.numbers import count_text
 
 
 class LinkHasOpenOrder(OrderActionRefused):
@@ -58,9 +58,7 @@ def buy(
             else _("No provider can take {quantity} of {product} now: none of them sells it.")
         )
         raise OrderActionRefused(
-            refusal.format(
-                quantity=localize_separators(f"{quantity:,}"), product=product.name, reasons=reasons
-            )
+            refusal.format(quantity=count_text(quantity), product=product.name, reasons=reasons)
         )
     if not overlap_confirmed:
         overlaps = open_overlaps(link, platform=product.platform, kind=product.kind)

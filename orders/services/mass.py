@@ -18,6 +18,7 @@ from orders.services.overlaps import OverlapGuard
 from orders.services.placing import OrderActionRefused, create_order
 from orders.validation import check_quantity, check_service, clean_link
 from panel.order_types import service_type
+from smmdash.lib.numbers import count_text
 from smmdash.lib.params import whole_number
 
 
@@ -85,7 +86,7 @@ def _route_each(lines, *, user, form_token, confirmed):
 def _too_many(lines):
     for line in lines[MAX_LINES:]:
         line.error = _("Not read: a mass order takes at most {limit} lines.").format(
-            limit=f"{MAX_LINES:,}"
+            limit=count_text(MAX_LINES)
         )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from orders.models import Order
+from smmdash.lib.numbers import count_text
 
 MAX_LINES = 1000
 MAX_CELL = 4000  # characters: a link longer than any real one, far under the csv module's limit
@@ -92,7 +93,9 @@ class Reading:
         if self.cp1251:
             notes.append(_("The file is not UTF-8: it was read as Windows Cyrillic (cp1251)."))
         if self.cut_at:
-            notes.append(_("Rows after row {row} were not read.").format(row=f"{self.cut_at:,}"))
+            notes.append(
+                _("Rows after row {row} were not read.").format(row=count_text(self.cut_at))
+            )
         return " ".join(notes)
 
 
@@ -163,7 +166,7 @@ def _not_too_long(number, cells):
             _(
                 "Row {number} has a cell too long to be a service id, link or quantity "
                 "(over {limit} characters)."
-            ).format(number=number, limit=f"{MAX_CELL:,}")
+            ).format(number=number, limit=count_text(MAX_CELL))
         )
 
 

@@ -1,6 +1,7 @@
 """Filters that write scorecard figures in words, and the provider page's scorecard card
 (a tag, so the providers app shows it without importing this one)."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -8,7 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from scores.cards import provider_cards
-from smmdash.templatetags.ui import localize_separators
+from smmdash.lib import moments
+from smmdash.lib.numbers import localize_separators
 
 register = template.Library()
 
@@ -76,8 +78,8 @@ def trend(chart, label):
         w=chart["width"],
         h=chart["height"],
         label=label,
-        start=chart["start"],
-        end=chart["end"],
+        start=moments.day(date.fromisoformat(chart["start"])),
+        end=moments.day(date.fromisoformat(chart["end"])),
         points=chart["points"],
     )
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 WIDTH, HEIGHT, PAD = 600, 160, 8
 
 
@@ -82,4 +84,5 @@ def time_series(series: list[tuple[datetime, Decimal]], *, label: str, currency:
         "low": str(min(values)),
         "high": str(max(values)),
         "count": len(values),
+        "time_zone": timezone.get_current_timezone_name(),
     }

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext, ngettext
 
-from smmdash.templatetags.ui import localize_separators, money_text
+from smmdash.lib.numbers import amount_text, decimal_text, rate_text
 
 
 def text(message: str, **args) -> dict:
@@ -34,8 +34,13 @@ def plural(forms: tuple[str, str], count: int, **args) -> dict:
 
 
 def money(amount: Decimal, currency: str) -> dict:
-    """An amount, written as the money filter writes it."""
+    """An amount (a balance, a cost), written as smmdash.lib.numbers writes amounts."""
     return {"money": str(amount), "currency": currency or ""}
+
+
+def rate(value: Decimal, currency: str) -> dict:
+    """A price per 1000, written as smmdash.lib.numbers writes rates."""
+    return {"rate": str(value), "currency": currency or ""}
 
 
 def number(value, places: int) -> dict:
@@ -83,9 +88,11 @@ def _shown(value):
     if "text" in value:
         return render(value)
     if "money" in value:
-        return money_text(Decimal(value["money"]), value["currency"])
+        return amount_text(Decimal(value["money"]), value["currency"])
+    if "rate" in value:
+        return rate_text(Decimal(value["rate"]), value["currency"])
     if "number" in value:
-        return localize_separators(f"{Decimal(value['number']):,.{value['places']}f}")
+        return decimal_text(Decimal(value["number"]), value["places"])
     if "time" in value:
         return datetime.fromisoformat(value["time"])
     return value

@@ -1,14 +1,16 @@
-"""Template tags every page uses: icons, rates per 1000, durations, links in long tables."""
+"""Template tags every page uses: icons, rates, amounts, moments and days (written as
+smmdash.lib.numbers and smmdash.lib.moments say), durations, links in long tables."""
 
-from decimal import Decimal
 from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from smmdash.lib import moments
+from smmdash.lib.numbers import amount_text, exchange_rate_text, rate_text
 
 register = template.Library()
 
@@ -49,13 +51,53 @@ def icon(name, size=20):
 
 
 @register.filter
-def rate(value):
-    """A price without trailing zeros but with at least two decimals: 4192.3 → "4192.30"."""
+def rate(value, currency=""):
+    """{{ service.rate|rate:provider.currency }}: a price per 1000 (smmdash.lib.numbers)."""
+    return rate_text(value, currency)
+
+
+@register.filter
+def money(value, currency=""):
+    """{{ amount|money:currency }}: a balance, cost or charge (smmdash.lib.numbers)."""
+    return amount_text(value, currency)
+
+
+@register.filter
+def exchange_rate(value):
+    """{{ row.rate|exchange_rate }}: one currency in another, with the digits it was set with."""
+    return exchange_rate_text(value)
+
+
+@register.filter(expects_localtime=True)
+def moment(value):
+    """{{ order.created_at|moment }}: "7 Dec 2026, 16:51" (smmdash.lib.moments)."""
+    return moments.moment(value)
+
+
+@register.filter(expects_localtime=True)
+def day(value):
+    """{{ period.start|day }}: "7 Dec 2026"."""
+    return moments.day(value)
+
+
+@register.filter(expects_localtime=True)
+def month(value):
+    """{{ start|month }}: "December 2026"."""
+    return moments.month(value)
+
+
+@register.filter
+def ago(value):
+    """{{ provider.balance_checked_at|ago }}: "3 minutes ago" where freshness matters, in a
+    <time> element that carries the exact moment in its title."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    return localize_separators(f"{whole}.{fraction.ljust(2, '0')}")
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(),
+        moments.moment(value),
+        moments.ago(value),
+    )
 
 
 @register.filter
@@ -74,34 +116,12 @@ def duration(value):
     return " ".join(parts) or _("0 seconds")
 
 
-def money_text(value, currency: str = "") -> str:
-    """An amount for people: separators, two decimals, or under 1 enough significant digits
-    that a small amount never reads as zero (0.004094, not 0.00); the currency named."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if value and abs(value) < 1:
-        digits = max(2, -value.copy_abs().adjusted() + 3)
-        text = f"{value:,.{digits}f}".rstrip("0")
-        text = text if len(text.partition(".")[2]) >= 2 else f"{value:,.2f}"
-    else:
-        text = f"{value:,.2f}"
-    return f"{localize_separators(text)} {currency}".strip()
-
-
-def localize_separators(text: str) -> str:
-    """Swap "1,234.5"'s separators for the active language's: "1 234,5" in Russian."""
-    grouping = get_format("THOUSAND_SEPARATOR")
-    decimal = get_format("DECIMAL_SEPARATOR")
-    if (grouping, decimal) == (",", "."):
-        return text
-    return text.translate({ord(","): grouping, ord("."): decimal})
-
-
 @register.filter
-def money(value, currency=""):
-    """{{ amount|money:currency }}: see money_text."""
-    return money_text(value, currency)
+def lowerfirst(text):
+    """A sentence's words run on after a colon: "Not connecting since 7 Dec" → "not connecting
+    since 7 Dec" (|lower would make the month "dec")."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
 
 
 @register.filter

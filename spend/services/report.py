@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from orders.models import SpendDay
@@ -180,6 +181,8 @@ class Report:
             "total": [str(figures.spent) for _, figures in self.buckets],
             "currency": self.base_currency,
             "bucket": self.bucket,
+            # The days are this time zone's: the chart writes its dates in it too.
+            "time_zone": timezone.get_current_timezone_name(),
             "bucket_label": {"month": gettext("Month"), "week": gettext("Week of")}.get(
                 self.bucket, gettext("Day")
             ),

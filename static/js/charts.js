@@ -7,17 +7,74 @@
 
   var COLOURS = ["#4f46e5", "#0891b2", "#d97706", "#16a34a", "#db2777", "#7c3aed", "#dc2626", "#475569"];
 
+  /* Numbers and dates the way the page's language writes them (<html lang>), by the rules the
+     server follows (smmdash.lib.numbers, smmdash.lib.moments): an amount has two decimals and
+     its currency ("<0.01" when it is not zero but too small to show), a day is "7 Dec 2026". */
+  var LANGUAGE = document.documentElement.lang || undefined;
+  var AMOUNT = new Intl.NumberFormat(LANGUAGE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var TICK = new Intl.NumberFormat(LANGUAGE, { maximumFractionDigits: 2 });
+
   function amount(value, currency) {
     if (value === null || value === undefined || isNaN(value)) return "—";
-    var abs = Math.abs(value);
-    var digits = abs !== 0 && abs < 1 ? { maximumSignificantDigits: 4 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 };
-    return value.toLocaleString(undefined, digits) + (currency ? " " + currency : "");
+    var text = value !== 0 && Math.abs(value) < 0.005
+      ? (value > 0 ? "<" : ">-") + AMOUNT.format(0.01)
+      : AMOUNT.format(value);
+    return text + (currency ? " " + currency : "");
+  }
+
+  /* Dates in the server's order, whatever the language's own: "7 Dec 2026", "7 декабря 2026",
+     "7 Dec 2026, 16:51"; on the axis "7 Dec", "7 нояб."; a month "December 2026". */
+  function dates(timeZone) {
+    var zone = timeZone ? { timeZone: timeZone } : {};
+    var russian = /^ru/i.test(LANGUAGE || "");
+    function parts(options) {
+      var format = new Intl.DateTimeFormat(LANGUAGE, Object.assign({}, options, zone));
+      return function (when) {
+        var found = {};
+        format.formatToParts(when).forEach(function (part) { found[part.type] = part.value; });
+        return found;
+      };
+    }
+    var full = parts({ day: "numeric", month: russian ? "long" : "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    var short = parts({ day: "numeric", month: "short" });
+    var month = parts({ month: "long", year: "numeric" });
+    function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
+    return {
+      day: { format: function (when) { var p = full(when); return p.day + " " + p.month + " " + p.year; } },
+      moment: { format: function (when) { var p = full(when); return p.day + " " + p.month + " " + p.year + ", " + p.hour + ":" + p.minute; } },
+      dayMonth: { format: function (when) { var p = short(when); return p.day + " " + p.month; } },
+      month: { format: function (when) { var p = month(when); return capital(p.month) + " " + p.year; } },
+      time: { format: function (when) { var p = full(when); return p.hour + ":" + p.minute; } },
+    };
+  }
+
+  /* The x axis: times under a day apart as hours, days as "7 Dec", months as "December 2026". */
+  function timeTicks(written) {
+    return function (u, splits, axis, space, increment) {
+      return splits.map(function (seconds) {
+        var when = new Date(seconds * 1000);
+        if (increment < 86400) return written.time.format(when);
+        if (increment >= 28 * 86400) return written.month.format(when);
+        return written.dayMonth.format(when);
+      });
+    };
   }
 
   function options(figure, data) {
     var bars = figure.dataset.kind === "bars";
     var currency = data.currency || "";
-    var series = [{ label: data.bucket_label }];
+    var written = dates(data.time_zone);
+    var whole = data.bucket === "day" || data.bucket === "week" || data.bucket === "month";
+    var series = [{
+      label: data.bucket_label,
+      // The legend's moment: a day for a day's bar, else the moment to the minute.
+      value: function (u, seconds) {
+        if (seconds === null || seconds === undefined) return "—";
+        var when = new Date(seconds * 1000);
+        if (data.bucket === "month") return written.month.format(when);
+        return (whole ? written.day : written.moment).format(when);
+      },
+    }];
     var paths = bars && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60] }) : undefined;
     data.series.forEach(function (line, index) {
       var colour = COLOURS[index % COLOURS.length];
@@ -38,6 +95,8 @@
       series: series,
       cursor: { points: { size: 6 } },
       legend: { live: true },
+      // Ticks fall on the days of the time zone the figures are summed in, not the browser's.
+      tzDate: data.time_zone ? function (seconds) { return uPlot.tzDate(new Date(seconds * 1000), data.time_zone); } : undefined,
       scales: {
         x: { time: true },
         y: {
@@ -49,8 +108,8 @@
         },
       },
       axes: [
-        {},
-        { size: 70, values: function (u, ticks) { return ticks.map(function (t) { return amount(t, ""); }); } },
+        { values: timeTicks(written) },
+        { size: 70, values: function (u, ticks) { return ticks.map(function (t) { return TICK.format(t); }); } },
       ],
     };
   }
@@ -75,6 +134,7 @@
     }
     figure.dataset.drawn = "1";
     var chart = new uPlot(options(figure, data), columns, figure);
+    figure.chart = chart; // what it drew can be read back (the browser tests read the axes)
     new ResizeObserver(function () {
       chart.setSize({ width: Math.max(280, figure.clientWidth), height: 240 });
     }).observe(figure);
@@ -98,8 +158,10 @@
     function key(row) {
       var cell = row.children[index];
       var raw = cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent.trim();
-      var number = parseFloat(raw);
-      return raw !== "" && !isNaN(number) && /^-?[\d.]+(e-?\d+)?$/i.test(raw) ? number : raw.toLowerCase();
+      // A decimal comma is a Russian page's decimal point.
+      var plain = /^-?\d+,\d+$/.test(raw) ? raw.replace(",", ".") : raw;
+      var number = parseFloat(plain);
+      return plain !== "" && !isNaN(number) && /^-?[\d.]+(e-?\d+)?$/i.test(plain) ? number : raw.toLowerCase();
     }
     rows.sort(function (a, b) {
       var x = key(a), y = key(b);

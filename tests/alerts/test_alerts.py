@@ -182,6 +182,23 @@ def test_a_price_move_of_an_ordered_service_is_told_once(synced, place, channels
     assert tick.resolved == 1 and tick.deliveries == 0  # a one-off ends without a word
 
 
+def test_a_price_move_is_written_in_the_alert_languages_numbers(synced, place, settings):
+    settings.ALERT_LANGUAGE = "ru"
+    service = a_service(synced("smmsheba"))
+    place(service)
+    PriceChange.objects.create(
+        service=service,
+        old_rate=Decimal("1234.5"),
+        new_rate=Decimal("2469.0125"),
+        changed_at=timezone.now(),
+    )
+    services.evaluate()
+    alert = Alert.objects.get(rule__kind=Rule.Kind.PRICE_MOVE)
+    # Rates as everywhere: four decimals, the currency, and Russian separators.
+    assert "1\u00a0234,5000 USD → 2\u00a0469,0125 USD" in alert.detail
+    assert "100%" in alert.title
+
+
 def test_channels_are_checked_and_their_targets_never_shown(manager_client, hook):
     refused = manager_client.post(
         "/alerts/notifications/channels/new/",

@@ -51,10 +51,11 @@ def test_a_cost_over_a_shops_quote_alerts_with_the_product_and_how_much(
         rule__kind=Rule.Kind.MARGIN_GUARD, key=f"quote:{shop.pk}:{product.pk}"
     )
     assert alert.title == f"{product.name} costs more than Reseller panel was quoted"
-    assert "costs 1.30 USD per 1000 now, 0.13 USD over the 1.17 USD quoted to Reseller" in (
+    # Rates per 1000, written as rates are everywhere: four decimals and the currency.
+    assert "costs 1.3000 USD per 1000 now, 0.1300 USD over the 1.1700 USD quoted to Reseller" in (
         alert.detail
     )
-    assert "(+11.1%)" in alert.detail and "each 1000 ordered loses 0.13 USD" in alert.detail
+    assert "(+11.1%)" in alert.detail and "each 1000 ordered loses 0.1300 USD" in alert.detail
     assert alert.path == f"/shops/{shop.pk}/"
     send_all()
     assert alert.title in hook.received[0]["message"]

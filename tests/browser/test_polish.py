@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from providers import services
 from providers.models import Provider
 from rates.models import ExchangeRate
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +26,9 @@ def test_small_amounts_never_read_as_zero_and_every_amount_names_its_currency(
 
     page.goto("/compare/?q=instagram+followers&quantity=1000")
     results = page.locator("#compare-results")
-    # 0.38 RUB for 1,000 is 0.004104 USD: shown to its first significant digits, not as 0.00.
-    expect(results.locator(".best-note").first).to_contain_text("0.004104 USD")
-    expect(results.locator("tr.row-best")).to_contain_text("0.38 RUB")
+    # 0.38 RUB for 1,000 is 0.004104 USD: an amount too small for two decimals, not 0.00.
+    expect(results.locator(".best-note").first).to_contain_text("<0.01 USD")
+    expect(results.locator("tr.row-best")).to_contain_text("0.3800 RUB")
     assert not re.search(r"\b0\.00 (USD|RUB)", results.inner_text())
     # One reading of a price is no history to plot.
     expect(results.locator("svg.sparkline")).to_have_count(0)
@@ -38,7 +38,7 @@ def test_small_amounts_never_read_as_zero_and_every_amount_names_its_currency(
     services.sync_catalog(provider)
     page.reload()
     expect(results.locator("tr.row-best svg.sparkline")).to_have_count(1)
-    expect(results.locator("tr.row-best")).to_contain_text("0.38 \u2013 0.41")
+    expect(results.locator("tr.row-best")).to_contain_text("0.3800 \u2013 0.4100 RUB")
     results.locator("tr.row-best td.offer-service > a").click()
     expect(page.get_by_role("heading", name=cheap.name)).to_be_visible()
     expect(page.locator("svg[role=img]").first).to_be_visible()  # its price history, plotted
@@ -122,8 +122,8 @@ def test_the_order_list_prices_each_order_in_the_base_currency_and_totals_what_w
     expect(row).to_contain_text("not spent")
     in_base = taken.expected_cost + (rubles.expected_cost * Decimal("0.0108"))
     totals = page.get_by_test_id("order-totals")
-    expect(totals).to_contain_text(f"≈ {money_text(in_base, 'USD')}")
-    expect(totals).not_to_contain_text(money_text(taken.expected_cost + rejected.expected_cost))
+    expect(totals).to_contain_text(f"≈ {amount_text(in_base, 'USD')}")
+    expect(totals).not_to_contain_text(amount_text(taken.expected_cost + rejected.expected_cost))
     snap("orders")
 
     page.get_by_role("link", name=f"#{rejected.pk}", exact=True).click()

@@ -17,7 +17,7 @@ from orders.models import Order
 from orders.services import rollups
 from rates.services import set_rate
 from scores.models import RollupDue
-from smmdash.templatetags.ui import money_text
+from smmdash.lib.numbers import amount_text
 from tests.orders.conftest import a_service
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_spend_and_the_order_list_give_the_same_orders_and_amounts(
     partial = (inside[2].expected_cost * 667 / 1000).quantize(STEP, rounding=ROUND_HALF_UP)
     assert by_currency["USD"] == Decimal("1.234567") + inside[1].expected_cost + partial
     assert by_currency["RUB"] == Decimal("7.77") + inside[5].expected_cost + Decimal("3.33")
-    shown = money_text(report.total.spent, "USD")
+    shown = amount_text(report.total.spent, "USD")
     assert shown in spend.text and f"≈ <strong>{shown}</strong>" in listing.text
     assert "Orders no panel took are not counted" in listing.text
 
