@@ -22,7 +22,9 @@ def test_results_update_as_you_type_and_the_cheapest_is_one_click_from_an_order(
 
     page.get_by_label("Quantity", exact=True).fill("2000")
     page.get_by_label("Link", exact=True).fill("https://instagram.com/smmdash")
-    page.get_by_role("searchbox").press_sequentially("подписчики instagram", delay=20)
+    page.get_by_role("main").get_by_role("searchbox").press_sequentially(
+        "подписчики instagram", delay=20
+    )
     results = page.locator("#compare-results")
     expect(results).to_contain_text("Understood as: Instagram Followers")
     expect(results.locator("tr.row-best")).to_have_count(1)
@@ -58,13 +60,15 @@ def test_a_quantity_in_the_search_fills_the_field_and_a_bad_one_says_so(
     log_in(viewer)
     page.goto("/compare/")
     quantity = page.get_by_label("Quantity", exact=True)
-    page.get_by_role("searchbox").press_sequentially("instagram followers 5k", delay=10)
+    page.get_by_role("main").get_by_role("searchbox").press_sequentially(
+        "instagram followers 5k", delay=10
+    )
     results = page.locator("#compare-results")
     expect(results).to_contain_text("quantity 5,000 (from the search)")
     expect(quantity).to_have_value("5000")
     expect(results.locator("thead")).to_contain_text("Cost of 5,000")
 
-    page.get_by_role("searchbox").fill("instagram followers")
+    page.get_by_role("main").get_by_role("searchbox").fill("instagram followers")
     quantity.fill("-5")
     expect(page.locator("#quantity-error")).to_have_text(
         "A quantity is 1 or more: nothing was priced."

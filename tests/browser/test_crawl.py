@@ -52,7 +52,7 @@ NOT_PAGES = re.compile(r"^/(admin|api|static|media|logout|language|health|favico
 MEASURE = """(checkText) => {
   const screen = innerWidth;
   const found = {width: document.documentElement.scrollWidth, screen, lang:
-    document.documentElement.lang, overflowing: [], tables: [], texts: []};
+    document.documentElement.lang, overflowing: [], leftOut: [], tables: [], texts: []};
   const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
     (typeof e.className === "string" && e.className.trim()
       ? "." + e.className.trim().split(/\\s+/).join(".") : "");
@@ -73,6 +73,13 @@ MEASURE = """(checkText) => {
       .slice(0, 4)
       .map(e => `${where(e)} (right edge ${Math.round(e.getBoundingClientRect().right)})`);
   }
+  // What sticks out past the left edge widens nothing, yet is cut off all the same.
+  found.leftOut = (Array.from(document.querySelectorAll("body *"))
+    .filter(e => e.getBoundingClientRect().left < -1 && e.getBoundingClientRect().width > 2)
+    .filter(e => e.checkVisibility() && !e.closest(".table-scroll, .visually-hidden"))
+    .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().left < -1))
+    .slice(0, 4)
+    .map(e => `${where(e)} (left edge ${Math.round(e.getBoundingClientRect().left)})`));
   const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
   for (const table of document.querySelectorAll("table")) {
     if (!table.checkVisibility()) continue;
@@ -259,6 +266,8 @@ class Crawl:
                 f"{where}: page is {found['width']} px wide on a {found['screen']} px screen: "
                 + "; ".join(found["overflowing"])
             )
+        if found["leftOut"]:
+            self.problems.append(f"{where}: cut off on the left: " + "; ".join(found["leftOut"]))
         self.problems += [f"{where}: table too wide: {table}" for table in found["tables"]]
         self.problems += [f"{where}: {heard_}" for heard_ in heard]
         lang = label.split("-")[-2]
@@ -350,12 +359,13 @@ CHECKED = """<!doctype html><html lang="ru"><head><style>
     <table><tr><td>a</td><td>b</td></tr></table>
   </div></div>
   <div class="box"><div class="too-wide" style="width: 600px">Save changes</div></div>
+  <div class="box"><div class="left-out" style="margin-left: -40px">Save</div></div>
   <p>Placed 3 orders</p><p>Email</p><p>USD</p><p>Сохранить</p>
   <p hidden>Not shown</p><input placeholder="Search providers">
 </body></html>"""
 
 
-def test_the_crawl_finds_a_wide_page_a_wide_table_without_its_cue_and_english_left(
+def test_the_crawl_finds_wide_or_left_cut_pages_tables_without_their_cue_and_english_left(
     browser, tmp_path
 ):
     po_file = tmp_path / "django.po"
@@ -376,6 +386,7 @@ def test_the_crawl_finds_a_wide_page_a_wide_table_without_its_cue_and_english_le
 
     assert found["width"] > found["screen"] == 390
     assert any("div.too-wide" in element for element in found["overflowing"])
+    assert len(found["leftOut"]) == 1 and "div.left-out" in found["leftOut"][0]
     assert len(found["tables"]) == 1  # the table in .table-scroll scrolls in its box
     assert "no .table-scroll around it" in found["tables"][0]
     exact, patterns = untranslated_catalog(po_file)

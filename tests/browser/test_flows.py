@@ -70,7 +70,7 @@ def test_compare_order_the_cheapest_and_watch_it_complete_in_the_list_then_refil
     page.goto("/compare/")
     page.get_by_label("Link", exact=True).fill("https://instagram.com/smmdash")
     page.get_by_label("Refill", exact=True).check()
-    page.get_by_role("searchbox").fill("instagram followers")
+    page.get_by_role("main").get_by_role("searchbox").fill("instagram followers")
     results = page.locator("#compare-results")
     expect(results.locator("tr.row-best")).to_have_count(1)
     snap("compare")
