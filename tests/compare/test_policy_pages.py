@@ -181,3 +181,25 @@ def test_a_policy_a_shop_is_quoted_from_is_not_deleted(three, manager_client):
 def test_the_routing_page_is_linked_next_to_buy(viewer_client, buyer_client, db):
     assert 'href="/compare/routing/"' in viewer_client.get("/orders/").content.decode()
     assert 'href="/compare/routing/"' in buyer_client.get("/orders/buy/").content.decode()
+
+
+def test_a_policys_page_reads_its_shops_uses_in_constant_queries(three, manager_client):
+    policy = a_priority_policy(three)
+    shop, _key = shop_services.create_shop("Reseller panel", credit=Decimal(10))
+
+    def quoted_products(count):
+        for geo in [f"G{n}" for n in range(Product.objects.count(), count)]:
+            product = Product.objects.create(
+                key=f"labels:instagram/followers//{geo}",
+                platform="instagram",
+                kind="followers",
+                geo=geo,
+                name=f"Instagram followers {geo}",
+            )
+            Quote.objects.create(shop=shop, product=product, rate=Decimal("1.5"))
+        with CaptureQueriesContext(connection) as queries:
+            page = manager_client.get(f"/compare/routing/{policy.pk}/")
+        assert page.content.decode().count("Reseller panel") == count
+        return len(queries)
+
+    assert quoted_products(2) == quoted_products(8)
