@@ -86,9 +86,21 @@ class Product:
             platform=labels.platform,
             kind=labels.kind,
         )
-        return max(
-            candidates, key=lambda policy: (bool(policy.quality), bool(policy.geo)), default=None
-        )
+        return labels_policy(labels, candidates)
+
+
+def labels_policy(labels: Labels, policies) -> RoutingPolicy | None:
+    """The most specific of `policies` (labels policies) that fits `labels`: a caller asking
+    for many products reads the policies once."""
+    fitting = [
+        policy
+        for policy in policies
+        if policy.group_id is None
+        and (policy.platform, policy.kind) == (labels.platform, labels.kind)
+        and policy.quality in ("", labels.quality)
+        and policy.geo in ("", labels.geo)
+    ]
+    return max(fitting, key=lambda policy: (bool(policy.quality), bool(policy.geo)), default=None)
 
 
 @dataclass

@@ -10,7 +10,6 @@ from providers.models import Provider, Service
 from smmdash.lib import params
 
 PER_KIND = 10
-FLAG = IntegerField()
 LONGEST = 200  # characters of the query read: no name or link is searched by more
 
 

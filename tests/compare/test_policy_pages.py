@@ -1,6 +1,7 @@
 """The Routing page: routing policies listed, added, edited, their providers ordered with the
 arrows (with and without htmx), and deleted unless a shop is quoted from their route."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from compare.models import PolicyProvider, RoutingPolicy, ServiceGroup
 from compare.routing import Product as Routed
 from shops import services as shop_services
 from shops.models import Product, Quote
+from smmdash.lib.moments import moment
 from tests.htmx import fragment_body, htmx_headers
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,36 @@ def test_a_policy_a_shop_is_quoted_from_is_not_deleted(three, manager_client):
 def test_the_routing_page_is_linked_next_to_buy(viewer_client, buyer_client, db):
     assert 'href="/compare/routing/"' in viewer_client.get("/orders/").content.decode()
     assert 'href="/compare/routing/"' in buyer_client.get("/orders/buy/").content.decode()
+
+
+def test_a_policys_page_reads_its_shops_uses_in_constant_queries(three, manager_client):
+    policy = a_priority_policy(three)
+    shop, _key = shop_services.create_shop("Reseller panel", credit=Decimal(10))
+
+    def quoted_products(count):
+        for geo in [f"G{n}" for n in range(Product.objects.count(), count)]:
+            product = Product.objects.create(
+                key=f"labels:instagram/followers//{geo}",
+                platform="instagram",
+                kind="followers",
+                geo=geo,
+                name=f"Instagram followers {geo}",
+            )
+            Quote.objects.create(shop=shop, product=product, rate=Decimal("1.5"))
+        with CaptureQueriesContext(connection) as queries:
+            page = manager_client.get(f"/compare/routing/{policy.pk}/")
+        assert page.content.decode().count("Reseller panel") == count
+        return len(queries)
+
+    assert quoted_products(2) == quoted_products(8)
+
+
+def test_the_list_writes_when_a_policy_changed_as_every_page_does(three, viewer_client):
+    policy = a_priority_policy(three)
+    RoutingPolicy.objects.filter(pk=policy.pk).update(
+        updated_at=datetime(2026, 12, 7, 16, 51, tzinfo=UTC)
+    )
+
+    page = viewer_client.get("/compare/routing/").content.decode()
+
+    assert moment(RoutingPolicy.objects.get(pk=policy.pk).updated_at) in page

@@ -107,3 +107,12 @@ def test_the_header_has_the_search_and_only_for_staff_with_a_role(viewer_client,
     assert 'action="/search/"' in viewer_client.get("/orders/").content.decode()
     client.force_login(nobody)
     assert client.get("/search/", {"q": "x"}).status_code == 403
+
+
+def test_a_services_rate_is_written_as_a_rate(service, viewer_client):
+    service.__class__.objects.filter(pk=service.pk).update(rate="0.51894")
+
+    page = viewer_client.get("/search/", {"q": service.name[:40]}).content.decode()
+
+    # Four decimals, as every rate per 1000 (an amount would be "0.52").
+    assert f"0.5189 {service.provider.currency}" in page
