@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from compare.models import GroupMember, ServiceGroup
@@ -138,26 +139,28 @@ def _likeness(service: Service, other: Service) -> float:
 
 def order_problem(service: Service, quantity: int | None = None, cost=None) -> str | None:
     """Why an order of `service` would fail now, in words, or None when nothing says it would.
+    In the active language: a page's reader's, or English in a worker, which keeps it in the
+    order's routing note.
 
     `cost` is the order's cost in the provider's currency, when known.
     """
     provider = service.provider
     if not provider.enabled:
-        return f"{provider.name} is disabled."
+        return _("{provider} is disabled.").format(provider=provider.name)
     if not service.active:
-        return f"This service is no longer in {provider.name}'s catalog."
+        return _("This service is no longer in {provider}'s catalog.").format(
+            provider=provider.name
+        )
     level, words = provider.health
     if level == "bad":
-        return f"{provider.name}: {lowerfirst(words)}."
+        return _("{provider}: {health}.").format(provider=provider.name, health=lowerfirst(words))
     if cost is not None and provider.balance is not None and cost > provider.balance:
-        return (
-            f"{provider.name}'s balance ({amount_text(provider.balance, provider.currency)}) "
-            "does not cover this order."
+        return _("{provider}'s balance ({balance}) does not cover this order.").format(
+            provider=provider.name, balance=amount_text(provider.balance, provider.currency)
         )
     if quantity is not None and not service.min <= quantity <= service.max:
-        return (
-            f"{provider.name} takes {count_text(service.min)} to {count_text(service.max)} "
-            "of this service."
+        return _("{provider} takes {min} to {max} of this service.").format(
+            provider=provider.name, min=count_text(service.min), max=count_text(service.max)
         )
     return None
 
@@ -167,7 +170,7 @@ def failover(service: Service, quantity: int | None, cost=None, refused_by_panel
     ("problem", None when nothing says so) and the equivalents to order instead."""
     problem = order_problem(service, quantity, cost)
     if problem is None and refused_by_panel:
-        problem = f"{service.provider.name} refused it."
+        problem = _("{provider} refused it.").format(provider=service.provider.name)
     if problem is None:
         return {"problem": None, "alternatives": []}
     return {"problem": problem, "alternatives": alternatives(service, quantity)}

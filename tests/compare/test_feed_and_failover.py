@@ -4,6 +4,7 @@ form and the order page."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from compare import services
 from compare.feed import market_moves
@@ -87,6 +88,17 @@ def test_a_short_balance_is_caught_as_the_quantity_is_typed(market, buyer_client
     body = fragment_body(response, "order-cost")
     assert "does not cover this order" in body
     assert "Order there" in body
+
+
+def test_a_russian_reader_is_told_the_problem_and_the_way_out_in_russian(market, buyer_client):
+    service = _ig_followers(market["smmpllus"]).order_by("rate").first()
+    Provider.objects.filter(pk=market["smmpllus"].pk).update(enabled=False)
+    buyer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = buyer_client.get(
+        "/orders/new/", {"service": service.pk, "quantity": "1000", "link": "https://ig.me/x"}
+    ).content.decode()
+    assert "Провайдер smmpllus отключён." in page
+    assert "is disabled" not in page
 
 
 def test_an_inactive_service_and_a_failing_provider_are_problems(market):
