@@ -73,9 +73,10 @@ MEASURE = """(checkText) => {
       .slice(0, 4)
       .map(e => `${where(e)} (right edge ${Math.round(e.getBoundingClientRect().right)})`);
   }
-  // What sticks out past the left edge widens nothing, yet is cut off all the same.
+  // What sticks out past the left edge widens nothing, yet is cut off all the same (what is
+  // wholly off the screen, as a skip link until it is focused, is put there on purpose).
   found.leftOut = (Array.from(document.querySelectorAll("body *"))
-    .filter(e => e.getBoundingClientRect().left < -1 && e.getBoundingClientRect().width > 2)
+    .filter(e => e.getBoundingClientRect().left < -1 && e.getBoundingClientRect().right > 1)
     .filter(e => e.checkVisibility() && !e.closest(".table-scroll, .visually-hidden"))
     .filter(e => !Array.from(e.children).some(c => c.getBoundingClientRect().left < -1))
     .slice(0, 4)
@@ -360,6 +361,7 @@ CHECKED = """<!doctype html><html lang="ru"><head><style>
   </div></div>
   <div class="box"><div class="too-wide" style="width: 600px">Save changes</div></div>
   <div class="box"><div class="left-out" style="margin-left: -40px">Save</div></div>
+  <a class="skip-link" href="#x" style="position: absolute; left: -999px">Skip</a>
   <p>Placed 3 orders</p><p>Email</p><p>USD</p><p>Сохранить</p>
   <p hidden>Not shown</p><input placeholder="Search providers">
 </body></html>"""
