@@ -157,7 +157,7 @@ def test_the_quantity_range_is_written_alike_in_the_help_the_error_and_the_reaso
     assert low in error and high in error and over in error
     with translation.override(language):
         refusal = failover(service, 50_000_001)
-    assert f"{low} to {high}" in refusal["problem"]
+    assert low in refusal["problem"] and high in refusal["problem"]
 
 
 @pytest.mark.django_db
